@@ -1,0 +1,705 @@
+"""YAML question banks -> `Bank`, collecting every problem with its line.
+
+Why the node tree and not `yaml.safe_load`: YAML 1.1 turns `yes`, `on`, `1:30`,
+`0123` and `2000-01-01` into booleans, integers and dates, and silently keeps the
+last of two equal keys. Teachers mean the text they typed, and a doubled key is a
+mistake. So a file is composed once into nodes (which carry line marks), and the
+builder reads each scalar's source text itself, as text where the format wants text
+and as a number only where it wants a number. Nothing is ever constructed from a
+YAML tag, so `!!python/...` cannot build objects; such tags are reported.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quiz.core.config import bundled_questions_dir
+from quiz.core.model import (
+    QUESTION_TYPES,
+    Bank,
+    CardQuestion,
+    ChoiceQuestion,
+    ClozeQuestion,
+    Gap,
+    Library,
+    MatchQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    OrderQuestion,
+    Problem,
+    Question,
+    ShortQuestion,
+    TrueFalseQuestion,
+)
+
+__all__ = ["bundled_questions_dir", "find_bank_files", "load_file", "load_paths", "load_text"]
+
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "questions")
+COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint")
+TYPE_FIELDS: dict[str, tuple[str, ...]] = {
+    "choice": ("choices", "answer", "shuffle", "feedback"),
+    "multi": ("choices", "answers", "shuffle", "feedback"),
+    "truefalse": ("answer",),
+    "short": ("answer", "typos"),
+    "number": ("answer", "tolerance", "unit"),
+    "cloze": ("text", "typos"),
+    "order": ("items",),
+    "match": ("pairs", "shuffle"),
+    "card": ("answer",),
+}
+ALL_QUESTION_FIELDS = tuple(
+    dict.fromkeys(COMMON_FIELDS + tuple(f for fs in TYPE_FIELDS.values() for f in fs))
+)
+STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+)
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+TRUE_WORDS = frozenset({"true", "yes", "on", "y"})
+FALSE_WORDS = frozenset({"false", "no", "off", "n"})
+MAX_NODES = 2_000_000
+"""A file with more nodes than this is refused (a guard against alias bombs)."""
+
+
+class _Abort(Exception):
+    """Stops building a file whose structure is beyond repair."""
+
+
+@dataclass
+class _Ctx:
+    """Per-file state while building: where problems go, and a node budget."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, node: Node | None, message: str) -> None:
+        """Record a problem at a node's start (1:1 when there is none)."""
+        if node is None:
+            self.problems.append(Problem(self.file, 1, 1, message))
+        else:
+            mark = node.start_mark
+            self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, message))
+
+
+def _did_you_mean(word: str, options: Sequence[str]) -> str:
+    close = get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return "empty" if _is_null(node) else "a single value"
+
+
+def _is_null(node: Node) -> bool:
+    return (
+        isinstance(node, ScalarNode)
+        and node.tag == "tag:yaml.org,2002:null"
+        and node.value in ("", "~", "null", "Null", "NULL")
+    )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading builds millions of small objects that all live on; the cyclic
+    collector would re-scan them again and again (2-3x the load time) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Builder:
+    """Turns one composed document into a `Bank`, reporting what is wrong."""
+
+    def __init__(self, ctx: _Ctx) -> None:
+        self.ctx = ctx
+
+    # --- scalar readers -------------------------------------------------
+
+    def text(self, node: Node, what: str, *, required: bool = False) -> str | None:
+        """The text the teacher typed, whatever YAML would have made of it."""
+        if isinstance(node, ScalarNode):
+            if _is_null(node):
+                if required:
+                    self.ctx.add(node, f"'{what}' is empty")
+                return None
+            return str(node.value)
+        self.ctx.add(node, f"'{what}' must be text, not {_describe(node)}")
+        return None
+
+    def text_list(self, node: Node, what: str) -> list[tuple[str, Node]] | None:
+        """A list of texts, each with its node for later messages."""
+        if not isinstance(node, SequenceNode):
+            self.ctx.add(node, f"'{what}' must be a list, not {_describe(node)}")
+            return None
+        out: list[tuple[str, Node]] = []
+        for item in node.value:
+            value = self.text(item, f"{what} item", required=True)
+            if value is not None:
+                out.append((value, item))
+        return out
+
+    def number(self, node: Node, what: str) -> float | None:
+        """A number: YAML int or float, or quoted digits a teacher meant as one."""
+        if isinstance(node, ScalarNode) and not _is_null(node):
+            raw = str(node.value).strip().replace("_", "")
+            try:
+                return float(int(raw, 0)) if re.fullmatch(r"[-+]?(0[xXoObB])?\d+", raw) else float(raw)
+            except ValueError:
+                pass
+        self.ctx.add(node, f"'{what}' must be a number, not {_show(node)}")
+        return None
+
+    def boolean(self, node: Node, what: str) -> bool | None:
+        """true/false, also yes/no/on/off, in any case."""
+        if isinstance(node, ScalarNode):
+            word = str(node.value).strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+        self.ctx.add(node, f"'{what}' must be true or false, not {_show(node)}")
+        return None
+
+    def count(self, node: Node, what: str) -> int | None:
+        """A whole number >= 0."""
+        if isinstance(node, ScalarNode) and re.fullmatch(r"\+?\d+", str(node.value).strip()):
+            return int(str(node.value).strip())
+        self.ctx.add(node, f"'{what}' must be a whole number of 0 or more, not {_show(node)}")
+        return None
+
+    def mapping(self, node: Node, what: str) -> list[tuple[str, Node, Node]] | None:
+        """(key text, key node, value node) triples; a doubled key is a problem."""
+        if not isinstance(node, MappingNode):
+            self.ctx.add(node, f"'{what}' must be a mapping of key: value, not {_describe(node)}")
+            return None
+        seen: dict[str, Node] = {}
+        out: list[tuple[str, Node, Node]] = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or _is_null(key_node):
+                self.ctx.add(key_node, f"a key in '{what}' must be plain text")
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.ctx.add(key_node, "merge keys (<<) are not supported in banks")
+                continue
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                self.ctx.add(key_node, f"duplicate key '{key}' (first given on line {first})")
+                continue
+            seen[key] = key_node
+            out.append((key, key_node, value_node))
+        return out
+
+    # --- the bank ---------------------------------------------------------
+
+    def bank(self, root: Node, default_deck: str, path: Path) -> Bank | None:
+        if not isinstance(root, MappingNode):
+            self.ctx.add(root, f"a bank must be a mapping of fields (deck, title, questions, ...), not {_describe(root)}")
+            return None
+        entries = self.mapping(root, "the bank")
+        if entries is None:
+            return None
+        fields = {key: value for key, _, value in entries}
+        for key, key_node, _ in entries:
+            if key not in BANK_FIELDS:
+                hint = _did_you_mean(key, BANK_FIELDS)
+                self.ctx.add(key_node, f"unknown top-level field '{key}'{hint}")
+
+        deck = default_deck
+        if "deck" in fields:
+            deck = self.text(fields["deck"], "deck", required=True) or default_deck
+            if not SLUG.match(deck):
+                self.ctx.add(fields["deck"], f"deck '{deck}' must be a slug (letters, digits, - _ .)")
+        title = deck
+        if "title" in fields:
+            title = self.text(fields["title"], "title") or deck
+        description = ""
+        if "description" in fields:
+            description = self.text(fields["description"], "description") or ""
+        tags = self.tags(fields["tags"]) if "tags" in fields else ()
+
+        sources: dict[str, str] = {}
+        if "sources" in fields:
+            for key, _, value in self.mapping(fields["sources"], "sources") or []:
+                citation = self.text(value, f"sources.{key}", required=True)
+                if citation is not None:
+                    sources[key] = citation
+
+        questions: list[Question] = []
+        if "questions" not in fields:
+            self.ctx.add(root, "the bank has no 'questions' list")
+        elif not isinstance(fields["questions"], SequenceNode):
+            self.ctx.add(fields["questions"], f"'questions' must be a list, not {_describe(fields['questions'])}")
+        else:
+            items = fields["questions"].value
+            if not items:
+                self.ctx.add(fields["questions"], "'questions' is empty")
+            ids: dict[str, Node] = {}
+            for item in items:
+                question = self.question(item, deck, tags, sources, ids, str(path))
+                if question is not None:
+                    questions.append(question)
+        return Bank(
+            deck=deck,
+            title=title,
+            description=description,
+            tags=tags,
+            sources=sources,
+            questions=tuple(questions),
+            path=path,
+        )
+
+    def tags(self, node: Node, inherited: tuple[str, ...] = ()) -> tuple[str, ...]:
+        if isinstance(node, ScalarNode) and not _is_null(node):
+            values = [str(node.value)]  # a lone tag is forgiven
+        else:
+            values = [value for value, _ in self.text_list(node, "tags") or []]
+        return tuple(dict.fromkeys([*inherited, *(v.strip() for v in values if v.strip())]))
+
+    # --- one question -------------------------------------------------------
+
+    def question(
+        self,
+        node: Node,
+        deck: str,
+        bank_tags: tuple[str, ...],
+        sources: dict[str, str],
+        ids: dict[str, Node],
+        file: str,
+    ) -> Question | None:
+        entries = self.mapping(node, "question")
+        if entries is None:
+            return None
+        fields = {key: value for key, _, value in entries}
+        before = len(self.ctx.problems)
+
+        qid: str | None = None
+        if "id" not in fields:
+            self.ctx.add(node, "question has no 'id'")
+        else:
+            qid = self.text(fields["id"], "id", required=True)
+            if qid is not None:
+                if not SLUG.match(qid):
+                    self.ctx.add(fields["id"], f"id '{qid}' must be a slug (letters, digits, - _ .)")
+                elif qid in ids:
+                    first = ids[qid].start_mark.line + 1
+                    self.ctx.add(fields["id"], f"duplicate id '{qid}' in deck '{deck}' (first on line {first})")
+                else:
+                    ids[qid] = fields["id"]
+
+        qtype = "choice"
+        if "type" in fields:
+            given = self.text(fields["type"], "type", required=True)
+            if given is not None and given not in QUESTION_TYPES:
+                hint = _did_you_mean(given, QUESTION_TYPES)
+                self.ctx.add(fields["type"], f"unknown type '{given}'{hint}; types are {', '.join(QUESTION_TYPES)}")
+                return None
+            qtype = given or qtype
+
+        allowed = COMMON_FIELDS + TYPE_FIELDS[qtype]
+        for key, key_node, _ in entries:
+            if key in allowed:
+                continue
+            if key in ALL_QUESTION_FIELDS:
+                self.ctx.add(key_node, f"field '{key}' is not used by '{qtype}' questions")
+            else:
+                hint = _did_you_mean(key, allowed)
+                self.ctx.add(key_node, f"unknown field '{key}'{hint}")
+
+        prompt = ""
+        if "prompt" in fields:
+            prompt = self.text(fields["prompt"], "prompt", required=True) or ""
+        elif qtype != "cloze":
+            self.ctx.add(node, f"question '{qid or '?'}' has no 'prompt'")
+
+        source = citation = None
+        if "source" in fields:
+            source = self.text(fields["source"], "source", required=True)
+            if source is not None:
+                if source in sources:
+                    citation = sources[source]
+                else:
+                    hint = _did_you_mean(source, list(sources)) if sources else " (the bank has no 'sources')"
+                    self.ctx.add(fields["source"], f"source '{source}' is not defined in the bank's sources{hint}")
+
+        common: dict[str, Any] = {
+            "deck": deck,
+            "id": qid or "",
+            "prompt": prompt,
+            "explanation": (self.text(fields["explanation"], "explanation") or "") if "explanation" in fields else "",
+            "source": source,
+            "citation": citation,
+            "tags": self.tags(fields["tags"], bank_tags) if "tags" in fields else bank_tags,
+            "hint": self.text(fields["hint"], "hint") if "hint" in fields else None,
+            "file": file,
+            "line": node.start_mark.line + 1,
+        }
+        built = getattr(self, f"_q_{qtype}")(node, fields, common)
+        if len(self.ctx.problems) > before:
+            return None
+        return cast(Question, built)
+
+    def _required(self, node: Node, fields: dict[str, Node], name: str, qtype: str) -> Node | None:
+        if name not in fields:
+            self.ctx.add(node, f"'{qtype}' question needs '{name}'")
+            return None
+        return fields[name]
+
+    def _choices(self, node: Node, fields: dict[str, Node], qtype: str) -> list[str] | None:
+        choices_node = self._required(node, fields, "choices", qtype)
+        if choices_node is None:
+            return None
+        choices = self.text_list(choices_node, "choices")
+        if choices is None:
+            return None
+        if len(choices) < 2:
+            self.ctx.add(choices_node, f"'choices' needs at least 2 options, has {len(choices)}")
+        seen: set[str] = set()
+        for value, item in choices:
+            if value in seen:
+                self.ctx.add(item, f"choice '{value}' is given twice")
+            seen.add(value)
+        return [value for value, _ in choices]
+
+    def _shuffle(self, fields: dict[str, Node]) -> bool:
+        if "shuffle" not in fields:
+            return True
+        value = self.boolean(fields["shuffle"], "shuffle")
+        return True if value is None else value
+
+    def _feedback(self, fields: dict[str, Node], choices: list[str]) -> dict[str, str]:
+        if "feedback" not in fields:
+            return {}
+        out: dict[str, str] = {}
+        for key, key_node, value in self.mapping(fields["feedback"], "feedback") or []:
+            if key not in choices:
+                hint = _did_you_mean(key, choices)
+                self.ctx.add(key_node, f"feedback for '{key}', which is not one of the choices{hint}")
+                continue
+            text = self.text(value, f"feedback for '{key}'", required=True)
+            if text is not None:
+                out[key] = text
+        return out
+
+    def _answer_in(self, node: Node, value: str, choices: list[str], what: str) -> None:
+        if value not in choices:
+            hint = _did_you_mean(value, choices)
+            self.ctx.add(node, f"{what} '{value}' is not one of the choices{hint}")
+
+    def _q_choice(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> ChoiceQuestion | None:
+        choices = self._choices(node, fields, "choice")
+        answer_node = self._required(node, fields, "answer", "choice")
+        answer = self.text(answer_node, "answer", required=True) if answer_node is not None else None
+        if choices is None or answer is None or answer_node is None:
+            return None
+        self._answer_in(answer_node, answer, choices, "answer")
+        return ChoiceQuestion(
+            **common,
+            choices=tuple(choices),
+            answer=answer,
+            shuffle=self._shuffle(fields),
+            feedback=self._feedback(fields, choices),
+        )
+
+    def _q_multi(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> MultiQuestion | None:
+        choices = self._choices(node, fields, "multi")
+        answers_node = self._required(node, fields, "answers", "multi")
+        if answers_node is None:
+            return None
+        if isinstance(answers_node, ScalarNode) and not _is_null(answers_node):
+            answers = [(str(answers_node.value), cast(Node, answers_node))]
+        elif _is_null(answers_node):
+            answers = []
+        else:
+            answers = self.text_list(answers_node, "answers") or []
+        if not answers:
+            self.ctx.add(answers_node, "'answers' is empty: a multi question needs at least one right choice")
+        if choices is None:
+            return None
+        for value, item in answers:
+            self._answer_in(item, value, choices, "answer")
+        return MultiQuestion(
+            **common,
+            choices=tuple(choices),
+            answers=frozenset(value for value, _ in answers),
+            shuffle=self._shuffle(fields),
+            feedback=self._feedback(fields, choices),
+        )
+
+    def _q_truefalse(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> TrueFalseQuestion | None:
+        answer_node = self._required(node, fields, "answer", "truefalse")
+        answer = self.boolean(answer_node, "answer") if answer_node is not None else None
+        if answer is None:
+            return None
+        return TrueFalseQuestion(**common, answer=answer)
+
+    def _typos(self, fields: dict[str, Node]) -> int:
+        if "typos" not in fields:
+            return 0
+        return self.count(fields["typos"], "typos") or 0
+
+    def _q_short(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> ShortQuestion | None:
+        answer_node = self._required(node, fields, "answer", "short")
+        if answer_node is None:
+            return None
+        if isinstance(answer_node, SequenceNode):
+            answers = [value for value, _ in self.text_list(answer_node, "answer") or []]
+            if not answers:
+                self.ctx.add(answer_node, "'answer' is an empty list: give at least one accepted answer")
+        else:
+            single = self.text(answer_node, "answer", required=True)
+            answers = [single] if single is not None else []
+        for value in answers:
+            if not value.strip():
+                self.ctx.add(answer_node, "an accepted answer is blank")
+        if not answers:
+            return None
+        return ShortQuestion(**common, answers=tuple(answers), typos=self._typos(fields))
+
+    def _q_number(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> NumberQuestion | None:
+        answer_node = self._required(node, fields, "answer", "number")
+        answer = self.number(answer_node, "answer") if answer_node is not None else None
+        tolerance = 0.0
+        if "tolerance" in fields:
+            tolerance = self.number(fields["tolerance"], "tolerance") or 0.0
+            if tolerance < 0:
+                self.ctx.add(fields["tolerance"], "'tolerance' must not be negative")
+        unit = self.text(fields["unit"], "unit") if "unit" in fields else None
+        if answer is None:
+            return None
+        return NumberQuestion(**common, answer=answer, tolerance=tolerance, unit=unit)
+
+    def _q_cloze(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> ClozeQuestion | None:
+        text_node = self._required(node, fields, "text", "cloze")
+        text = self.text(text_node, "text", required=True) if text_node is not None else None
+        if text is None or text_node is None:
+            return None
+        parts: list[str | Gap] = []
+        position = 0
+        for match in GAP.finditer(text):
+            if match.start() > position:
+                parts.append(text[position : match.start()])
+            answers = tuple(a.strip() for a in match.group(1).split("|"))
+            if not all(answers):
+                self.ctx.add(text_node, f"gap '{match.group(0)}' has an empty answer")
+            parts.append(Gap(answers))
+            position = match.end()
+        if position < len(text):
+            parts.append(text[position:])
+        leftover = GAP.sub("", text)
+        if "{{" in leftover or "}}" in leftover:
+            self.ctx.add(text_node, "unbalanced '{{' or '}}' in cloze text")
+        if not any(isinstance(part, Gap) for part in parts):
+            self.ctx.add(text_node, "cloze text has no gap: mark each with {{answer}}")
+        return ClozeQuestion(**common, text=text, parts=tuple(parts), typos=self._typos(fields))
+
+    def _q_order(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> OrderQuestion | None:
+        items_node = self._required(node, fields, "items", "order")
+        items = self.text_list(items_node, "items") if items_node is not None else None
+        if items is None or items_node is None:
+            return None
+        if len(items) < 3:
+            self.ctx.add(items_node, f"'order' needs at least 3 items, has {len(items)}")
+        seen: set[str] = set()
+        for value, item in items:
+            if value in seen:
+                self.ctx.add(item, f"item '{value}' is given twice")
+            seen.add(value)
+        return OrderQuestion(**common, items=tuple(value for value, _ in items))
+
+    def _q_match(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> MatchQuestion | None:
+        pairs_node = self._required(node, fields, "pairs", "match")
+        entries = self.mapping(pairs_node, "pairs") if pairs_node is not None else None
+        if entries is None or pairs_node is None:
+            return None
+        pairs: list[tuple[str, str]] = []
+        rights: dict[str, Node] = {}
+        for key, _, value in entries:
+            right = self.text(value, f"pairs.{key}", required=True)
+            if right is None:
+                continue
+            if right in rights:
+                self.ctx.add(value, f"'{right}' is the partner of two items: each right side must differ")
+            rights[right] = value
+            pairs.append((key, right))
+        if len(entries) < 2:
+            self.ctx.add(pairs_node, f"'match' needs at least 2 pairs, has {len(entries)}")
+        return MatchQuestion(**common, pairs=tuple(pairs), shuffle=self._shuffle(fields))
+
+    def _q_card(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> CardQuestion | None:
+        answer_node = self._required(node, fields, "answer", "card")
+        answer = self.text(answer_node, "answer", required=True) if answer_node is not None else None
+        if answer is None:
+            return None
+        return CardQuestion(**common, answer=answer)
+
+
+def _show(node: Node) -> str:
+    if isinstance(node, ScalarNode):
+        return "nothing" if _is_null(node) else f"'{node.value}'"
+    return _describe(node)
+
+
+def _check_nodes(root: Node, ctx: _Ctx) -> bool:
+    """Report object-building tags; refuse aliases before building anything.
+
+    Tags are only reported: the builder never constructs from a tag, so the rest
+    of the file can still be checked.
+    Aliases are refused because an alias bomb (a few lines that expand to
+    billions of nodes) is otherwise a way to hang the loader; a bank has no need
+    of them.
+    """
+    seen: set[int] = set()
+    stack: list[Node] = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            ctx.add(node, "anchors and aliases (&name, *name) are not supported in banks")
+            return False
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            ctx.add(root, f"the file has more than {MAX_NODES} YAML nodes")
+            return False
+        if node.tag not in STANDARD_TAGS:
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!")
+            ctx.add(node, f"YAML tag '{shown}' is not allowed in banks (they could build objects)")
+        if isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                stack.append(value)
+                stack.append(key)
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+    return True
+
+
+def _tab_problems(text: str, file: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent] and line.strip():
+            column = line.index("\t") + 1
+            problems.append(Problem(file, number, column, "tab in indentation: indent with spaces"))
+    return problems
+
+
+def load_text(text: str, file: str, default_deck: str | None = None) -> tuple[Bank | None, list[Problem]]:
+    """Build a bank from YAML text; the bank is None when there are problems."""
+    ctx = _Ctx(file)
+    ctx.problems.extend(_tab_problems(text, file))
+    if "\x00" in text:
+        ctx.add(None, "this is not a text file (it contains NUL bytes)")
+        return None, ctx.problems
+    try:
+        with _gc_paused():
+            root = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if not any(p.line == line for p in ctx.problems):
+            message = " ".join(part for part in (error.context, error.problem) if part)
+            ctx.problems.append(Problem(file, line, column, f"YAML syntax error: {message}"))
+        return None, ctx.problems
+    except yaml.YAMLError as error:
+        ctx.add(None, f"YAML error: {error}")
+        return None, ctx.problems
+    except RecursionError:
+        ctx.add(None, "the YAML is nested too deeply")
+        return None, ctx.problems
+    if root is None:
+        ctx.add(None, "the file is empty: a bank needs at least 'questions'")
+        return None, ctx.problems
+    if not _check_nodes(root, ctx):
+        return None, ctx.problems
+    deck = default_deck if default_deck is not None else Path(file).stem
+    try:
+        with _gc_paused():
+            bank = _Builder(ctx).bank(root, deck, Path(file))
+    except RecursionError:
+        ctx.add(None, "the YAML is nested too deeply")
+        return None, ctx.problems
+    if ctx.problems:
+        return None, ctx.problems
+    return bank, []
+
+
+def load_file(path: Path) -> tuple[Bank | None, list[Problem]]:
+    """Read and build one bank file; unreadable or non-UTF-8 files are problems."""
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(file, 1, 1, f"cannot read the file: {error.strerror or error}")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [Problem(file, line, column, "not UTF-8 text (is this a binary file?)")]
+    return load_text(text, file, path.stem)
+
+
+def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Expand folders (recursively *.yaml / *.yml); returns files and usage errors."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
+            if not found:
+                errors.append(f"{path}: no .yaml or .yml files in this folder")
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"{path}: no such file or folder")
+    return list(dict.fromkeys(files)), errors
+
+
+def load_paths(paths: Sequence[Path]) -> tuple[Library, list[Problem]]:
+    """Load every bank under `paths`; all problems of all files, sorted.
+
+    Missing paths are reported as problems at 1:1 here; the CLI checks them
+    first to give a usage error instead.
+    """
+    files, errors = find_bank_files(paths)
+    problems: list[Problem] = [Problem(e.split(": ", 1)[0], 1, 1, e.split(": ", 1)[1]) for e in errors]
+    banks: list[Bank] = []
+    decks: dict[str, Bank] = {}
+    for path in files:
+        bank, found = load_file(path)
+        problems.extend(found)
+        if bank is None:
+            continue
+        if bank.deck in decks:
+            other = decks[bank.deck].path
+            problems.append(
+                Problem(str(path), 1, 1, f"deck '{bank.deck}' is also defined in {other}: deck names must be unique")
+            )
+            continue
+        decks[bank.deck] = bank
+        banks.append(bank)
+    problems.sort(key=lambda p: (p.file, p.line, p.column, p.message))
+    return Library(tuple(banks)), problems
