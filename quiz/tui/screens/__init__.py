@@ -1,0 +1,1 @@
+"""One screen per module: home, drill, summary, help, confirm, prompt, message, too small."""

@@ -1,0 +1,109 @@
+"""What every question widget shares: the `Answered` message and literal text.
+
+Bank text is never markup: a prompt containing `[bold]` or `[@click=app.quit]` must show
+as typed. Every string that comes from a bank or a score file goes through `literal`,
+which builds a `Content` without parsing anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Static
+
+from quiz.core.grading import Response
+from quiz.core.model import Question
+
+__all__ = ["LETTERS", "Answered", "OptionRow", "QuestionWidget", "Response", "join_lines", "literal"]
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def literal(text: str, style: str = "") -> Content:
+    """Bank or log text as displayable content, with no markup interpreted."""
+    content = Content(text)
+    return content.stylize(style) if style else content
+
+
+def join_lines(lines: Sequence[Content | str]) -> Content:
+    """Lines joined with newlines; plain `str` parts are literal too."""
+    return Content("\n").join(
+        [line if isinstance(line, Content) else Content(line) for line in lines]
+    )
+
+
+class Answered(Message):
+    """The learner has given their answer to the question on screen."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__()
+        self.response = response
+        """The response in the form `quiz.core.grading.grade` expects."""
+
+
+class QuestionWidget(Widget):
+    """Base of the per-type widgets: remembers the question and its display orders.
+
+    The session decides the display order (shuffled choices, items, right sides); a
+    widget only shows it, so that feedback and the score log agree with the screen.
+    """
+
+    DEFAULT_CSS = """
+    QuestionWidget { height: auto; }
+    """
+
+    def __init__(
+        self,
+        question: Question,
+        *,
+        choices: Sequence[str] = (),
+        items: Sequence[str] = (),
+        rights: Sequence[str] = (),
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes="question")
+        self.question = question
+        self.choices: tuple[str, ...] = tuple(choices)
+        self.items: tuple[str, ...] = tuple(items)
+        self.rights: tuple[str, ...] = tuple(rights)
+
+    def answer(self, response: Response) -> None:
+        """Post `Answered` for the screen to grade."""
+        self.post_message(Answered(response))
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus where the learner starts answering."""
+        self.focus()
+
+
+class OptionRow(Static):
+    """One clickable line of a list (a choice, an item, a side of a pair).
+
+    Clicking posts `OptionRow.Clicked`; the owning question widget decides what a
+    click means. The row's text is `Content`, so bank text stays literal.
+    """
+
+    DEFAULT_CSS = """
+    OptionRow { height: auto; padding: 0 1; }
+    """
+
+    class Clicked(Message):
+        """A row was clicked."""
+
+        def __init__(self, row: OptionRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, index: int, content: Content, *, group: str = "") -> None:
+        super().__init__(content, classes="option")
+        self.index = index
+        """Position of the row in its list."""
+        self.group = group
+        """Which list the row belongs to, when a widget has two (match)."""
+
+    def on_click(self) -> None:
+        """Tell the question widget which row was clicked."""
+        self.post_message(self.Clicked(self))
