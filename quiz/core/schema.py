@@ -79,7 +79,12 @@ def bank_schema() -> dict[str, Any]:
         for qtype in QUESTION_TYPES
     ]
     branches.append({"if": {"not": {"required": ["type"]}}, "then": _type_schema("choice")})
-    question = {"type": "object", "required": ["id"], "allOf": branches}
+    question = {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"type": FIELD_SCHEMAS["type"]},
+        "allOf": branches,
+    }
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
