@@ -6,7 +6,8 @@ widgets. Grading is pure: no clock, no files, no Textual.
 
 Typed answers (`short`, each `cloze` gap) are compared after `normalise`, so a
 learner is not marked wrong for case, accents, punctuation or spacing; a
-question's `typos: N` then forgives up to N edits (see `edit_distance`).
+question's `typos: N` then forgives up to N edits (see `edit_distance`), though never
+in a very short answer or in its digits (see `_match_text`).
 `number` answers are parsed leniently (separators, decimal comma, unit), because
 "1 999,5 km" is a right answer typed the way many people write numbers.
 """
@@ -214,8 +215,11 @@ def _match_key(text: str) -> str:
 def _match_text(response: str, answers: Sequence[str], typos: int) -> _TextMatch:
     """Match a typed response against accepted answers: exact first, then within typos.
 
-    An accepted answer of `SHORT_ANSWER_LENGTH` characters or fewer (normalised,
-    spaces ignored) must be matched exactly, whatever `typos` says.
+    Typos are never forgiven in two cases, whatever `typos` says: an accepted
+    answer of `SHORT_ANSWER_LENGTH` characters or fewer (normalised, spaces
+    ignored) must be matched exactly, and the digits must be exactly the answer's
+    digits, in order, since "2001" for "2000" or "Apollo 12" for "Apollo 11" is
+    a different answer, not a slip of the finger.
     """
     if not response.strip():
         return _TextMatch(correct=False, edits=0, matched=None, blank=True)
@@ -230,6 +234,8 @@ def _match_text(response: str, answers: Sequence[str], typos: int) -> _TextMatch
         for answer, answer_key in zip(answers, keys, strict=True):
             if answer_key.startswith("\0") or len(answer_key) <= SHORT_ANSWER_LENGTH:
                 continue
+            if _digits(key) != _digits(answer_key):
+                continue
             edits = edit_distance(key, answer_key, limit=allowed)
             if edits <= allowed and (best is None or edits < best[0]):
                 best = (edits, answer)
@@ -237,6 +243,10 @@ def _match_text(response: str, answers: Sequence[str], typos: int) -> _TextMatch
         return _TextMatch(correct=True, edits=best[0], matched=best[1], blank=False)
     blank = not normalise(response)
     return _TextMatch(correct=False, edits=0, matched=None, blank=blank)
+
+
+def _digits(text: str) -> str:
+    return "".join(char for char in text if char.isdigit())
 
 
 def _plural(count: int, word: str) -> str:
