@@ -17,7 +17,15 @@ from textual.widgets import Static
 from quiz.core.grading import Response
 from quiz.core.model import Question
 
-__all__ = ["LETTERS", "Answered", "OptionRow", "QuestionWidget", "Response", "join_lines", "literal"]
+__all__ = [
+    "LETTERS",
+    "Answered",
+    "OptionRow",
+    "QuestionWidget",
+    "Response",
+    "join_lines",
+    "literal",
+]
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Button, Static
@@ -18,7 +20,7 @@ GRADES = ("Again", "Hard", "Good", "Easy")
 class CardWidget(QuestionWidget, can_focus=True):
     """Recall first, then look: the grade keys only work once the answer is shown."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", "Reveal"),
         Binding("1", "grade(1)", "Again"),
         Binding("2", "grade(2)", "Hard"),

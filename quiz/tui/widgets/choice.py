@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Button
@@ -20,7 +21,7 @@ class ChoiceWidget(QuestionWidget, can_focus=True):
     Marking before answering lets a learner correct a slip of the finger.
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("enter", "submit", "Submit"),
@@ -49,9 +50,7 @@ class ChoiceWidget(QuestionWidget, can_focus=True):
 
     def _row(self, index: int) -> Content:
         marker = "(•)" if index == self.selected else "( )"
-        return Content.assemble(
-            (f"{marker} {index + 1}. ", "bold"), literal(self.choices[index])
-        )
+        return Content.assemble((f"{marker} {index + 1}. ", "bold"), literal(self.choices[index]))
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
         """Redraw the rows whose mark changed."""

@@ -8,9 +8,10 @@ on a right row pairs it with the picked left item.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button
@@ -22,7 +23,7 @@ from quiz.tui.widgets.base import LETTERS, OptionRow, QuestionWidget, literal
 class MatchWidget(QuestionWidget, can_focus=True):
     """Pairs are one-to-one: giving a partner to a second left item takes it from the first."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("left", "column('left')", "Left column", show=False),
@@ -47,13 +48,19 @@ class MatchWidget(QuestionWidget, can_focus=True):
         lefts = min(9, len(self.lefts))
         for index in range(lefts):
             self._bindings.bind(
-                str(index + 1), f"pick({index})", "Pick", show=index == 0,
+                str(index + 1),
+                f"pick({index})",
+                "Pick",
+                show=index == 0,
                 key_display=f"1-{lefts}",
             )
         rights_count = min(len(LETTERS), len(self.rights))
         for index in range(rights_count):
             self._bindings.bind(
-                LETTERS[index], f"pair({index})", "Partner", show=index == 0,
+                LETTERS[index],
+                f"pair({index})",
+                "Partner",
+                show=index == 0,
                 key_display=f"a-{LETTERS[rights_count - 1]}",
             )
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Button
@@ -17,7 +18,7 @@ from quiz.tui.widgets.base import OptionRow, QuestionWidget, literal
 class MultiWidget(QuestionWidget, can_focus=True):
     """Tick any number of choices, then submit the ticked set."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
         Binding("space", "tick_highlighted", "Tick", show=False),

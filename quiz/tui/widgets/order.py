@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.reactive import reactive
@@ -18,7 +19,7 @@ from quiz.tui.widgets.base import OptionRow, QuestionWidget, literal
 class OrderWidget(QuestionWidget, can_focus=True):
     """Rearrange the shuffled items into the right order, then submit."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Highlight", key_display="↑↓"),
         Binding("down", "move(1)", "Highlight", show=False),
         Binding("left_square_bracket,shift+up", "shift(-1)", "Move up", key_display="["),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
 
@@ -14,7 +16,7 @@ from quiz.tui.widgets.base import OptionRow, QuestionWidget
 class TrueFalseWidget(QuestionWidget, can_focus=True):
     """Two options; one key answers, since there is nothing to correct."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "answer_with(True)", "True"),
         Binding("f", "answer_with(False)", "False"),
         Binding("up", "move", "Up", show=False),

@@ -1,0 +1,179 @@
+"""What the learner sees after answering: right or wrong in words, why, and what next.
+
+Right or wrong is said with a symbol and a word (✓ Correct / ✗ Wrong), never by colour
+alone. Parts of an order, match, cloze or multi answer are marked one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from textual.content import Content
+from textual.widgets import Static
+
+from quiz.core.grading import Outcome, Response
+from quiz.core.model import (
+    ChoiceQuestion,
+    ClozeQuestion,
+    MatchQuestion,
+    MultiQuestion,
+    OrderQuestion,
+    Question,
+)
+from quiz.tui.text import format_response, rating_name, when
+from quiz.tui.widgets.base import join_lines, literal
+
+RIGHT = "✓"
+WRONG = "✗"
+
+
+class FeedbackLike(Protocol):
+    """What this view needs of `quiz.core.session.Feedback`."""
+
+    @property
+    def question(self) -> Question: ...
+    @property
+    def response(self) -> Response: ...
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def rating(self) -> int: ...
+    @property
+    def due(self) -> datetime | None: ...
+
+
+def verdict(outcome: Outcome) -> Content:
+    """`✓ Correct` or `✗ Wrong`, with the typo note when one was forgiven."""
+    if outcome.correct:
+        text = Content.styled(f"{RIGHT} Correct", "bold $text-success")
+        if outcome.typo_forgiven:
+            text += Content(" (a typo forgiven)")
+        return text
+    return Content.styled(f"{WRONG} Wrong", "bold $text-error")
+
+
+def _label(name: str) -> Content:
+    return Content.styled(f"{name}: ", "bold")
+
+
+def _mark(wrong: bool) -> str:
+    return WRONG if wrong else RIGHT
+
+
+def part_lines(question: Question, response: Response, outcome: Outcome) -> list[Content]:
+    """One line per part of a multi-part answer, marked right or wrong."""
+    wrong = set(outcome.wrong_parts)
+    lines: list[Content] = []
+    if isinstance(question, OrderQuestion) and isinstance(response, tuple):
+        for index, right in enumerate(question.items):
+            given = response[index] if index < len(response) else ""
+            line = Content.assemble(f"  {_mark(index in wrong)} {index + 1}. ", literal(given))
+            if index in wrong:
+                line += Content.assemble("  (should be ", literal(right), ")")
+            lines.append(line)
+    elif isinstance(question, MatchQuestion) and isinstance(response, dict):
+        for index, (left, right) in enumerate(question.pairs):
+            given = response.get(left, "?")
+            line = Content.assemble(
+                f"  {_mark(index in wrong)} ", literal(left), " → ", literal(given)
+            )
+            if index in wrong:
+                line += Content.assemble("  (should be ", literal(right), ")")
+            lines.append(line)
+    elif isinstance(question, ClozeQuestion) and isinstance(response, tuple):
+        for index, gap in enumerate(question.gaps):
+            given = response[index] if index < len(response) else ""
+            line = Content.assemble(
+                f"  {_mark(index in wrong)} [{index + 1}] ", literal(given or "(blank)")
+            )
+            if index in wrong and gap.answers:
+                line += Content.assemble("  (should be ", literal(gap.answers[0]), ")")
+            lines.append(line)
+    elif isinstance(question, MultiQuestion) and isinstance(response, frozenset):
+        for index, choice in enumerate(question.choices):
+            ticked = choice in response
+            should = choice in question.answers
+            if not ticked and not should:
+                continue
+            note = "ticked" if ticked else "not ticked"
+            if ticked != should:
+                note += ", should be ticked" if should else ", should not be ticked"
+            lines.append(
+                Content.assemble(
+                    f"  {_mark(ticked != should or index in wrong)} ", literal(choice), f" ({note})"
+                )
+            )
+    return lines
+
+
+def choice_notes(question: Question, response: Response) -> list[Content]:
+    """The bank's per-choice feedback for the chosen and the right choices."""
+    if not isinstance(question, ChoiceQuestion | MultiQuestion) or not question.feedback:
+        return []
+    if isinstance(question, ChoiceQuestion):
+        wanted = [response] if isinstance(response, str) else []
+        if question.answer not in wanted:
+            wanted.append(question.answer)
+    else:
+        given = response if isinstance(response, frozenset) else frozenset()
+        wanted = [c for c in question.choices if c in given or c in question.answers]
+    lines: list[Content] = []
+    for choice in wanted:
+        note = question.feedback.get(str(choice))
+        if note:
+            lines.append(Content.assemble("  ", literal(str(choice)), " — ", literal(note)))
+    return lines
+
+
+def feedback_content(
+    feedback: FeedbackLike, now: datetime, order: Sequence[str] = (), *, exam: bool = False
+) -> Content:
+    """The whole feedback text for one answer (exam reviews leave out the schedule)."""
+    question, outcome, response = feedback.question, feedback.outcome, feedback.response
+    lines: list[Content] = [verdict(outcome)]
+    if outcome.detail:
+        lines.append(literal(outcome.detail))
+    lines.append(_label("Your answer") + literal(format_response(question, response, order)))
+    if question.type != "card":
+        lines.append(_label("Answer") + literal(outcome.expected))
+    if outcome.matched and outcome.correct and outcome.matched != response:
+        lines.append(_label("Accepted as") + literal(outcome.matched))
+    parts = part_lines(question, response, outcome)
+    if parts:
+        lines.append(Content(""))
+        lines.extend(parts)
+    notes = choice_notes(question, response)
+    if notes:
+        lines.append(Content(""))
+        lines.append(Content.styled("Why", "bold"))
+        lines.extend(notes)
+    if question.explanation:
+        lines.append(Content(""))
+        lines.append(_label("Explanation") + literal(question.explanation))
+    if question.citation:
+        lines.append(_label("Source") + literal(question.citation))
+    if not exam:
+        lines.append(Content(""))
+        schedule = _label("Rated") + Content(rating_name(feedback.rating))
+        if feedback.due is not None:
+            schedule += Content("   ") + _label("Next review") + Content(when(feedback.due, now))
+        lines.append(schedule)
+    return join_lines(lines)
+
+
+class FeedbackView(Static):
+    """The feedback on the last answer; a `Static` given `Content`, so nothing is markup."""
+
+    DEFAULT_CSS = """
+    FeedbackView { height: auto; }
+    """
+
+    def show(
+        self, feedback: FeedbackLike, now: datetime, order: Sequence[str] = ()
+    ) -> None:
+        """Replace the view's text with the feedback on this answer."""
+        self.update(feedback_content(feedback, now, order))
+        self.set_class(feedback.outcome.correct, "-correct")
+        self.set_class(not feedback.outcome.correct, "-wrong")
