@@ -1,0 +1,208 @@
+"""From a graded answer to an FSRS rating, and from a rating to the next due date.
+
+The `fsrs` package does the scheduling; this module only adapts it to the app:
+
+- `Settings` holds the learner-facing knobs (retention, daily limits, steps).
+- `rating_for` turns a grading `Outcome` into an `fsrs.Rating`.
+- `Scheduler` wraps `fsrs.Scheduler` with two guarantees the app relies on:
+  every datetime is UTC-aware (naive ones are refused), and a review is a pure
+  function of (card, rating, time). The second matters because card state is
+  never stored: it is rebuilt by replaying the review log, so a replay must give
+  exactly the card the live session computed. `fsrs` draws its interval fuzz
+  from the global `random`, which would break that; here the draw is derived
+  from the card's id and the review time instead, with the same fuzz ranges.
+
+The clock is always a parameter; `utc_now` is only ever a default.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from copy import copy as _copy
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any, Protocol, cast
+
+import fsrs
+from fsrs import Rating, State
+from fsrs.scheduler import FUZZ_RANGES
+
+from quiz.core.model import Question
+
+__all__ = [
+    "Card",
+    "Clock",
+    "Rating",
+    "Scheduler",
+    "Settings",
+    "State",
+    "ensure_utc",
+    "rating_for",
+    "utc_now",
+]
+
+Clock = Callable[[], datetime]
+"""A zero-argument callable returning the current UTC-aware time."""
+
+
+def utc_now() -> datetime:
+    """The current time, UTC-aware: the default clock, never called deep inside."""
+    return datetime.now(UTC)
+
+
+def ensure_utc(moment: datetime) -> datetime:
+    """`moment` in UTC; a naive datetime is refused because its zone is a guess."""
+    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
+        raise ValueError(
+            f"datetime {moment.isoformat()} has no time zone; quiz needs UTC-aware times"
+        )
+    if moment.tzinfo is UTC:
+        return moment
+    return moment.astimezone(UTC)
+
+
+class Card(fsrs.Card):
+    """An `fsrs.Card` that copies cheaply.
+
+    `fsrs.Scheduler.review_card` shallow-copies the card it is given with
+    `copy.copy`, whose generic path is a quarter of a review's cost; replaying a
+    million answers makes that worth a three-line `__copy__`. Everything else is
+    `fsrs.Card` unchanged.
+    """
+
+    def __copy__(self) -> Card:
+        new = object.__new__(Card)
+        new.__dict__.update(self.__dict__)
+        return new
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The scheduling knobs, with Anki's usual defaults."""
+
+    desired_retention: float = 0.9
+    """Probability of recall FSRS aims for when a review falls due."""
+    new_per_day: int = 20
+    """New questions introduced per (UTC) day, across sessions."""
+    reviews_per_day: int = 200
+    """Reviews of learned questions per (UTC) day, across sessions."""
+    learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
+    relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
+    maximum_interval: int = 36500
+    """Longest interval in days."""
+    fuzzing: bool = True
+    """Spread review intervals a little so questions learned together part ways."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.desired_retention < 1.0:
+            raise ValueError(
+                f"desired_retention must be between 0 and 1, not {self.desired_retention}"
+            )
+        if self.new_per_day < 0 or self.reviews_per_day < 0:
+            raise ValueError("daily limits cannot be negative")
+        if self.maximum_interval < 1:
+            raise ValueError("maximum_interval must be at least 1 day")
+
+
+class _Outcome(Protocol):
+    """What `rating_for` needs of a grading outcome (`quiz.core.grading.Outcome`)."""
+
+    @property
+    def correct(self) -> bool: ...
+    @property
+    def typo_forgiven(self) -> bool: ...
+    @property
+    def self_grade(self) -> int | None: ...
+
+
+def rating_for(question: Question, outcome: _Outcome, hinted: bool) -> Rating:
+    """The FSRS rating of an answer.
+
+    Wrong -> Again; right but after a hint or with a forgiven typo -> Hard (a weaker
+    recall); right -> Good. A `card` question is graded by the learner (1-4).
+    """
+    if question.type == "card":
+        if outcome.self_grade is None:
+            raise ValueError(f"card question {question.key} was answered without a self grade")
+        return Rating(outcome.self_grade)
+    if not outcome.correct:
+        return Rating.Again
+    if hinted or outcome.typo_forgiven:
+        return Rating.Hard
+    return Rating.Good
+
+
+class _ReproducibleFsrs(fsrs.Scheduler):
+    """`fsrs.Scheduler` whose fuzz comes from `_draw` instead of the global `random`."""
+
+    _draw: float = 0.5
+
+    def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
+        # Same ranges and rounding as fsrs 6.3; only the source of the draw differs.
+        interval_days = interval.days
+        if interval_days < 2.5:
+            return interval
+        delta = 1.0
+        for fuzz_range in FUZZ_RANGES:
+            delta += fuzz_range["factor"] * max(
+                min(float(interval_days), fuzz_range["end"]) - fuzz_range["start"], 0.0
+            )
+        min_ivl = max(2, round(interval_days - delta))
+        max_ivl = min(round(interval_days + delta), self.maximum_interval)
+        min_ivl = min(min_ivl, max_ivl)
+        fuzzed = self._draw * (max_ivl - min_ivl + 1) + min_ivl
+        return timedelta(days=min(round(fuzzed), self.maximum_interval))
+
+
+@lru_cache(maxsize=16)
+def _fsrs_for(settings: Settings) -> _ReproducibleFsrs:
+    """One fsrs scheduler per settings: building one validates 21 parameters."""
+    return _ReproducibleFsrs(
+        desired_retention=settings.desired_retention,
+        learning_steps=settings.learning_steps,
+        relearning_steps=settings.relearning_steps,
+        maximum_interval=settings.maximum_interval,
+        enable_fuzzing=settings.fuzzing,
+    )
+
+
+def card_id_for(key: str) -> int:
+    """A stable card id for a question key, so a replayed card equals the live one."""
+    return zlib.crc32(key.encode("utf-8")) + 1
+
+
+class Scheduler:
+    """FSRS for the app: UTC-only, deterministic, with the settings' steps and retention."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings if settings is not None else Settings()
+        self._fsrs = _fsrs_for(self.settings)
+        self._fuzzing = self.settings.fuzzing
+
+    def new_card(self, key: str, now: datetime) -> Card:
+        """A never-reviewed card for `key`, due at `now`."""
+        return Card(card_id=card_id_for(key), due=ensure_utc(now))
+
+    def review(self, card: fsrs.Card, rating: Rating | int, now: datetime) -> Card:
+        """The card after a review with `rating` at `now`; `card` is left untouched."""
+        when = ensure_utc(now)
+        if type(card) is not Card:
+            card = _as_card(card)
+        if self._fuzzing:
+            seed = f"{card.card_id}:{when.isoformat()}".encode()
+            self._fsrs._draw = zlib.crc32(seed) / 4294967296.0
+        reviewed, _log = self._fsrs.review_card(card, Rating(rating), when)
+        return cast(Card, reviewed)  # review_card copies with copy(), keeping our class
+
+    def retrievability(self, card: fsrs.Card, now: datetime) -> float:
+        """Predicted probability of recalling `card` at `now` (0 if never reviewed)."""
+        return float(self._fsrs.get_card_retrievability(card, ensure_utc(now)))
+
+
+def _as_card(card: Any) -> Card:
+    """Our cheap-copy `Card` with the same fields as any `fsrs.Card`."""
+    new = object.__new__(Card)
+    new.__dict__.update(_copy(card).__dict__)
+    return new

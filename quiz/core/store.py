@@ -1,0 +1,393 @@
+"""The learner's review log: an append-only JSON Lines file, and its replay.
+
+`scores/<learner>/reviews.jsonl` is the only thing the app persists about a
+learner. Every answer, re-rating and undo is one line, never rewritten; card
+state is derived by replaying the file, so nothing can disagree with it.
+
+Writing: one `os.write` of a whole line on an `O_APPEND` descriptor, then
+`os.fsync`, while holding `fcntl.flock` on `reviews.lock` beside the log, so two
+app instances on one learner never interleave or lose records. A crash can
+still leave a torn last line; the next append first ends it with a newline so
+the new record starts on its own line, and reading skips it with a warning.
+
+Reading and replaying stream the file line by line and are linear in its size:
+a million answers must not need a million records in memory at once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import errno as errno_codes
+import fcntl
+import json
+import os
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from fsrs import State
+
+from quiz.core.scheduling import Card, Scheduler
+
+__all__ = [
+    "LOCK_NAME",
+    "LOG_NAME",
+    "LearnerError",
+    "LogRead",
+    "QuestionState",
+    "Replayer",
+    "Store",
+    "StoreError",
+    "iter_records",
+    "replay",
+    "validate_learner",
+]
+
+LOG_NAME = "reviews.jsonl"
+LOCK_NAME = "reviews.lock"
+MAX_LEARNER_LENGTH = 64
+
+REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
+    "answer": ("v", "kind", "id", "time", "key", "rating", "correct"),
+    "rerate": ("v", "kind", "id", "time", "key", "ref", "rating"),
+    "undo": ("v", "kind", "id", "time", "key", "ref"),
+}
+"""Keys a record of each kind must have to be usable; others are informative."""
+
+
+class LearnerError(ValueError):
+    """A learner name that cannot safely become a folder name."""
+
+
+class StoreError(OSError):
+    """The review log could not be written or read; `str()` is fit for a learner."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errno = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def validate_learner(name: str) -> str:
+    """`name` unchanged if it is safe as a folder name, else `LearnerError` saying why."""
+    if not name:
+        raise LearnerError("The learner name is empty; give a name such as 'ana'.")
+    if "/" in name or "\\" in name:
+        raise LearnerError(
+            f"The learner name {name!r} contains a path separator ('/' or '\\'); "
+            "use a plain name such as 'ana'."
+        )
+    if name in (".", ".."):
+        raise LearnerError(f"The learner name {name!r} is not allowed: it names a folder.")
+    if name != name.strip():
+        raise LearnerError(f"The learner name {name!r} starts or ends with a space.")
+    for char in name:
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            raise LearnerError(
+                f"The learner name {name!r} contains an invisible control character "
+                f"(U+{ord(char):04X})."
+            )
+    if len(name) > MAX_LEARNER_LENGTH:
+        raise LearnerError(
+            f"The learner name is {len(name)} characters long; the most is {MAX_LEARNER_LENGTH}."
+        )
+    return name
+
+
+_REASONS = {
+    errno_codes.ENOSPC: "disk full",
+    errno_codes.EDQUOT: "disk quota exceeded",
+    errno_codes.EROFS: "the disk is read-only",
+    errno_codes.EACCES: "permission denied",
+    errno_codes.EPERM: "permission denied",
+    errno_codes.ENOTDIR: "a file is in the way where a folder should be",
+    errno_codes.EEXIST: "a file is in the way where a folder should be",
+    errno_codes.EISDIR: "a folder is in the way where the file should be",
+    errno_codes.EIO: "input/output error (the disk may be failing)",
+}
+
+
+def _reason(error: OSError) -> str:
+    """A short plain-language cause of a disk error."""
+    if error.errno in _REASONS:
+        return _REASONS[error.errno]
+    return error.strerror or str(error)
+
+
+@dataclass
+class LogRead:
+    """What reading the log gave: the usable records and what was skipped."""
+
+    records: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _check(record: Any) -> str | None:
+    """Why `record` is unusable, or None if it is a usable record."""
+    if not isinstance(record, dict):
+        return "is not a JSON object"
+    kind = record.get("kind")
+    required = REQUIRED_KEYS.get(kind) if isinstance(kind, str) else None
+    if required is None:
+        return f"has an unknown kind {kind!r}"
+    for key in required:
+        if key not in record:
+            return f"lacks {key!r}"
+    if not isinstance(record["key"], str) or not isinstance(record["id"], str):
+        return "has a malformed key or id"
+    if "rating" in required:
+        rating = record["rating"]
+        if type(rating) is not int or not 1 <= rating <= 4:
+            return f"has an invalid rating {rating!r}"
+    when = record["time"]
+    if not isinstance(when, str):
+        return "has a malformed time"
+    try:
+        moment = datetime.fromisoformat(when)
+    except ValueError:
+        return f"has a malformed time {when!r}"
+    if moment.tzinfo is None:
+        return f"has a time without a time zone {when!r}"
+    return None
+
+
+def iter_records(
+    path: Path, on_warning: Callable[[str], None] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Stream the usable records of a log, one line at a time.
+
+    A line that is not JSON, or not a record with the keys its kind needs, is
+    skipped and reported through `on_warning` with its 1-based line number. A
+    missing file is an empty log. Disk errors become `StoreError`.
+    """
+    warn = on_warning if on_warning is not None else (lambda message: None)
+    loads = json.loads
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+    try:
+        number = 0
+        for raw in handle:
+            number += 1
+            try:
+                record = loads(raw)
+            except ValueError:
+                if raw.endswith(b"\n"):
+                    if raw.strip():
+                        warn(f"{path}: line {number} is not valid JSON; skipped")
+                else:
+                    warn(
+                        f"{path}: line {number} is incomplete (the app was probably "
+                        "stopped while writing it); skipped"
+                    )
+                continue
+            problem = _check(record)
+            if problem is not None:
+                warn(f"{path}: line {number} {problem}; skipped")
+                continue
+            yield record
+    except OSError as error:
+        raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+    finally:
+        handle.close()
+
+
+class Store:
+    """One learner's review log under `scores_dir/learner/`."""
+
+    def __init__(self, scores_dir: Path, learner: str) -> None:
+        self.learner = validate_learner(learner)
+        self.scores_dir = Path(scores_dir)
+        self.folder = self.scores_dir / self.learner
+        self.path = self.folder / LOG_NAME
+        self.lock_path = self.folder / LOCK_NAME
+
+    def append(self, record: dict[str, Any]) -> None:
+        """Write `record` as one line, durably, without interleaving with other writers."""
+        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
+            "utf-8"
+        )
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            try:
+                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+                self._append_locked(data)
+            finally:
+                os.close(lock_fd)  # also releases the lock
+        except StoreError:
+            raise
+        except OSError as error:
+            raise StoreError(
+                f"Could not save your answer to {self.path}: {_reason(error)}", error.errno
+            ) from error
+
+    def _append_locked(self, data: bytes) -> None:
+        """The write itself; the caller holds the lock."""
+        created = not self.path.exists()
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                # A torn last line from a crash: end it so this record stands alone.
+                data = b"\n" + data
+            written = os.write(fd, data)
+            if written != len(data):
+                raise StoreError(
+                    f"Could not save your answer to {self.path}: only {written} of "
+                    f"{len(data)} bytes were written (is the disk full?)",
+                    errno_codes.ENOSPC,
+                )
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            # Make the new file's name durable too.
+            with contextlib.suppress(OSError):
+                dir_fd = os.open(self.folder, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+
+    def iter_records(
+        self, on_warning: Callable[[str], None] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Stream this learner's records (see the module-level `iter_records`)."""
+        return iter_records(self.path, on_warning)
+
+    def read(self) -> LogRead:
+        """Every usable record, with a warning for each skipped line."""
+        warnings: list[str] = []
+        records = list(iter_records(self.path, warnings.append))
+        return LogRead(records, warnings)
+
+
+@dataclass(slots=True)
+class QuestionState:
+    """What the log says about one question: its FSRS card and counts."""
+
+    card: Card
+    answers: int = 0
+    """Effective answers (undone ones do not count)."""
+    correct: int = 0
+    last: datetime | None = None
+    """Time of the latest effective answer."""
+    first: datetime | None = None
+    """Time of the first effective answer: the day the question was introduced."""
+
+
+PENDING_PER_KEY = 32
+"""Answers per question held back from the scheduler in case a rerate or undo follows.
+
+A rerate or undo refers to one of the latest answers of its question, so only
+those need holding; older ones go through the scheduler as soon as a newer one
+pushes them out, which keeps replay streaming. The session never undoes further
+back than this (see `quiz.core.session.UNDO_DEPTH`).
+"""
+
+
+class Replayer:
+    """Feeds records one at a time through a scheduler; `finish()` gives the states.
+
+    Answers of a question are applied in time order (records a few lines out of
+    order, as two processes may write them, are sorted within the held-back
+    window). With `day`, also counts the new questions introduced and the reviews
+    of learned questions done on that UTC day, for the daily limits.
+    """
+
+    def __init__(self, scheduler: Scheduler, day: date | None = None) -> None:
+        self.scheduler = scheduler
+        self.day = day
+        self.states: dict[str, QuestionState] = {}
+        self.new_on_day = 0
+        self.reviews_on_day = 0
+        # key -> held-back answers [time, id, rating, correct], oldest first
+        self._pending: dict[str, list[list[Any]]] = {}
+
+    def feed(self, record: dict[str, Any]) -> None:
+        """Take one record (of any kind) into account."""
+        kind = record["kind"]
+        key = record["key"]
+        if kind == "answer":
+            entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"]]
+            held = self._pending.get(key)
+            if held is None:
+                self._pending[key] = [entry]
+                return
+            if held[-1][0] <= entry[0]:
+                held.append(entry)
+            else:
+                bisect.insort(held, entry, key=lambda item: item[0])
+            if len(held) > PENDING_PER_KEY:
+                self._commit(key, held.pop(0))
+            return
+        held = self._pending.get(key)
+        if not held:
+            return
+        ref = record["ref"]
+        for index in range(len(held) - 1, -1, -1):
+            if held[index][1] == ref:
+                if kind == "undo":
+                    del held[index]
+                else:
+                    held[index][2] = record["rating"]
+                return
+
+    def _commit(self, key: str, entry: list[Any]) -> None:
+        """Apply one effective answer to its question's state."""
+        when, _id, rating, correct = entry
+        state = self.states.get(key)
+        if state is None:
+            card = self.scheduler.new_card(key, when)
+            state = QuestionState(card, first=when)
+            self.states[key] = state
+            if self.day is not None and when.date() == self.day:
+                self.new_on_day += 1
+        elif self.day is not None and state.card.state == State.Review and when.date() == self.day:
+            self.reviews_on_day += 1
+        state.card = self.scheduler.review(state.card, rating, when)
+        state.answers += 1
+        if correct is True:
+            state.correct += 1
+        state.last = when
+
+    def feed_all(self, records: Iterable[dict[str, Any]]) -> None:
+        """`feed` every record."""
+        feed = self.feed
+        for record in records:
+            feed(record)
+
+    def finish(self) -> dict[str, QuestionState]:
+        """Apply every held-back answer; the states by question key."""
+        for key, held in self._pending.items():
+            for entry in held:
+                self._commit(key, entry)
+        self._pending.clear()
+        return self.states
+
+
+def _parse_time(text: str) -> datetime:
+    """A record's time as a UTC datetime (records are always written in UTC)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment
+
+
+def replay(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> dict[str, QuestionState]:
+    """Per question key, the state after its effective answers (rerates applied, undos
+    dropped), in time order. Keys of questions no longer in any bank are kept."""
+    replayer = Replayer(scheduler)
+    replayer.feed_all(records)
+    return replayer.finish()
