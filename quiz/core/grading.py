@@ -160,36 +160,42 @@ def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     """Damerau-Levenshtein distance (optimal string alignment) between `a` and `b`.
 
     Insertions, deletions, substitutions and swaps of two neighbours cost one
-    each. With `limit`, the work stops as soon as the distance is known to exceed
-    it and `limit + 1` is returned instead, which is all a typo check needs.
+    each. With `limit`, only the diagonal band a distance within the limit can
+    pass through is computed, the work stops as soon as the distance is known to
+    exceed it, and `limit + 1` is returned instead: all a typo check needs.
     """
-    if limit is not None and limit < 0:
-        limit = 0
-    if limit is not None and abs(len(a) - len(b)) > limit:
-        return limit + 1
+    if limit is not None:
+        limit = max(0, limit)
+        if abs(len(a) - len(b)) > limit:
+            return limit + 1
     if a == b:
         return 0
     if not a or not b:
         return max(len(a), len(b))
+    width = len(b)
+    band = max(len(a), width) if limit is None else limit
+    # Any cell further than `band` from the diagonal costs more than the limit.
+    outside = width + len(a) + 1 if limit is None else limit + 1
     before: list[int] = []
-    previous = list(range(len(b) + 1))
+    previous = [j if j <= band else outside for j in range(width + 1)]
     for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
+        current = [outside] * (width + 1)
+        current[0] = i if i <= band else outside
         char_a = a[i - 1]
-        for j in range(1, len(b) + 1):
+        for j in range(max(1, i - band), min(width, i + band) + 1):
             char_b = b[j - 1]
-            cost = 0 if char_a == char_b else 1
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            best = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (char_a != char_b),
+            )
             if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
                 best = min(best, before[j - 2] + 1)
-            current[j] = best
+            current[j] = min(best, outside)
         if limit is not None and min(current) > limit:
             return limit + 1
         before, previous = previous, current
-    distance = previous[len(b)]
-    if limit is not None and distance > limit:
-        return limit + 1
-    return distance
+    return previous[width]
 
 
 @dataclass(frozen=True)
@@ -481,11 +487,14 @@ def _grade_cloze(question: ClozeQuestion, response: Response) -> Outcome:
 def _grade_order(question: OrderQuestion, response: Response) -> Outcome:
     typed = _as_strings(question, response)
     items = question.items
-    wrong = tuple(i for i, item in enumerate(items) if i >= len(typed) or typed[i] != item)
-    correct = not wrong and len(typed) == len(items)
-    detail = (
-        "" if correct else f"{len(items) - len(wrong)} of {_plural(len(items), 'item')} in place"
+    # Positions the learner got wrong; a missing or surplus item is wrong where it is.
+    size = max(len(items), len(typed))
+    wrong = tuple(
+        i for i in range(size) if i >= len(items) or i >= len(typed) or typed[i] != items[i]
     )
+    correct = not wrong
+    in_place = sum(1 for i in range(min(len(items), len(typed))) if typed[i] == items[i])
+    detail = "" if correct else f"{in_place} of {_plural(len(items), 'item')} in place"
     return Outcome(
         correct=correct,
         expected="  ".join(f"{i}. {item}" for i, item in enumerate(items, start=1)),

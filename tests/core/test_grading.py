@@ -109,6 +109,7 @@ def test_normalise(text: str, expected: str) -> None:
         ("yeltsin", "yetlsin", 1),  # neighbours swapped: one edit
         ("kitten", "sitting", 3),
         ("ca", "abc", 3),  # optimal string alignment, not unrestricted Damerau
+        ("bab", "b", 2),
     ],
 )
 def test_edit_distance(a: str, b: str, distance: int) -> None:
@@ -122,14 +123,29 @@ def test_edit_distance_limit_stops_early_with_limit_plus_one() -> None:
     assert edit_distance("kitten", "sitting", limit=3) == 3
 
 
-@settings(max_examples=150, deadline=None)
+def reference_distance(a: str, b: str) -> int:
+    """The textbook full-matrix optimal string alignment distance."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(
+                d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[len(a)][len(b)]
+
+
+@settings(max_examples=200, deadline=None)
 @given(
-    st.text(alphabet="abc", max_size=7),
-    st.text(alphabet="abc", max_size=7),
+    st.text(alphabet="abc", max_size=8),
+    st.text(alphabet="abc", max_size=8),
     st.integers(min_value=0, max_value=4),
 )
-def test_edit_distance_limit_agrees_with_full_distance(a: str, b: str, limit: int) -> None:
-    assert edit_distance(a, b, limit=limit) == min(edit_distance(a, b), limit + 1)
+def test_edit_distance_agrees_with_the_textbook_one(a: str, b: str, limit: int) -> None:
+    full = reference_distance(a, b)
+    assert edit_distance(a, b) == full
+    assert edit_distance(a, b, limit=limit) == min(full, limit + 1)
 
 
 # ---------------------------------------------------------------------------- short
@@ -347,6 +363,8 @@ def test_cloze_grades_each_gap(
         ("abced", False, (3, 4), "3 of 5 items in place"),
         ("eabcd", False, (0, 1, 2, 3, 4), "0 of 5 items in place"),
         ("bacde", False, (0, 1), "3 of 5 items in place"),
+        ("abcd", False, (4,), "4 of 5 items in place"),  # an item left out
+        ("abcdea", False, (5,), "5 of 5 items in place"),  # a surplus item
     ],
 )
 def test_order(typed: str, correct: bool, wrong_parts: tuple[int, ...], detail: str) -> None:
