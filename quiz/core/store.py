@@ -322,7 +322,7 @@ class Replayer:
         if kind == "answer":
             entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"]]
             held = self._pending.get(key)
-            if held is None:
+            if not held:
                 self._pending[key] = [entry]
                 return
             if held[-1][0] <= entry[0]:

@@ -257,6 +257,9 @@ def test_replay_applies_rerates_and_drops_undos() -> None:
         follow_up("undo", "a2"),
         answer(3, key="d/other"),
         follow_up("undo", "a3", key="d/other"),
+        answer(4, key="d/again"),
+        follow_up("undo", "a4", key="d/again"),
+        answer(5, key="d/again", when=later),
     ]
     states = replay(iter(records), SCHEDULER)
     expected = SCHEDULER.review(SCHEDULER.new_card("d/q", T0), Rating.Easy, T0)
@@ -265,6 +268,7 @@ def test_replay_applies_rerates_and_drops_undos() -> None:
     assert states["d/q"].correct == 0
     assert states["d/q"].last == T0
     assert "d/other" not in states, "a question whose only answer was undone is new"
+    assert states["d/again"].answers == 1 and states["d/again"].first == later
 
 
 def test_replay_orders_answers_of_a_question_by_time() -> None:

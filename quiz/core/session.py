@@ -1,0 +1,592 @@
+"""A study session: which question comes next, and what an answer does.
+
+The TUI asks `Session.current` for a `Presented` question, hands the learner's
+response to `answer()` and shows the `Feedback` it returns; `next()` moves on.
+Every answer, re-rating and undo is appended to the learner's log (fsynced)
+before the session's own state changes, so if the disk refuses, the exception
+reaches the TUI and the answer is not counted.
+
+Modes:
+
+- drill: questions in a learning step that are due, then due reviews (most
+  overdue first, at most `reviews_per_day` minus the reviews of learned
+  questions already done today), then new questions in bank order (at most
+  `new_per_day` minus the questions introduced today). A question still in a
+  learning step after its answer (a failed one always is) comes back when that
+  step is due, or at the end when nothing else is left; answering it again is a
+  real, logged review. Learning steps do not count against either limit.
+- practice: every question of the filter once, due or not (bank order, or
+  shuffled by the rng with `shuffle=True`); still logged and scheduled.
+- exam: `count` questions drawn by the rng; the TUI shows no feedback until the
+  summary, which carries the score and every `Feedback`.
+
+"Today" is the UTC day of the session's start: simple, the same on every machine
+and for every time zone, at the price of a day that may roll over in the
+learner's afternoon or night.
+
+The queue is built once at start (a deque, plus a heap for questions waiting on
+a learning step), so choosing the next question costs O(log n) whatever the size
+of the library.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import uuid
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from fsrs import Rating, State
+
+from quiz import FORMAT_VERSION, __version__
+from quiz.core.grading import Outcome, Response, grade, response_to_json
+from quiz.core.model import (
+    ChoiceQuestion,
+    Library,
+    MatchQuestion,
+    MultiQuestion,
+    OrderQuestion,
+    Question,
+)
+from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
+from quiz.core.store import QuestionState, Replayer, Store
+
+__all__ = [
+    "DEFAULT_EXAM_COUNT",
+    "UNDO_DEPTH",
+    "DeckStats",
+    "Feedback",
+    "Mode",
+    "Presented",
+    "Session",
+    "Summary",
+    "overview",
+]
+
+Mode = Literal["drill", "practice", "exam"]
+DEFAULT_EXAM_COUNT = 10
+UNDO_DEPTH = 20
+"""How many of the session's latest answers can be undone (replay holds back more)."""
+HARDEST_SHOWN = 5
+REQUEUE_WITHIN = timedelta(hours=1)
+"""A learning step at most this long brings its question back in the same session."""
+
+
+@dataclass(frozen=True)
+class Presented:
+    """A question as shown: options in display order and its place in the session."""
+
+    question: Question
+    choices: tuple[str, ...] = ()
+    """choice/multi: the choices in display order (shuffled unless `shuffle: false`)."""
+    items: tuple[str, ...] = ()
+    """order: the items shuffled, never already in the right order."""
+    rights: tuple[str, ...] = ()
+    """match: the right-hand sides in display order (shuffled unless `shuffle: false`)."""
+    number: int = 1
+    """1-based position in the session."""
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What an answer did: the verdict, the rating given and the next due date."""
+
+    question: Question
+    response: Response
+    outcome: Outcome
+    rating: Rating
+    due: datetime | None
+    record_id: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end-of-session report."""
+
+    mode: Mode
+    answered: int
+    right: int
+    accuracy: float
+    """right / answered, 0.0 when nothing was answered."""
+    time_spent: timedelta
+    """The sum of the answers' `elapsed` when the TUI gave them, else wall-clock time
+    from the start to the last answer."""
+    hardest: tuple[tuple[Question, int], ...]
+    """Questions missed in this session with their number of misses, most first."""
+    due_tomorrow: int
+    """Questions of the session's filter due by the end of tomorrow (UTC)."""
+    feedbacks: tuple[Feedback, ...]
+    """Every effective answer of the session, in order, with its final rating."""
+    score: int | None = None
+    """Exam: right answers."""
+    out_of: int | None = None
+    """Exam: number of questions in the exam."""
+
+
+@dataclass(frozen=True)
+class DeckStats:
+    """Counts for one deck (or, with `is_total`, for all of them) on the home screen."""
+
+    deck: str
+    title: str
+    description: str
+    total: int
+    new: int
+    """Never answered."""
+    due: int
+    """Answered before and due now (learning steps included)."""
+    learned: int
+    """Past the learning steps (FSRS Review state), due or not."""
+    is_total: bool = False
+
+
+@dataclass
+class _Answer:
+    """One effective answer of this session, with what undo and rerate need."""
+
+    presented: Presented
+    previous: QuestionState | None
+    """The question's state before this answer (never mutated: states are replaced)."""
+    feedback: Feedback
+    time: datetime
+    elapsed: float | None
+    seq: int
+    counted_new: bool
+    counted_review: bool
+    token: int | None = None
+    """The heap entry that brings the question back, if it was requeued."""
+
+
+def _keep(question: Question, decks: frozenset[str], tags: frozenset[str]) -> bool:
+    """Whether `question` passes the filter: one of `decks`, and any one of `tags`."""
+    if decks and question.deck not in decks:
+        return False
+    return not tags or not tags.isdisjoint(question.tags)
+
+
+class Session:
+    """One sitting of drill, practice or exam over a filter of the library."""
+
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        settings: Settings | None = None,
+        *,
+        mode: Mode = "drill",
+        decks: Iterable[str] | None = None,
+        tags: Iterable[str] | None = None,
+        limit: int | None = None,
+        count: int | None = None,
+        clock: Clock = utc_now,
+        rng: random.Random | None = None,
+        shuffle: bool = False,
+    ) -> None:
+        if mode not in ("drill", "practice", "exam"):
+            raise ValueError(f"unknown session mode {mode!r}")
+        self.library = library
+        self.store = store
+        self.settings = settings if settings is not None else Settings()
+        self.mode: Mode = mode
+        self.clock = clock
+        self.rng = rng if rng is not None else random.Random()
+        self.scheduler = Scheduler(self.settings)
+        self.session_id = uuid.uuid4().hex
+        self.started = ensure_utc(clock())
+        self.today = self.started.date()
+
+        replayer = Replayer(self.scheduler, day=self.today)
+        self.warnings: list[str] = []
+        """Lines of the log that were skipped (torn or damaged), for the TUI to show."""
+        replayer.feed_all(store.iter_records(self.warnings.append))
+        self.states: dict[str, QuestionState] = replayer.finish()
+        """Every question's state, including questions no longer in any bank."""
+        self.new_today = replayer.new_on_day
+        self.reviews_today = replayer.reviews_on_day
+
+        decks_set = frozenset(decks or ())
+        tags_set = frozenset(tags or ())
+        seen: set[str] = set()
+        kept: list[Question] = []
+        for question in library.questions:
+            if question.key not in seen and _keep(question, decks_set, tags_set):
+                seen.add(question.key)
+                kept.append(question)
+        self.questions: tuple[Question, ...] = tuple(kept)
+        """The questions of the filter, in bank order."""
+
+        self._main: deque[Question] = deque(self._initial_queue(limit, count, shuffle))
+        self.size = len(self._main)
+        """Questions queued at the start (requeued learning steps not counted)."""
+        self._heap: list[tuple[datetime, int, int]] = []
+        self._waiting: dict[int, Question] = {}
+        self._tokens = 0
+        self._answers: list[_Answer] = []
+        self._seq = 0
+        self._feedback: Feedback | None = None
+        self._current: Presented | None = None
+        self._current_token: int | None = None
+        self._advance()
+
+    # ------------------------------------------------------------------ queue
+
+    def _initial_queue(self, limit: int | None, count: int | None, shuffle: bool) -> list[Question]:
+        """The questions of the session in order, computed once."""
+        questions = list(self.questions)
+        if self.mode == "exam":
+            wanted = DEFAULT_EXAM_COUNT if count is None else max(0, count)
+            return self.rng.sample(questions, min(wanted, len(questions)))
+        if self.mode == "practice":
+            if shuffle:
+                self.rng.shuffle(questions)
+            return questions if limit is None else questions[: max(0, limit)]
+        now = self.started
+        new_slots = max(0, self.settings.new_per_day - self.new_today)
+        review_slots = max(0, self.settings.reviews_per_day - self.reviews_today)
+        stepping: list[tuple[datetime, int, Question]] = []
+        reviews: list[tuple[datetime, int, Question]] = []
+        new: list[Question] = []
+        for index, question in enumerate(questions):
+            state = self.states.get(question.key)
+            if state is None:
+                if len(new) < new_slots:
+                    new.append(question)
+            elif state.card.due <= now:
+                target = reviews if state.card.state == State.Review else stepping
+                target.append((state.card.due, index, question))
+        stepping.sort(key=lambda entry: (entry[0], entry[1]))
+        if len(reviews) > review_slots:
+            reviews = heapq.nsmallest(review_slots, reviews, key=lambda e: (e[0], e[1]))
+        else:
+            reviews.sort(key=lambda entry: (entry[0], entry[1]))
+        queue = [q for _, _, q in stepping] + [q for _, _, q in reviews] + new
+        return queue if limit is None else queue[: max(0, limit)]
+
+    def _pick(self, now: datetime) -> tuple[Question, int | None] | None:
+        """The next question: a due learning step, else the queue, else the earliest step.
+
+        With the token of the heap entry it came from, if any.
+        """
+        heap = self._heap
+        while heap and heap[0][2] not in self._waiting:
+            heapq.heappop(heap)
+        if heap and (heap[0][0] <= now or not self._main):
+            token = heapq.heappop(heap)[2]
+            return self._waiting.pop(token), token
+        if self._main:
+            return self._main.popleft(), None
+        return None
+
+    def _advance(self) -> None:
+        """Make the next question current (or finish)."""
+        picked = self._pick(ensure_utc(self.clock()))
+        if picked is None:
+            self._current, self._current_token = None, None
+        else:
+            self._current = self._present(picked[0])
+            self._current_token = picked[1]
+
+    def _present(self, question: Question) -> Presented:
+        """`question` with its options put in display order."""
+        shuffle = self.rng.shuffle
+        choices: tuple[str, ...] = ()
+        items: tuple[str, ...] = ()
+        rights: tuple[str, ...] = ()
+        if isinstance(question, ChoiceQuestion | MultiQuestion):
+            listed = list(question.choices)
+            if question.shuffle:
+                shuffle(listed)
+            choices = tuple(listed)
+        elif isinstance(question, OrderQuestion):
+            listed = list(question.items)
+            if len(set(listed)) > 1:
+                for _ in range(20):
+                    shuffle(listed)
+                    if tuple(listed) != question.items:
+                        break
+                else:
+                    listed = listed[1:] + listed[:1]
+            items = tuple(listed)
+        elif isinstance(question, MatchQuestion):
+            listed = [right for _, right in question.pairs]
+            if question.shuffle:
+                shuffle(listed)
+            rights = tuple(listed)
+        return Presented(question, choices, items, rights, number=len(self._answers) + 1)
+
+    def _requeue(self, question: Question, due: datetime) -> int:
+        """Bring `question` back when `due`; the token identifies the heap entry."""
+        self._tokens += 1
+        token = self._tokens
+        self._waiting[token] = question
+        heapq.heappush(self._heap, (due, token, token))
+        return token
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def is_exam(self) -> bool:
+        """Exams show no feedback until the summary."""
+        return self.mode == "exam"
+
+    @property
+    def current(self) -> Presented | None:
+        """The question on screen (answered or not), or None when the session is over."""
+        return self._current
+
+    @property
+    def feedback(self) -> Feedback | None:
+        """The feedback of the current question once answered, until `next()`."""
+        return self._feedback
+
+    @property
+    def finished(self) -> bool:
+        """Nothing left to ask."""
+        return self._current is None
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        """(answered, remaining): remaining counts the current question until answered."""
+        pending = 1 if self._current is not None and self._feedback is None else 0
+        return len(self._answers), len(self._main) + len(self._waiting) + pending
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether `undo()` has an answer to cancel."""
+        return bool(self._answers) and self._answers[-1].seq > self._seq - UNDO_DEPTH
+
+    @property
+    def can_rerate(self) -> bool:
+        """Whether `rerate()` applies: feedback is showing for the latest answer."""
+        return self._feedback is not None
+
+    # ---------------------------------------------------------------- actions
+
+    def _record(self, kind: str, key: str, when: datetime, **fields: Any) -> dict[str, Any]:
+        """A log record with the common fields first, in the documented order."""
+        record: dict[str, Any] = {
+            "v": FORMAT_VERSION,
+            "app": __version__,
+            "kind": kind,
+            "id": uuid.uuid4().hex,
+        }
+        if "ref" in fields:
+            record["ref"] = fields.pop("ref")
+        record["time"] = when.isoformat(timespec="microseconds")
+        record["learner"] = self.store.learner
+        record["key"] = key
+        record.update(fields)
+        record["session"] = self.session_id
+        if kind == "answer":
+            record["mode"] = self.mode
+        return record
+
+    def answer(
+        self, response: Response, *, hinted: bool = False, elapsed: float | None = None
+    ) -> Feedback:
+        """Grade `response` to the current question, log it durably, and schedule it."""
+        presented = self._current
+        if presented is None:
+            raise RuntimeError("the session is finished; there is no question to answer")
+        if self._feedback is not None:
+            raise RuntimeError("this question is already answered; call next() first")
+        question = presented.question
+        outcome = grade(question, response)
+        rating = rating_for(question, outcome, hinted)
+        now = ensure_utc(self.clock())
+        previous = self.states.get(question.key)
+        card = self.scheduler.review(
+            previous.card if previous else self.scheduler.new_card(question.key, now), rating, now
+        )
+        record = self._record(
+            "answer",
+            question.key,
+            now,
+            type=question.type,
+            response=response_to_json(question, response),
+            correct=outcome.correct,
+            rating=int(rating),
+            hinted=hinted,
+            typo_forgiven=outcome.typo_forgiven,
+            elapsed=None if elapsed is None else round(elapsed, 3),
+        )
+        self.store.append(record)  # may raise StoreError: then nothing has changed
+
+        self.states[question.key] = _after(previous, card, outcome.correct, now)
+        today = now.date() == self.today
+        counted_new = previous is None and today
+        counted_review = previous is not None and previous.card.state == State.Review and today
+        self.new_today += counted_new
+        self.reviews_today += counted_review
+        feedback = Feedback(question, response, outcome, rating, card.due, record["id"])
+        self._seq += 1
+        self._answers.append(
+            _Answer(
+                presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review
+            )
+        )
+        self._feedback = feedback
+        return feedback
+
+    def rerate(self, rating: Rating | int) -> Feedback:
+        """Change the rating of the answer whose feedback is showing (`e` Easy, `g` Hard)."""
+        if self._feedback is None:
+            raise RuntimeError("only the answer whose feedback is showing can be re-rated")
+        rating = Rating(rating)
+        entry = self._answers[-1]
+        question = entry.presented.question
+        previous = entry.previous
+        base = previous.card if previous else self.scheduler.new_card(question.key, entry.time)
+        card = self.scheduler.review(base, rating, entry.time)
+        now = ensure_utc(self.clock())
+        record = self._record(
+            "rerate", question.key, now, ref=entry.feedback.record_id, rating=int(rating)
+        )
+        self.store.append(record)
+
+        self.states[question.key] = _after(
+            previous, card, entry.feedback.outcome.correct, entry.time
+        )
+        entry.feedback = replace(entry.feedback, rating=rating, due=card.due)
+        self._feedback = entry.feedback
+        return entry.feedback
+
+    def next(self) -> Presented | None:
+        """Leave the feedback and show the next question (None when the session is over)."""
+        if self._feedback is None:
+            if self._current is None:
+                return None
+            raise RuntimeError("answer the current question before moving on")
+        entry = self._answers[-1]
+        state = self.states[entry.presented.question.key]
+        if (
+            self.mode == "drill"
+            and state.card.state != State.Review
+            and state.card.due - entry.time <= REQUEUE_WITHIN
+        ):
+            entry.token = self._requeue(entry.presented.question, state.card.due)
+        self._feedback = None
+        self._advance()
+        return self._current
+
+    def undo(self) -> Presented | None:
+        """Cancel the latest answer (logged as an `undo`) and show its question again."""
+        if not self.can_undo:
+            raise RuntimeError("there is no answer to undo")
+        entry = self._answers[-1]
+        question = entry.presented.question
+        now = ensure_utc(self.clock())
+        self.store.append(self._record("undo", question.key, now, ref=entry.feedback.record_id))
+
+        self._answers.pop()
+        if entry.previous is None:
+            del self.states[question.key]
+        else:
+            self.states[question.key] = entry.previous
+        self.new_today -= entry.counted_new
+        self.reviews_today -= entry.counted_review
+        if entry.token is not None:
+            self._waiting.pop(entry.token, None)
+        if (
+            self._feedback is None
+            and self._current is not None
+            and (self._current_token is None or self._current_token != entry.token)
+        ):
+            # Shown but not answered yet: it comes next again. (Unless it is the
+            # very comeback the undone answer caused, which is cancelled with it.)
+            self._main.appendleft(self._current.question)
+        self._feedback = None
+        self._current = entry.presented
+        self._current_token = None
+        return self._current
+
+    # ---------------------------------------------------------------- summary
+
+    def summary(self) -> Summary:
+        """Figures for the end screen (can be asked at any time)."""
+        feedbacks = tuple(entry.feedback for entry in self._answers)
+        answered = len(feedbacks)
+        right = sum(1 for f in feedbacks if f.outcome.correct)
+        elapsed = [entry.elapsed for entry in self._answers if entry.elapsed is not None]
+        if elapsed:
+            spent = timedelta(seconds=sum(elapsed))
+        elif self._answers:
+            spent = self._answers[-1].time - self.started
+        else:
+            spent = timedelta(0)
+        misses = Counter(f.question.key for f in feedbacks if not f.outcome.correct)
+        by_key = {f.question.key: f.question for f in feedbacks}
+        hardest = tuple((by_key[key], n) for key, n in misses.most_common(HARDEST_SHOWN))
+        horizon = datetime.combine(
+            self.today + timedelta(days=2), datetime.min.time(), tzinfo=self.started.tzinfo
+        )
+        due_tomorrow = 0
+        for question in self.questions:
+            state = self.states.get(question.key)
+            if state is not None and state.card.due < horizon:
+                due_tomorrow += 1
+        exam = self.mode == "exam"
+        return Summary(
+            mode=self.mode,
+            answered=answered,
+            right=right,
+            accuracy=right / answered if answered else 0.0,
+            time_spent=spent,
+            hardest=hardest,
+            due_tomorrow=due_tomorrow,
+            feedbacks=feedbacks,
+            score=right if exam else None,
+            out_of=self.size if exam else None,
+        )
+
+
+def _after(
+    previous: QuestionState | None, card: Any, correct: bool, when: datetime
+) -> QuestionState:
+    """A new state after one answer; `previous` is left as it was (undo restores it)."""
+    if previous is None:
+        return QuestionState(card, 1, int(correct is True), when, when)
+    return QuestionState(
+        card,
+        previous.answers + 1,
+        previous.correct + int(correct is True),
+        when,
+        previous.first,
+    )
+
+
+def overview(
+    library: Library,
+    states: Mapping[str, QuestionState],
+    settings: Settings,
+    now: datetime,
+) -> list[DeckStats]:
+    """Per deck counts in library order, then one `is_total` row for all decks.
+
+    `settings` is part of the signature so callers need not change if counts
+    ever depend on it; today they do not (limits apply when a session starts).
+    """
+    now = ensure_utc(now)
+    rows: list[DeckStats] = []
+    totals = [0, 0, 0, 0]
+    for bank in library.banks:
+        counts = [len(bank.questions), 0, 0, 0]
+        for question in bank.questions:
+            state = states.get(question.key)
+            if state is None:
+                counts[1] += 1
+                continue
+            if state.card.due <= now:
+                counts[2] += 1
+            if state.card.state == State.Review:
+                counts[3] += 1
+        total, new, due, learned = counts
+        rows.append(DeckStats(bank.deck, bank.title, bank.description, total, new, due, learned))
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    total, new, due, learned = totals
+    rows.append(DeckStats("", "All decks", "", total, new, due, learned, is_total=True))
+    return rows
