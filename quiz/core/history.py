@@ -1,0 +1,931 @@
+"""Aggregates of a learner's review log: the history screen, `quiz history`, `quiz report`.
+
+Everything here is computed in one streaming pass over the log: each record goes
+to `quiz.core.store.Replayer` (the FSRS card states, so nothing disagrees with a
+session) and to a column store of the answers (plain `array`s, no object per
+record) from which the figures are drawn. The clock is always a parameter.
+
+Definitions, so the figures can be checked by hand:
+
+- An *answer* is an `answer` record not cancelled by an `undo`; a `rerate`
+  changes its rating, never its correctness. An undo or rerate finds its answer
+  among the latest held-back answers of the question, exactly as
+  `store.Replayer` does (`store.PENDING_PER_KEY`).
+- Days and ISO weeks are UTC.
+- *Predicted recall* of a question is FSRS retrievability at `now` (0 before the
+  first answer). A question is *mastered* when it is at least the desired
+  retention (0.9 by default); a group's *mastery* is the share of its questions
+  mastered, new questions included.
+- *new*: never answered. *learning*: FSRS state Learning or Relearning, or Review
+  with stability under `MATURE_STABILITY_DAYS` (21 days, Anki's "mature"
+  threshold). *mature*: Review with stability of 21 days or more.
+- The *forecast* counts, for each of the next `FORECAST_DAYS` UTC days starting
+  today, the answered questions falling due that day; overdue ones count today.
+- The class report's *discrimination index* (upper-lower 27 % method): learners
+  with at least one answer are ranked by overall accuracy (ties by name); the
+  upper and lower groups are the top and bottom `round(0.27 * n)` of them (at
+  least one each). For a question, D = p(upper) - p(lower), where p(group) is
+  the share of the group's learners who answered the question that got it right
+  at their first attempt. With fewer than `MIN_LEARNERS_FOR_DISCRIMINATION`
+  learners, or a group where nobody answered the question, D is not computable
+  (None).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, TypeAlias
+
+from fsrs import State
+
+from quiz.core.model import Library, Question
+from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
+from quiz.core.store import (
+    LOG_NAME,
+    PENDING_PER_KEY,
+    QuestionState,
+    Replayer,
+    Store,
+    iter_records,
+)
+
+__all__ = [
+    "FORECAST_DAYS",
+    "HEATMAP_DAYS",
+    "MATURE_STABILITY_DAYS",
+    "MIN_LEARNERS_FOR_DISCRIMINATION",
+    "AnswerEntry",
+    "ClassReport",
+    "DayCount",
+    "GroupMastery",
+    "LearnerHistory",
+    "LearnerReport",
+    "QuestionHistory",
+    "QuestionReport",
+    "QuestionSummary",
+    "SessionSummary",
+    "Status",
+    "UnknownKeys",
+    "WeekAccuracy",
+    "build_class_report",
+    "build_history",
+    "find_learner_logs",
+    "load_history",
+    "response_text",
+    "status_of",
+]
+
+MATURE_STABILITY_DAYS = 21.0
+"""FSRS stability (days) from which a Review card counts as mature."""
+HEATMAP_DAYS = 182
+"""Days in the calendar heatmap: the last six months (26 weeks), today included."""
+FORECAST_DAYS = 14
+MIN_LEARNERS_FOR_DISCRIMINATION = 4
+UPPER_LOWER_SHARE = 0.27
+HARD_SHARE = 0.2
+"""A question right at first attempt for fewer than this share of learners looks broken..."""
+HARD_MIN_LEARNERS = 3
+"""...once at least this many learners answered it."""
+
+Status: TypeAlias = Literal["new", "learning", "mature"]
+_EPOCH = date(1970, 1, 1)
+_DAY_SECONDS = 86400
+
+
+def status_of(card: Card | None) -> Status:
+    """new / learning / mature, as defined in the module docstring."""
+    if card is None:
+        return "new"
+    if card.state == State.Review and (card.stability or 0.0) >= MATURE_STABILITY_DAYS:
+        return "mature"
+    return "learning"
+
+
+def response_text(value: object) -> str:
+    """A stored response as one line of plain text (for tables, CSV and the screen)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " | ".join(response_text(item) for item in value)
+    if isinstance(value, dict):
+        return " | ".join(f"{response_text(k)} → {response_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _canonical(value: object, qtype: str) -> str:
+    """A key under which equal responses count together (a multi's ticks in any order)."""
+    if isinstance(value, str):
+        return json.dumps(value.strip(), ensure_ascii=False)
+    if qtype == "multi" and isinstance(value, list):
+        value = sorted(value, key=str)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Answers (and right ones) on one UTC day; in the forecast, questions due."""
+
+    day: date
+    count: int
+    right: int = 0
+
+
+@dataclass(frozen=True)
+class WeekAccuracy:
+    """One ISO week with answers."""
+
+    year: int
+    week: int
+    start: date
+    """The Monday of the week."""
+    answers: int
+    right: int
+
+    @property
+    def label(self) -> str:
+        """`2026-W07`."""
+        return f"{self.year}-W{self.week:02d}"
+
+    @property
+    def accuracy(self) -> float:
+        """Share right (the week has answers, so never a division by zero)."""
+        return self.right / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True)
+class GroupMastery:
+    """A deck or a tag: how much of it is known now."""
+
+    kind: Literal["deck", "tag"]
+    name: str
+    title: str
+    total: int
+    mastered: int
+    new: int
+    learning: int
+    mature: int
+
+    @property
+    def mastery(self) -> float:
+        """Share of the group's questions whose predicted recall reaches the retention."""
+        return self.mastered / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One past session, from its answers' records."""
+
+    session: str
+    start: datetime
+    end: datetime
+    answers: int
+    right: int
+    mode: str
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    """One answered question in the list of the history screen."""
+
+    key: str
+    prompt: str | None
+    """None when the question is no longer in the banks."""
+    answers: int
+    right: int
+    last: datetime | None
+    recall: float
+    status: Status
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class AnswerEntry:
+    """One effective answer to a question."""
+
+    time: datetime
+    correct: bool
+    rating: int
+    response: object
+    """The response as stored (JSON value); `response_text` renders it."""
+    elapsed: float | None
+    session: str
+    mode: str
+    type: str
+    hinted: bool
+    typo_forgiven: bool
+
+
+@dataclass(frozen=True)
+class QuestionHistory:
+    """Everything the log says about one question."""
+
+    key: str
+    question: Question | None
+    answers: tuple[AnswerEntry, ...]
+    recall: float
+    """Predicted recall now (0 if never answered)."""
+    status: Status
+    due: datetime | None
+    stability: float | None
+
+
+@dataclass(frozen=True)
+class UnknownKeys:
+    """Answers to questions that are no longer in the loaded banks."""
+
+    answers: int = 0
+    questions: int = 0
+
+    def message(self) -> str:
+        """The line a report prints, or "" when there are none."""
+        if not self.answers:
+            return ""
+        plural_a = "answer" if self.answers == 1 else "answers"
+        plural_q = "question" if self.questions == 1 else "questions"
+        return (
+            f"{self.answers} {plural_a} to {self.questions} {plural_q} "
+            "no longer in the banks (left out of the figures per question)"
+        )
+
+
+# --------------------------------------------------------------------------- the pass
+
+_NAN = float("nan")
+
+
+class _Answers:
+    """Every answer record of one log as columns, with the running day/session totals.
+
+    One row per answer record in file order; `live[row]` is 0 once undone. Rows of a
+    question are listed in `key_rows` so a question's history needs no scan.
+    """
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.key_index: dict[str, int] = {}
+        self.key_rows: list[array[int]] = []
+        self.key_held: list[int] = []
+        self.row_key: array[int] = array("i")
+        self.time: array[float] = array("d")
+        self.correct = bytearray()
+        self.rating = bytearray()
+        self.flags = bytearray()  # 1 hinted, 2 typo forgiven
+        self.live = bytearray()
+        self.elapsed: array[float] = array("d")
+        self.session: array[int] = array("i")
+        self.idhash: array[int] = array("q")
+        self.kind_index: dict[str, int] = {}
+        self.kinds: list[str] = []  # question types, then modes, interned
+        self.type = bytearray()
+        self.mode = bytearray()
+        self.response: list[object] = []
+        self.sessions: list[str] = []
+        self.session_index: dict[str, int] = {}
+        self.sess_start: list[float] = []
+        self.sess_end: list[float] = []
+        self.sess_answers: list[int] = []
+        self.sess_right: list[int] = []
+        self.sess_mode: list[int] = []
+        self.day_answers: dict[int, int] = {}
+        self.day_right: dict[int, int] = {}
+        self.total = 0
+        self.right = 0
+
+    def _small(self, text: str) -> int:
+        """Index of an interned short string (question type or mode)."""
+        index = self.kind_index.get(text)
+        if index is None:
+            if len(self.kinds) >= 255:
+                return self._small("?")
+            index = len(self.kinds)
+            self.kind_index[text] = index
+            self.kinds.append(text)
+        return index
+
+    def feed(self, record: Mapping[str, Any]) -> None:
+        """Take one record (validated by `store.iter_records`) into account."""
+        kind = record["kind"]
+        key = record["key"]
+        k = self.key_index.get(key)
+        if kind != "answer":
+            if k is not None:
+                self._amend(k, record, kind == "undo")
+            return
+        if k is None:
+            k = len(self.keys)
+            self.key_index[key] = k
+            self.keys.append(key)
+            self.key_rows.append(array("i"))
+            self.key_held.append(0)
+        ts = datetime.fromisoformat(record["time"]).timestamp()
+        correct = record["correct"] is True
+        session = record.get("session")
+        session = session if isinstance(session, str) else ""
+        s = self.session_index.get(session)
+        mode = record.get("mode")
+        mode_index = self._small(mode if isinstance(mode, str) else "")
+        if s is None:
+            s = len(self.sessions)
+            self.session_index[session] = s
+            self.sessions.append(session)
+            self.sess_start.append(ts)
+            self.sess_end.append(ts)
+            self.sess_answers.append(0)
+            self.sess_right.append(0)
+            self.sess_mode.append(mode_index)
+        elif ts < self.sess_start[s]:
+            self.sess_start[s] = ts
+        elif ts > self.sess_end[s]:
+            self.sess_end[s] = ts
+        self.sess_answers[s] += 1
+        day = int(ts // _DAY_SECONDS)
+        self.day_answers[day] = self.day_answers.get(day, 0) + 1
+        self.total += 1
+        if correct:
+            self.sess_right[s] += 1
+            self.day_right[day] = self.day_right.get(day, 0) + 1
+            self.right += 1
+        elapsed = record.get("elapsed")
+        qtype = record.get("type")
+        self.key_rows[k].append(len(self.live))
+        held = self.key_held[k]
+        if held < PENDING_PER_KEY:
+            self.key_held[k] = held + 1
+        self.row_key.append(k)
+        self.time.append(ts)
+        self.correct.append(correct)
+        self.rating.append(record["rating"])
+        self.flags.append(
+            (1 if record.get("hinted") is True else 0)
+            | (2 if record.get("typo_forgiven") is True else 0)
+        )
+        self.live.append(1)
+        self.elapsed.append(
+            float(elapsed) if isinstance(elapsed, int | float) and elapsed is not True else _NAN
+        )
+        self.session.append(s)
+        self.idhash.append(hash(record["id"]))
+        self.type.append(self._small(qtype if isinstance(qtype, str) else ""))
+        self.mode.append(mode_index)
+        self.response.append(record.get("response"))
+
+    def _amend(self, k: int, record: Mapping[str, Any], undo: bool) -> None:
+        """A rerate or undo: find its answer among the question's held-back ones."""
+        held = self.key_held[k]
+        if not held:
+            return
+        wanted = hash(record["ref"])
+        rows = self.key_rows[k]
+        live = self.live
+        seen = 0
+        for i in range(len(rows) - 1, -1, -1):
+            row = rows[i]
+            if not live[row]:
+                continue
+            if self.idhash[row] == wanted:
+                if undo:
+                    self._cancel(row)
+                    self.key_held[k] = held - 1
+                else:
+                    self.rating[row] = record["rating"]
+                return
+            seen += 1
+            if seen >= held:
+                return
+
+    def _cancel(self, row: int) -> None:
+        """Take an undone answer out of every running total."""
+        self.live[row] = 0
+        day = int(self.time[row] // _DAY_SECONDS)
+        s = self.session[row]
+        self.total -= 1
+        self.day_answers[day] -= 1
+        self.sess_answers[s] -= 1
+        if self.correct[row]:
+            self.right -= 1
+            self.day_right[day] -= 1
+            self.sess_right[s] -= 1
+
+    def live_rows(self, k: int) -> list[int]:
+        """The question's effective answers, oldest first."""
+        rows = [row for row in self.key_rows[k] if self.live[row]]
+        rows.sort(key=self.time.__getitem__)
+        return rows
+
+    def entry(self, row: int) -> AnswerEntry:
+        """One row as an `AnswerEntry`."""
+        elapsed = self.elapsed[row]
+        flags = self.flags[row]
+        return AnswerEntry(
+            time=_from_ts(self.time[row]),
+            correct=bool(self.correct[row]),
+            rating=self.rating[row],
+            response=self.response[row],
+            elapsed=None if math.isnan(elapsed) else elapsed,
+            session=self.sessions[self.session[row]],
+            mode=self.kinds[self.mode[row]],
+            type=self.kinds[self.type[row]],
+            hinted=bool(flags & 1),
+            typo_forgiven=bool(flags & 2),
+        )
+
+
+def _from_ts(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def _day(number: int) -> date:
+    return _EPOCH + timedelta(days=number)
+
+
+def _collect(
+    records: Iterable[dict[str, Any]], scheduler: Scheduler
+) -> tuple[_Answers, dict[str, QuestionState]]:
+    """The single pass: every record to the column store and to the replayer."""
+    answers = _Answers()
+    replayer = Replayer(scheduler)
+    feed_answers = answers.feed
+    feed_replay = replayer.feed
+    for record in records:
+        feed_answers(record)
+        feed_replay(record)
+    return answers, replayer.finish()
+
+
+# --------------------------------------------------------------------------- one learner
+
+
+@dataclass(frozen=True)
+class LearnerHistory:
+    """All the figures of one learner's history at `now`."""
+
+    learner: str
+    now: datetime
+    desired_retention: float
+    answers: int
+    right: int
+    days: tuple[DayCount, ...]
+    """The heatmap: every UTC day of the last `HEATMAP_DAYS`, oldest first, today last."""
+    weeks: tuple[WeekAccuracy, ...]
+    """Every ISO week with answers, oldest first."""
+    decks: tuple[GroupMastery, ...]
+    tags: tuple[GroupMastery, ...]
+    forecast: tuple[DayCount, ...]
+    """Questions due on each of the next `FORECAST_DAYS` days, today (with overdue) first."""
+    sessions: tuple[SessionSummary, ...]
+    """Oldest first."""
+    questions: tuple[QuestionSummary, ...]
+    """Every answered question: the library's in bank order, then unknown keys sorted."""
+    unknown: UnknownKeys
+    warnings: tuple[str, ...] = ()
+    _answers: _Answers = field(default_factory=_Answers, repr=False, compare=False)
+    _states: Mapping[str, QuestionState] = field(default_factory=dict, repr=False, compare=False)
+    _library: Library = field(default_factory=Library, repr=False, compare=False)
+    _scheduler: Scheduler = field(default_factory=Scheduler, repr=False, compare=False)
+
+    @property
+    def accuracy(self) -> float:
+        """Share of all answers that were right."""
+        return self.right / self.answers if self.answers else 0.0
+
+    @property
+    def mastery(self) -> float:
+        """Share of all the library's questions mastered now."""
+        total = sum(group.total for group in self.decks)
+        mastered = sum(group.mastered for group in self.decks)
+        return mastered / total if total else 0.0
+
+    @property
+    def groups(self) -> tuple[GroupMastery, ...]:
+        """Decks, then tags."""
+        return self.decks + self.tags
+
+    def question_history(self, key: str) -> QuestionHistory:
+        """The full answer history of any question (none yet is fine) and its recall now."""
+        question = self._library.by_key().get(key)
+        k = self._answers.key_index.get(key)
+        entries = () if k is None else tuple(map(self._answers.entry, self._answers.live_rows(k)))
+        state = self._states.get(key)
+        card = state.card if state is not None else None
+        return QuestionHistory(
+            key=key,
+            question=question,
+            answers=entries,
+            recall=self._scheduler.retrievability(card, self.now) if card is not None else 0.0,
+            status=status_of(card),
+            due=card.due if card is not None else None,
+            stability=card.stability if card is not None else None,
+        )
+
+    def iter_answers(self) -> Iterator[tuple[str, AnswerEntry]]:
+        """Every effective answer in log order, with its question key (for CSV export)."""
+        answers = self._answers
+        keys = answers.keys
+        for row in range(len(answers.live)):
+            if answers.live[row]:
+                yield keys[answers.row_key[row]], answers.entry(row)
+
+
+def build_history(
+    records: Iterable[dict[str, Any]],
+    library: Library,
+    *,
+    now: datetime,
+    learner: str = "",
+    settings: Settings | None = None,
+    warnings: Sequence[str] = (),
+) -> LearnerHistory:
+    """Every figure of the history from a stream of records (see the module docstring)."""
+    now = ensure_utc(now)
+    scheduler = Scheduler(settings)
+    answers, states = _collect(records, scheduler)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
+
+
+def load_history(
+    scores_dir: Path,
+    learner: str,
+    library: Library,
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+) -> LearnerHistory:
+    """The history of `scores_dir/learner/reviews.jsonl` (a missing log is an empty one).
+
+    Raises `store.LearnerError` for an unsafe name, `store.StoreError` when the log
+    cannot be read; skipped lines become `warnings`.
+    """
+    store = Store(scores_dir, learner)
+    warnings: list[str] = []
+    records = store.iter_records(warnings.append)
+    return build_history(
+        records, library, now=now, learner=learner, settings=settings, warnings=warnings
+    )
+
+
+def _history(
+    answers: _Answers,
+    states: dict[str, QuestionState],
+    library: Library,
+    scheduler: Scheduler,
+    now: datetime,
+    learner: str,
+    warnings: tuple[str, ...],
+) -> LearnerHistory:
+    today = now.date()
+    today_number = (today - _EPOCH).days
+    first = today_number - HEATMAP_DAYS + 1
+    day_answers = answers.day_answers
+    day_right = answers.day_right
+    days = tuple(
+        DayCount(_day(n), day_answers.get(n, 0), day_right.get(n, 0))
+        for n in range(first, today_number + 1)
+    )
+
+    week_totals: dict[tuple[int, int], list[int]] = {}
+    for number, count in day_answers.items():
+        if count <= 0:
+            continue
+        year, week, _ = _day(number).isocalendar()
+        totals = week_totals.setdefault((year, week), [0, 0])
+        totals[0] += count
+        totals[1] += day_right.get(number, 0)
+    weeks = tuple(
+        WeekAccuracy(year, week, date.fromisocalendar(year, week, 1), totals[0], totals[1])
+        for (year, week), totals in sorted(week_totals.items())
+    )
+
+    by_key = library.by_key()
+    recall: dict[str, float] = {}
+    forecast = [0] * FORECAST_DAYS
+    for key, known in states.items():
+        card = known.card
+        recall[key] = scheduler.retrievability(card, now)
+        if key in by_key:
+            offset = max(0, (card.due.astimezone(UTC).date() - today).days)
+            if offset < FORECAST_DAYS:
+                forecast[offset] += 1
+
+    retention = scheduler.settings.desired_retention
+    decks: dict[str, list[int]] = {}
+    tags: dict[str, list[int]] = {}
+    titles: dict[str, str] = {}
+    for bank in library.banks:
+        titles.setdefault(bank.deck, bank.title)
+        for question in bank.questions:
+            found = states.get(question.key)
+            status = status_of(found.card if found is not None else None)
+            slot = {"new": 2, "learning": 3, "mature": 4}[status]
+            mastered = 1 if recall.get(question.key, 0.0) >= retention else 0
+            for totals in [decks.setdefault(question.deck, [0, 0, 0, 0, 0])] + [
+                tags.setdefault(tag, [0, 0, 0, 0, 0]) for tag in question.tags
+            ]:
+                totals[0] += 1
+                totals[1] += mastered
+                totals[slot] += 1
+
+    def group(kind: Literal["deck", "tag"], name: str, totals: list[int]) -> GroupMastery:
+        title = titles.get(name, name) if kind == "deck" else name
+        return GroupMastery(kind, name, title, *totals)
+
+    sessions = sorted(
+        (
+            SessionSummary(
+                session=answers.sessions[s],
+                start=_from_ts(answers.sess_start[s]),
+                end=_from_ts(answers.sess_end[s]),
+                answers=answers.sess_answers[s],
+                right=answers.sess_right[s],
+                mode=answers.kinds[answers.sess_mode[s]],
+            )
+            for s in range(len(answers.sessions))
+            if answers.sess_answers[s] > 0
+        ),
+        key=lambda summary: summary.start,
+    )
+
+    summaries: list[QuestionSummary] = []
+    unknown_answers = 0
+    unknown_keys: list[str] = []
+
+    def summary(key: str, question: Question | None, state: QuestionState) -> QuestionSummary:
+        return QuestionSummary(
+            key=key,
+            prompt=question.prompt if question is not None else None,
+            answers=state.answers,
+            right=state.correct,
+            last=state.last,
+            recall=recall[key],
+            status=status_of(state.card),
+            due=state.card.due,
+        )
+
+    for question in library.questions:
+        answered = states.get(question.key)
+        if answered is not None and answered.answers:
+            summaries.append(summary(question.key, question, answered))
+    for key in sorted(states):
+        if key not in by_key and states[key].answers:
+            unknown_keys.append(key)
+            unknown_answers += states[key].answers
+            summaries.append(summary(key, None, states[key]))
+
+    return LearnerHistory(
+        learner=learner,
+        now=now,
+        desired_retention=retention,
+        answers=answers.total,
+        right=answers.right,
+        days=days,
+        weeks=weeks,
+        decks=tuple(group("deck", name, totals) for name, totals in decks.items()),
+        tags=tuple(group("tag", name, tags[name]) for name in sorted(tags)),
+        forecast=tuple(
+            DayCount(today + timedelta(days=offset), count) for offset, count in enumerate(forecast)
+        ),
+        sessions=tuple(sessions),
+        questions=tuple(summaries),
+        unknown=UnknownKeys(unknown_answers, len(unknown_keys)),
+        warnings=warnings,
+        _answers=answers,
+        _states=states,
+        _library=library,
+        _scheduler=scheduler,
+    )
+
+
+# --------------------------------------------------------------------------- the class
+
+
+@dataclass(frozen=True)
+class QuestionReport:
+    """One question across the class."""
+
+    key: str
+    prompt: str
+    learners: int
+    """Learners who answered it at least once."""
+    first_right: int
+    """Of those, how many were right at their first attempt."""
+    common_wrong: str | None
+    """The wrong response given most often (all attempts, all learners), as text."""
+    common_wrong_count: int
+    median_elapsed: float | None
+    """Median seconds over every answer with a recorded time."""
+    discrimination: float | None
+    flags: tuple[str, ...]
+
+    @property
+    def first_right_share(self) -> float:
+        """Share of the learners who answered that were right at first attempt."""
+        return self.first_right / self.learners if self.learners else 0.0
+
+
+@dataclass(frozen=True)
+class LearnerReport:
+    """One learner in the class report."""
+
+    name: str
+    path: Path
+    answers: int
+    right: int
+    mastery: float
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def accuracy(self) -> float:
+        """Share of all the learner's answers that were right."""
+        return self.right / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True)
+class ClassReport:
+    """`quiz report`: per question and per learner."""
+
+    now: datetime
+    learners: tuple[LearnerReport, ...]
+    questions: tuple[QuestionReport, ...]
+    """Questions of the library answered by at least one learner, in bank order."""
+    unanswered: int
+    """Questions of the library nobody answered."""
+    unknown: UnknownKeys
+    discrimination_computable: bool
+    group_size: int
+    """Learners in each of the upper and lower groups (0 when not computable)."""
+    warnings: tuple[str, ...] = ()
+
+
+def find_learner_logs(dirs: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """(learner name, log path) for each folder holding `reviews.jsonl`, or each such
+    folder directly inside a given folder; and a message for each folder with none."""
+    found: list[tuple[str, Path]] = []
+    problems: list[str] = []
+    for folder in dirs:
+        log = folder / LOG_NAME
+        if log.is_file():
+            found.append((folder.resolve().name or str(folder), log))
+            continue
+        if not folder.is_dir():
+            problems.append(f"{folder}: no such folder")
+            continue
+        inner = sorted(
+            (child.name, child / LOG_NAME)
+            for child in folder.iterdir()
+            if child.is_dir() and (child / LOG_NAME).is_file()
+        )
+        if not inner:
+            problems.append(f"{folder}: no {LOG_NAME} in it or in the folders directly inside it")
+        found.extend(inner)
+    names = Counter(name for name, _ in found)
+    labelled = [(str(path.parent) if names[name] > 1 else name, path) for name, path in found]
+    return labelled, problems
+
+
+class _QuestionTally:
+    """Running per-question totals across learners."""
+
+    __slots__ = ("elapsed", "first", "learners", "wrong", "wrong_text")
+
+    def __init__(self) -> None:
+        self.learners = 0
+        self.first: dict[int, bool] = {}  # learner index -> right at first attempt
+        self.wrong: Counter[str] = Counter()
+        self.wrong_text: dict[str, str] = {}
+        self.elapsed: list[float] = []
+
+
+def build_class_report(
+    logs: Sequence[tuple[str, Path]],
+    library: Library,
+    *,
+    now: datetime,
+    settings: Settings | None = None,
+    open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]] = iter_records,
+) -> ClassReport:
+    """The class report over the learners' logs (see the module docstring)."""
+    now = ensure_utc(now)
+    scheduler = Scheduler(settings)
+    retention = scheduler.settings.desired_retention
+    by_key = library.by_key()
+    library_size = len(by_key)
+    tallies: dict[str, _QuestionTally] = {}
+    learners: list[LearnerReport] = []
+    unknown_answers = 0
+    unknown_keys: set[str] = set()
+    all_warnings: list[str] = []
+
+    for index, (name, path) in enumerate(logs):
+        warnings: list[str] = []
+        answers, states = _collect(open_records(path, warnings.append), scheduler)
+        all_warnings.extend(warnings)
+        mastered = sum(
+            1
+            for key, state in states.items()
+            if key in by_key and scheduler.retrievability(state.card, now) >= retention
+        )
+        learners.append(
+            LearnerReport(
+                name=name,
+                path=path,
+                answers=answers.total,
+                right=answers.right,
+                mastery=mastered / library_size if library_size else 0.0,
+                warnings=tuple(warnings),
+            )
+        )
+        for k, key in enumerate(answers.keys):
+            rows = answers.live_rows(k)
+            if not rows:
+                continue
+            if key not in by_key:
+                unknown_keys.add(key)
+                unknown_answers += len(rows)
+                continue
+            tally = tallies.get(key)
+            if tally is None:
+                tally = tallies[key] = _QuestionTally()
+            tally.learners += 1
+            tally.first[index] = bool(answers.correct[rows[0]])
+            qtype = by_key[key].type
+            for row in rows:
+                elapsed = answers.elapsed[row]
+                if not math.isnan(elapsed):
+                    tally.elapsed.append(elapsed)
+                if not answers.correct[row]:
+                    response = answers.response[row]
+                    canonical = _canonical(response, qtype)
+                    tally.wrong[canonical] += 1
+                    tally.wrong_text.setdefault(canonical, response_text(response))
+
+    ranked = sorted(
+        (learner for learner in learners if learner.answers),
+        key=lambda learner: (-learner.accuracy, learner.name),
+    )
+    positions = {id(learner): i for i, learner in enumerate(learners)}
+    computable = len(ranked) >= MIN_LEARNERS_FOR_DISCRIMINATION
+    group_size = max(1, round(UPPER_LOWER_SHARE * len(ranked))) if computable else 0
+    upper = [positions[id(learner)] for learner in ranked[:group_size]]
+    lower = [positions[id(learner)] for learner in ranked[len(ranked) - group_size :]]
+
+    def share(first: dict[int, bool], group: list[int]) -> float | None:
+        seen = [first[i] for i in group if i in first]
+        return sum(seen) / len(seen) if seen else None
+
+    questions: list[QuestionReport] = []
+    for question in library.questions:
+        tally = tallies.get(question.key)
+        if tally is None:
+            continue
+        first_right = sum(tally.first.values())
+        discrimination: float | None = None
+        if computable:
+            high, low = share(tally.first, upper), share(tally.first, lower)
+            if high is not None and low is not None:
+                discrimination = high - low
+        common: tuple[str, int] | None = None
+        if tally.wrong:
+            canonical, count = min(tally.wrong.items(), key=lambda item: (-item[1], item[0]))
+            common = (tally.wrong_text[canonical], count)
+        flags: list[str] = []
+        if tally.learners >= HARD_MIN_LEARNERS and first_right / tally.learners < HARD_SHARE:
+            flags.append("almost nobody right")
+        if discrimination is not None and discrimination < 0:
+            flags.append("negative discrimination")
+        questions.append(
+            QuestionReport(
+                key=question.key,
+                prompt=question.prompt,
+                learners=tally.learners,
+                first_right=first_right,
+                common_wrong=common[0] if common else None,
+                common_wrong_count=common[1] if common else 0,
+                median_elapsed=statistics.median(tally.elapsed) if tally.elapsed else None,
+                discrimination=discrimination,
+                flags=tuple(flags),
+            )
+        )
+    return ClassReport(
+        now=now,
+        learners=tuple(learners),
+        questions=tuple(questions),
+        unanswered=library_size - len(questions),
+        unknown=UnknownKeys(unknown_answers, len(unknown_keys)),
+        discrimination_computable=computable,
+        group_size=group_size,
+        warnings=tuple(all_warnings),
+    )

@@ -1,0 +1,426 @@
+"""History and class-report figures, from hand-written logs and a fixed clock."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from quiz.core.history import (
+    HEATMAP_DAYS,
+    LearnerHistory,
+    build_class_report,
+    build_history,
+    find_learner_logs,
+    load_history,
+    response_text,
+)
+from quiz.core.model import Bank, ChoiceQuestion, Library, MultiQuestion, Question
+from quiz.core.scheduling import Scheduler
+from quiz.core.store import iter_records
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # a Tuesday
+
+
+def choice(deck: str, qid: str, tags: tuple[str, ...] = ()) -> ChoiceQuestion:
+    return ChoiceQuestion(
+        deck=deck, id=qid, prompt=f"Prompt {qid}?", choices=("A", "B", "C"), answer="A", tags=tags
+    )
+
+
+def library() -> Library:
+    geo = Bank(
+        deck="geo",
+        title="Geography",
+        questions=(
+            choice("geo", "q1", ("europe",)),
+            choice("geo", "q2", ("europe",)),
+            choice("geo", "q3"),
+            choice("geo", "q4", ("asia",)),
+        ),
+    )
+    return Library((geo,))
+
+
+def answer(
+    key: str,
+    when: datetime,
+    correct: bool,
+    *,
+    response: Any = None,
+    rating: int | None = None,
+    elapsed: float | None = 3.0,
+    session: str = "s1",
+    mode: str = "drill",
+    qtype: str = "choice",
+    rid: str | None = None,
+) -> dict[str, Any]:
+    """One answer record exactly as the architecture's record format lays it out."""
+    return {
+        "v": 1,
+        "app": "0.1.0",
+        "kind": "answer",
+        "id": rid or uuid.uuid4().hex,
+        "time": when.isoformat(timespec="microseconds"),
+        "learner": "ana",
+        "key": key,
+        "type": qtype,
+        "response": response if response is not None else ("A" if correct else "B"),
+        "correct": correct,
+        "rating": rating if rating is not None else (3 if correct else 1),
+        "hinted": False,
+        "typo_forgiven": False,
+        "elapsed": elapsed,
+        "session": session,
+        "mode": mode,
+    }
+
+
+def amend(
+    kind: str, ref: str, key: str, when: datetime, rating: int | None = None
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "v": 1,
+        "app": "0.1.0",
+        "kind": kind,
+        "id": uuid.uuid4().hex,
+        "ref": ref,
+        "time": when.isoformat(timespec="microseconds"),
+        "learner": "ana",
+        "key": key,
+    }
+    if rating is not None:
+        record["rating"] = rating
+    record["session"] = "s1"
+    return record
+
+
+def write_log(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return path
+
+
+def history_of(tmp_path: Path, records: list[dict[str, Any]]) -> LearnerHistory:
+    path = write_log(tmp_path / "ana" / "reviews.jsonl", records)
+    return build_history(iter_records(path), library(), now=NOW, learner="ana")
+
+
+DAY = timedelta(days=1)
+
+
+def test_heatmap_counts_answers_per_utc_day(tmp_path: Path) -> None:
+    march2 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    # 01:30 UTC on the 4th is still the 3rd in New York: the heatmap uses UTC days
+    late_on_march3_elsewhere = datetime(2026, 3, 4, 1, 30, tzinfo=UTC).astimezone(
+        ZoneInfo("America/New_York")
+    )
+    records = [
+        answer("geo/q1", march2, True),
+        answer("geo/q2", march2 + timedelta(hours=3), False),
+        answer("geo/q3", march2 + timedelta(hours=14, minutes=59), True),  # 23:59 UTC
+        answer("geo/q1", late_on_march3_elsewhere, True),
+        answer("geo/q1", NOW - 300 * DAY, True),  # older than the heatmap
+    ]
+    history = history_of(tmp_path, records)
+    assert len(history.days) == HEATMAP_DAYS
+    assert history.days[-1].day == date(2026, 3, 10)
+    by_day = {cell.day: cell for cell in history.days}
+    assert (by_day[date(2026, 3, 2)].count, by_day[date(2026, 3, 2)].right) == (3, 2)
+    assert by_day[date(2026, 3, 3)].count == 0
+    assert by_day[date(2026, 3, 4)].count == 1
+    assert sum(cell.count for cell in history.days) == 4
+    assert history.answers == 5
+
+
+def test_accuracy_per_iso_week(tmp_path: Path) -> None:
+    sunday = datetime(2026, 3, 8, 20, tzinfo=UTC)  # ISO week 10
+    monday = datetime(2026, 3, 9, 8, tzinfo=UTC)  # ISO week 11
+    records = [
+        answer("geo/q1", sunday, True),
+        answer("geo/q2", sunday, False),
+        answer("geo/q3", sunday, True),
+        answer("geo/q4", sunday, True),
+        answer("geo/q1", monday, False),
+    ]
+    weeks = history_of(tmp_path, records).weeks
+    assert [(w.label, w.answers, w.right) for w in weeks] == [
+        ("2026-W10", 4, 3),
+        ("2026-W11", 1, 0),
+    ]
+    assert weeks[0].accuracy == 0.75
+    assert weeks[0].start == date(2026, 3, 2)
+
+
+def mature_run(key: str) -> list[dict[str, Any]]:
+    """Good answers spaced far apart: FSRS stability grows past 21 days."""
+    offsets = (200, 197, 185, 150, 90)
+    return [answer(key, NOW - days * DAY, True, session=f"m{days}") for days in offsets]
+
+
+def test_mastery_and_new_learning_mature(tmp_path: Path) -> None:
+    records = [
+        *mature_run("geo/q1"),
+        answer("geo/q2", NOW - 3 * DAY, False),  # Again: learning, recall long gone
+    ]
+    history = history_of(tmp_path, records)
+    scheduler = Scheduler()
+    q1 = history.question_history("geo/q1")
+    q2 = history.question_history("geo/q2")
+    # The figures rest on these FSRS facts; check them rather than trust them.
+    assert q1.stability is not None and q1.stability >= 21
+    assert q1.recall >= 0.9 > q2.recall
+    assert q1.recall == pytest.approx(scheduler.retrievability(history._states["geo/q1"].card, NOW))
+
+    deck = history.decks[0]
+    assert (deck.name, deck.title, deck.total) == ("geo", "Geography", 4)
+    assert (deck.new, deck.learning, deck.mature) == (2, 1, 1)
+    assert deck.mastered == 1
+    assert deck.mastery == 0.25
+
+    tags = {group.name: group for group in history.tags}
+    assert list(tags) == ["asia", "europe"]
+    assert (tags["europe"].total, tags["europe"].mastery) == (2, 0.5)
+    assert (tags["asia"].new, tags["asia"].mastery) == (1, 0.0)
+    assert history.mastery == 0.25
+
+
+def test_forecast_counts_due_days_with_overdue_today(tmp_path: Path) -> None:
+    records = [
+        answer("geo/q2", NOW - 3 * DAY, False),  # due minutes later: overdue now
+        answer("geo/q3", NOW - timedelta(hours=1), True, rating=4),  # Easy: due in days
+    ]
+    history = history_of(tmp_path, records)
+    assert len(history.forecast) == 14
+    assert history.forecast[0].day == NOW.date()
+    assert history.forecast[0].count == 1
+    due_q3 = history.question_history("geo/q3").due
+    assert due_q3 is not None
+    offset = (due_q3.date() - NOW.date()).days
+    assert 1 <= offset < 14
+    assert history.forecast[offset].count == 1
+    assert sum(day.count for day in history.forecast) == 2
+
+
+def test_sessions_listed_with_start_end_answers_right_mode(tmp_path: Path) -> None:
+    start = NOW - 2 * DAY
+    records = [
+        answer("geo/q1", start, True, session="aaa"),
+        answer("geo/q2", start + timedelta(minutes=5), False, session="aaa"),
+        answer("geo/q3", start + timedelta(minutes=9), True, session="aaa"),
+        answer("geo/q1", NOW - DAY, True, session="bbb", mode="exam"),
+    ]
+    sessions = history_of(tmp_path, records).sessions
+    assert [(s.session, s.answers, s.right, s.mode) for s in sessions] == [
+        ("aaa", 3, 2, "drill"),
+        ("bbb", 1, 1, "exam"),
+    ]
+    assert sessions[0].start == start
+    assert sessions[0].end == start + timedelta(minutes=9)
+
+
+def test_undo_and_rerate_as_the_replay_sees_them(tmp_path: Path) -> None:
+    first = answer("geo/q1", NOW - DAY, False, response="C", rid="a1")
+    undone = answer("geo/q1", NOW - DAY + timedelta(minutes=1), True, rid="a2")
+    rerated = answer("geo/q1", NOW - DAY + timedelta(minutes=2), True, rid="a3")
+    records = [
+        first,
+        undone,
+        amend("undo", "a2", "geo/q1", NOW - DAY + timedelta(minutes=1, seconds=5)),
+        rerated,
+        amend("rerate", "a3", "geo/q1", NOW - DAY + timedelta(minutes=2, seconds=5), rating=4),
+    ]
+    history = history_of(tmp_path, records)
+    assert history.answers == 2
+    assert history.right == 1
+    assert history.sessions[0].answers == 2
+    detail = history.question_history("geo/q1")
+    assert [(e.correct, e.rating, response_text(e.response)) for e in detail.answers] == [
+        (False, 1, "C"),
+        (True, 4, "A"),
+    ]
+    assert history.questions[0].answers == 2  # the replay agrees
+
+
+def test_question_history_in_time_order_and_unanswered_question(tmp_path: Path) -> None:
+    later = answer("geo/q1", NOW - DAY, True, elapsed=None)
+    earlier = answer("geo/q1", NOW - 2 * DAY, False, elapsed=7.5)
+    history = history_of(tmp_path, [later, earlier])  # written out of order
+    detail = history.question_history("geo/q1")
+    assert [e.time for e in detail.answers] == [NOW - 2 * DAY, NOW - DAY]
+    assert [e.elapsed for e in detail.answers] == [7.5, None]
+    assert detail.question is not None and detail.question.prompt == "Prompt q1?"
+    assert 0 < detail.recall <= 1
+    nothing = history.question_history("geo/q4")
+    assert (nothing.answers, nothing.recall, nothing.status) == ((), 0.0, "new")
+
+
+def test_unknown_questions_are_reported_not_fatal(tmp_path: Path) -> None:
+    records = [
+        answer("geo/q1", NOW - DAY, True),
+        answer("gone/x", NOW - DAY, True),
+        answer("gone/x", NOW - DAY + timedelta(minutes=1), False),
+        answer("gone/y", NOW - DAY, True),
+    ]
+    history = history_of(tmp_path, records)
+    assert history.unknown.answers == 3
+    assert history.unknown.questions == 2
+    assert history.unknown.message().startswith("3 answers to 2 questions no longer in the banks")
+    assert [q.key for q in history.questions] == ["geo/q1", "gone/x", "gone/y"]
+    assert history.questions[1].prompt is None
+    assert history.answers == 4  # the heatmap still counts them
+
+
+def test_empty_and_missing_log(tmp_path: Path) -> None:
+    history = load_history(tmp_path, "nobody", library(), now=NOW)
+    assert history.answers == 0
+    assert history.sessions == () and history.questions == () and history.weeks == ()
+    assert sum(day.count for day in history.days) == 0
+    assert history.decks[0].new == 4
+    assert history.mastery == 0.0
+
+
+def test_torn_line_becomes_a_warning(tmp_path: Path) -> None:
+    path = write_log(tmp_path / "ana" / "reviews.jsonl", [answer("geo/q1", NOW - DAY, True)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"v":1,"kind":"answer","id":"tor')
+    history = load_history(tmp_path, "ana", library(), now=NOW)
+    assert history.answers == 1
+    assert len(history.warnings) == 1 and "line 2" in history.warnings[0]
+
+
+def test_response_text_renders_every_response_shape() -> None:
+    assert response_text("Paris") == "Paris"
+    assert response_text(True) == "true"
+    assert response_text(["b", "a"]) == "b | a"
+    assert response_text({"x": "1"}) == "x → 1"
+    assert response_text(3) == "3"
+
+
+# --------------------------------------------------------------------------- class report
+
+
+def class_library() -> Library:
+    questions: list[Question] = [choice("c", "q1"), choice("c", "q2"), choice("c", "q3")]
+    questions += [choice("c", f"f{i}") for i in range(1, 13)]
+    questions.append(
+        MultiQuestion(
+            deck="c", id="m", prompt="Tick", choices=("x", "y", "z"), answers=frozenset({"x"})
+        )
+    )
+    questions.append(choice("c", "never"))
+    return Library((Bank(deck="c", title="Class", questions=tuple(questions)),))
+
+
+# Eight learners; each answers q1, q2 and twelve fillers f1..f12, the first k fillers
+# right; eve..hal also miss q3; a few answer extra questions. Overall accuracy:
+# ana 13/14 .93, ben 12/14 .86, cai 12/16 .75 (retry of q1 right, multi wrong),
+# dan 12/17 .71 (two right to a removed question, multi wrong), eve 8/16 .50 (one wrong
+# to a removed question), fay 7/15 .47, gus 6/16 .38 (f1 again an hour ago), hal 4/15 .27.
+# Groups: round(0.27 * 8) = round(2.16) = 2 learners each: upper {ana, ben},
+# lower {gus, hal}.
+#   q1 first attempts: ana R, ben R | gus R, hal W -> D = 2/2 - 1/2 = +0.5
+#   q2 first attempts: ana W, ben W | gus R, hal R -> D = 0/2 - 2/2 = -1.0 (flagged)
+#   q3: nobody in the upper group answered it -> D not computable (None)
+# q1 right at first attempt: ana ben dan fay gus = 5 of 8 = 0.625 (cai's later right
+# answer, written earlier in the file, is not her first attempt).
+# q1 wrong answers: cai "B", eve "B", hal "C" -> most common "B" (2 times).
+# q1 elapsed: 2 4 6 8 10 12 14 16 and cai's retry 3 -> median 8.
+CLASS = {
+    # name: (q1 right, q2 right, fillers right, q1 wrong response, q1 elapsed)
+    "ana": (True, False, 12, "", 2.0),
+    "ben": (True, False, 11, "", 4.0),
+    "cai": (False, True, 10, "B", 6.0),
+    "dan": (True, True, 8, "", 8.0),
+    "eve": (False, False, 8, "B", 10.0),
+    "fay": (True, False, 6, "", 12.0),
+    "gus": (True, True, 3, "", 14.0),
+    "hal": (False, True, 3, "C", 16.0),
+}
+
+
+def write_class(root: Path) -> None:
+    base = NOW - 10 * DAY
+    for name, (q1, q2, fillers, wrong, elapsed) in CLASS.items():
+        records: list[dict[str, Any]] = []
+        if name == "cai":  # a retry, placed first in the file but later in time
+            records.append(answer("c/q1", base + DAY, True, elapsed=3.0))
+        records.append(answer("c/q1", base, q1, response=wrong or "A", elapsed=elapsed))
+        records.append(answer("c/q2", base + timedelta(minutes=1), q2))
+        for i in range(1, 13):
+            records.append(answer(f"c/f{i}", base + timedelta(minutes=1 + i), i <= fillers))
+        if name in ("eve", "fay", "gus", "hal"):
+            records.append(answer("c/q3", base + timedelta(minutes=30), False))
+        if name == "dan":
+            records.append(answer("old/gone", base, True))
+            records.append(answer("old/gone", base + timedelta(minutes=40), True))
+        if name == "eve":
+            records.append(answer("old/other", base, False))
+        if name == "gus":  # reviewed an hour ago: recall 1.0 now, so mastered
+            records.append(answer("c/f1", NOW - timedelta(hours=1), True))
+        if name in ("cai", "dan"):
+            ticks = ["z", "y"] if name == "cai" else ["y", "z"]
+            records.append(answer("c/m", base, False, response=ticks, qtype="multi", elapsed=None))
+        write_log(root / name / "reviews.jsonl", records)
+
+
+def test_class_report_worked_example(tmp_path: Path) -> None:
+    write_class(tmp_path / "class")
+    logs, problems = find_learner_logs([tmp_path / "class"])
+    assert problems == []
+    assert [name for name, _ in logs] == sorted(CLASS)
+    report = build_class_report(logs, class_library(), now=NOW)
+    assert report.discrimination_computable and report.group_size == 2
+    q = {question.key: question for question in report.questions}
+
+    assert q["c/q1"].learners == 8
+    assert q["c/q1"].first_right == 5
+    assert q["c/q1"].first_right_share == 0.625
+    assert (q["c/q1"].common_wrong, q["c/q1"].common_wrong_count) == ("B", 2)
+    assert q["c/q1"].median_elapsed == 8.0
+    assert q["c/q1"].discrimination == pytest.approx(0.5)
+    assert q["c/q1"].flags == ()
+
+    assert q["c/q2"].discrimination == pytest.approx(-1.0)
+    assert q["c/q2"].flags == ("negative discrimination",)
+
+    assert q["c/q3"].discrimination is None
+    assert q["c/q3"].first_right_share == 0.0
+    assert q["c/q3"].flags == ("almost nobody right",)
+
+    # The same ticks in another order are one wrong answer given twice.
+    assert (q["c/m"].common_wrong_count, q["c/m"].median_elapsed) == (2, None)
+    assert "c/never" not in q and report.unanswered == 1
+
+    assert report.unknown.message().startswith("3 answers to 2 questions no longer")
+    learners = {learner.name: learner for learner in report.learners}
+    assert (learners["ana"].answers, learners["ana"].right) == (14, 13)
+    assert learners["dan"].accuracy == pytest.approx(12 / 17)
+    # Mastery: predicted recall >= 0.9 now. One Good answer ten days ago has faded
+    # below it; gus's review an hour ago has not: 1 of the 17 questions.
+    assert learners["ana"].mastery == 0.0
+    assert learners["gus"].mastery == pytest.approx(1 / 17)
+
+
+def test_small_class_discrimination_not_computable(tmp_path: Path) -> None:
+    write_class(tmp_path / "class")
+    logs, _ = find_learner_logs([tmp_path / "class" / n for n in ("ana", "ben", "hal")])
+    assert [name for name, _ in logs] == ["ana", "ben", "hal"]
+    report = build_class_report(logs, class_library(), now=NOW)
+    assert not report.discrimination_computable
+    assert all(question.discrimination is None for question in report.questions)
+    assert all("negative discrimination" not in question.flags for question in report.questions)
+
+
+def test_find_learner_logs_reports_empty_folders(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    logs, problems = find_learner_logs([tmp_path / "empty", tmp_path / "missing"])
+    assert logs == []
+    assert len(problems) == 2 and "no such folder" in problems[1]
