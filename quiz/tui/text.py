@@ -51,10 +51,10 @@ def when(moment: datetime, now: datetime) -> str:
     delta = moment - now
     seconds = delta.total_seconds()
     stamp = moment.astimezone().strftime("%a %d %b %Y %H:%M")
-    if seconds <= 60:
+    if seconds <= 0:
         return f"now ({stamp})"
     if delta < timedelta(hours=1):
-        return f"in {plural(round(seconds / 60), 'minute')} ({stamp})"
+        return f"in {plural(max(1, round(seconds / 60)), 'minute')} ({stamp})"
     if delta < timedelta(days=1):
         return f"in {plural(round(seconds / 3600), 'hour')} ({stamp})"
     return f"in {plural(round(seconds / 86400), 'day')} ({stamp})"

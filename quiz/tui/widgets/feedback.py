@@ -128,7 +128,11 @@ def choice_notes(question: Question, response: Response) -> list[Content]:
 
 
 def feedback_content(
-    feedback: FeedbackLike, now: datetime, order: Sequence[str] = (), *, exam: bool = False
+    feedback: FeedbackLike,
+    now: datetime | None,
+    order: Sequence[str] = (),
+    *,
+    exam: bool = False,
 ) -> Content:
     """The whole feedback text for one answer (exam reviews leave out the schedule)."""
     question, outcome, response = feedback.question, feedback.outcome, feedback.response
@@ -157,7 +161,7 @@ def feedback_content(
     if not exam:
         lines.append(Content(""))
         schedule = _label("Rated") + Content(rating_name(feedback.rating))
-        if feedback.due is not None:
+        if feedback.due is not None and now is not None:
             schedule += Content("   ") + _label("Next review") + Content(when(feedback.due, now))
         lines.append(schedule)
     return join_lines(lines)
@@ -170,9 +174,7 @@ class FeedbackView(Static):
     FeedbackView { height: auto; }
     """
 
-    def show(
-        self, feedback: FeedbackLike, now: datetime, order: Sequence[str] = ()
-    ) -> None:
+    def show(self, feedback: FeedbackLike, now: datetime, order: Sequence[str] = ()) -> None:
         """Replace the view's text with the feedback on this answer."""
         self.update(feedback_content(feedback, now, order))
         self.set_class(feedback.outcome.correct, "-correct")

@@ -49,7 +49,7 @@ class MultiWidget(QuestionWidget, can_focus=True):
 
     def _row(self, index: int) -> Content:
         box = "[x]" if index in self.ticked else "[ ]"
-        cursor = "›" if index == self.highlighted and self.has_focus else " "
+        cursor = "›" if index == self.highlighted else " "
         return Content.assemble(
             (f"{cursor}{box} {index + 1}. ", "bold"), literal(self.choices[index])
         )
@@ -65,12 +65,6 @@ class MultiWidget(QuestionWidget, can_focus=True):
         self._redraw()
 
     def watch_ticked(self) -> None:
-        self._redraw()
-
-    def on_focus(self) -> None:
-        self._redraw()
-
-    def on_blur(self) -> None:
         self._redraw()
 
     def action_tick(self, index: int) -> None:

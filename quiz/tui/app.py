@@ -1,0 +1,222 @@
+"""`QuizApp`: the Textual application, and `run`, the entry point the CLI calls.
+
+The app owns what every screen shares: the options, the loaded library, the current
+learner, the clock and random source (injected, so tests are deterministic), and the
+remembered preferences. Screens ask it for a `Store`, a replay of the learner's log,
+or a new `Session`; none of them opens a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from importlib.util import find_spec
+from pathlib import Path
+from typing import ClassVar, cast
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from quiz.core.config import Options
+from quiz.core.model import Library
+from quiz.core.prefs import load_prefs, prefs_path, update_prefs
+from quiz.core.scheduling import Scheduler, Settings, utc_now
+from quiz.core.session import Mode, Session
+from quiz.core.store import QuestionState, Store, StoreError, replay
+from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+Clock = Callable[[], datetime]
+
+MODE_TITLES = {"drill": "Drill", "practice": "Practice", "exam": "Exam"}
+
+
+def history_available() -> bool:
+    """Whether the history screen (written separately) is installed."""
+    try:
+        return find_spec("quiz.tui.screens.history") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class QuizApp(App[int]):
+    """The study-drill app: home screen, sessions, summaries, history."""
+
+    CSS_PATH = "quiz.tcss"
+    TITLE = "quiz"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        options: Options,
+        library: Library,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        settings: Settings | None = None,
+        prefs_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.options = options
+        self.library = library
+        self.learner = options.learner
+        self.clock: Clock = clock or utc_now
+        self.rng = rng or random.Random()
+        self.settings = settings or Settings()
+        self.prefs_file = prefs_file or prefs_path(options.scores_dir)
+        self._too_small: TooSmallScreen | None = None
+
+    # ------------------------------------------------------------------ engine access
+
+    def store(self) -> Store:
+        """The current learner's review log."""
+        return Store(self.options.scores_dir, self.learner)
+
+    def states(self) -> tuple[dict[str, QuestionState], list[str]]:
+        """The learner's per-question state, replayed from the log, and read warnings."""
+        log = self.store().read()
+        return replay(log.records, Scheduler(self.settings)), log.warnings
+
+    def new_session(
+        self,
+        mode: str,
+        *,
+        decks: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        limit: int | None = None,
+        count: int | None = None,
+    ) -> Session:
+        """A session for the current learner (it replays the log itself)."""
+        return Session(
+            self.library,
+            self.store(),
+            self.settings,
+            mode=cast(Mode, mode),
+            decks=tuple(decks) or None,
+            tags=tuple(tags) or None,
+            limit=limit,
+            count=count,
+            clock=self.clock,
+            rng=self.rng,
+        )
+
+    def start_session(
+        self,
+        mode: str,
+        *,
+        decks: Sequence[str] = (),
+        tags: Sequence[str] = (),
+        limit: int | None = None,
+        count: int | None = None,
+    ) -> bool:
+        """Open a session screen; says so (and returns False) when there is nothing to ask."""
+        from quiz.tui.screens.drill import DrillScreen
+
+        try:
+            session = self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count)
+        except (StoreError, ValueError) as error:
+            self.notify(str(error), title="Cannot start", severity="error", markup=False)
+            return False
+        if session.current is None:
+            what = "due or new" if mode == "drill" else "to ask"
+            self.notify(
+                f"Nothing {what} here right now. Come back later, or practise instead (p).",
+                title=MODE_TITLES.get(mode, mode),
+                markup=False,
+            )
+            return False
+        scope = ", ".join(decks) if decks else "all decks"
+        if tags:
+            scope = "tag " + ", ".join(tags)
+        self.push_screen(DrillScreen(session, mode, f"{MODE_TITLES.get(mode, mode)}: {scope}"))
+        return True
+
+    def open_history(self) -> None:
+        """Push the history screen (its module is written separately, imported late)."""
+        module = importlib.import_module("quiz.tui.screens.history")
+        self.push_screen(module.HistoryScreen(self.store().read().records))
+
+    def switch_learner(self, name: str) -> None:
+        """Make `name` (already validated) the current learner."""
+        self.learner = name
+        self.sub_title = name
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def on_mount(self) -> None:
+        from quiz.tui.screens.home import HomeScreen
+
+        self.sub_title = self.learner
+        theme = load_prefs(self.prefs_file).get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(HomeScreen())
+        command = self.options.command
+        if command in ("drill", "practice", "exam"):
+            self.start_session(
+                command,
+                decks=self.options.decks,
+                tags=self.options.tags,
+                limit=self.options.limit,
+                count=self.options.count,
+            )
+        self._check_size(self.size.width, self.size.height)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        try:
+            update_prefs(self.prefs_file, theme=theme.name)
+        except OSError as error:
+            self.notify(f"Could not remember the theme: {error}", severity="warning", markup=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Swap in a clear message while the terminal is too small, and out again."""
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if small:
+            if self._too_small is None:
+                self._too_small = TooSmallScreen(width, height)
+                self.push_screen(self._too_small)
+            else:
+                self._too_small.show_size(width, height)
+        elif self._too_small is not None:
+            screen, self._too_small = self._too_small, None
+            if self.screen is screen:
+                self.pop_screen()
+
+    # ------------------------------------------------------------------ commands
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette offers the app's actions besides Textual's own."""
+        yield from super().get_system_commands(screen)
+        from quiz.tui.screens.home import HomeScreen
+
+        if isinstance(screen, HomeScreen):
+            commands = [
+                ("Drill all decks", "Due reviews, then new questions", screen.action_drill_all),
+                ("Drill this deck", "The highlighted deck", screen.action_drill_deck),
+                ("Practise this deck", "Every question, due or not", screen.action_practice),
+                ("Practise a tag", "Every question with a tag", screen.action_practice_tag),
+                ("Exam", "No feedback until the end", screen.action_exam),
+                ("Switch learner", "Study as someone else", screen.action_switch_learner),
+                ("Keys", "What every key does", screen.action_help),
+            ]
+            if history_available():
+                commands.append(("History", "Your answers over time", screen.action_history))
+            for title, help_text, callback in commands:
+                yield SystemCommand(title, help_text, callback)
+
+
+def run(options: Options, library: Library) -> int:
+    """Start the TUI; the exit code for the shell."""
+    app = QuizApp(options, library)
+    result = app.run()
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,304 @@
+"""Asking questions one at a time: drill, practice and exam share this screen.
+
+Two phases: *asking* (the question widget has the focus and its keys) and *feedback*
+(Enter/Space goes on, `e` easy, `g` guessed, `u` undo). In an exam there is no
+feedback phase: each answer is saved and the next question follows.
+Every answer is in the score log before its feedback appears (`Session.answer`
+appends and fsyncs first), which is why leaving never loses anything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
+
+from quiz.core.grading import Response
+from quiz.core.session import Feedback, Presented, Session
+from quiz.core.store import StoreError
+from quiz.tui.screens.confirm import ConfirmScreen
+from quiz.tui.screens.help import DRILL_KEYS, HelpScreen
+from quiz.tui.screens.message import MessageScreen
+from quiz.tui.widgets import widget_for
+from quiz.tui.widgets.base import Answered, literal
+from quiz.tui.widgets.feedback import FeedbackView
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+Phase = Literal["asking", "feedback"]
+
+MODE_NAMES = {"drill": "Drill", "practice": "Practice", "exam": "Exam"}
+
+
+class DrillScreen(Screen[None]):
+    """One session, question after question, until the session says it is finished."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Leave"),
+        Binding("h", "hint", "Hint"),
+        Binding("f2", "hint_in_input", "Hint"),
+        Binding("enter,space", "continue", "Continue"),
+        Binding("e", "rerate(4)", "Easy"),
+        Binding("g", "rerate(2)", "I guessed"),
+        Binding("u", "undo", "Undo"),
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help_in_input", "Help"),
+    ]
+
+    def __init__(self, session: Session, mode: str, title: str) -> None:
+        super().__init__()
+        self.session = session
+        self.mode = mode
+        self.title_text = title
+        self.phase: Phase = "asking"
+        self.presented: Presented | None = None
+        self.feedback: Feedback | None = None
+        self.hinted = False
+        self.shown_at: datetime | None = None
+
+    @property
+    def quiz(self) -> QuizApp:
+        """The app, typed."""
+        from quiz.tui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="progress-row"):
+            yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
+            yield Static("", id="progress-text", markup=False)
+        yield Static("", id="deck-line", markup=False)
+        with VerticalScroll(id="body"):
+            yield Static("", id="prompt", markup=False)
+            yield Static("", id="hint", markup=False)
+            yield Vertical(id="question-area")
+            yield FeedbackView("", id="feedback")
+        with Horizontal(id="drill-buttons"):
+            yield Button("Hint (h)", id="hint-button", compact=True)
+            yield Button("Continue (Enter)", id="continue-button", compact=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = self.title_text
+        self.sub_title = self.quiz.learner
+        await self.show(self.session.current)
+
+    # ------------------------------------------------------------------ phases
+
+    async def show(self, presented: Presented | None) -> None:
+        """Ask this question, or end the session when there is none."""
+        if presented is None:
+            self.finish()
+            return
+        self.presented = presented
+        self.feedback = None
+        self.phase = "asking"
+        self.hinted = False
+        self.shown_at = self.quiz.clock()
+        question = presented.question
+        self._update_progress()
+        bank = self.quiz.library.bank(question.deck)
+        deck = bank.title if bank else question.deck
+        self.query_one("#deck-line", Static).update(
+            Content.assemble(literal(deck), f"  ·  question {presented.number}  ·  {question.type}")
+        )
+        prompt = question.prompt if question.type != "cloze" else question.prompt or ""
+        self.query_one("#prompt", Static).update(literal(prompt))
+        hint = self.query_one("#hint", Static)
+        hint.update("")
+        hint.remove_class("-shown")
+        feedback = self.query_one("#feedback", FeedbackView)
+        feedback.remove_class("-shown")
+        area = self.query_one("#question-area", Vertical)
+        await area.remove_children()
+        widget = widget_for(presented)
+        await area.mount(widget)
+        widget.focus_first()
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self._update_buttons()
+        self.refresh_bindings()
+
+    def _update_progress(self) -> None:
+        done, remaining = self.session.progress
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=max(1, done + remaining), progress=done)
+        self.query_one("#progress-text", Static).update(f"{done} done, {remaining} to go")
+
+    def _update_buttons(self) -> None:
+        hint_button = self.query_one("#hint-button", Button)
+        hint_button.display = self.phase == "asking" and self._has_hint()
+        hint_button.disabled = self.hinted
+        self.query_one("#continue-button", Button).display = self.phase == "feedback"
+
+    def _has_hint(self) -> bool:
+        return bool(self.presented and self.presented.question.hint)
+
+    async def on_answered(self, message: Answered) -> None:
+        """Grade and save the answer; show feedback (or, in an exam, the next question)."""
+        message.stop()
+        await self.submit(message.response)
+
+    async def submit(self, response: Response) -> None:
+        """Hand the response to the session; a failed save keeps the question on screen."""
+        if self.phase != "asking" or self.presented is None:
+            return
+        now = self.quiz.clock()
+        elapsed = (now - self.shown_at).total_seconds() if self.shown_at else None
+        try:
+            feedback = self.session.answer(response, hinted=self.hinted, elapsed=elapsed)
+        except StoreError as error:
+            self.app.push_screen(
+                MessageScreen(
+                    "Your answer could not be saved",
+                    f"{error}\n\nThe question stays on screen: free some space or fix "
+                    "the folder's permissions, then answer again.",
+                )
+            )
+            return
+        if self.mode == "exam":
+            await self.show(self.session.next())
+            return
+        self.feedback = feedback
+        self.phase = "feedback"
+        self._show_feedback()
+        area = self.query_one("#question-area", Vertical)
+        await area.remove_children()
+        self.query_one("#body", VerticalScroll).focus()
+        self._update_buttons()
+        self.refresh_bindings()
+
+    def _show_feedback(self) -> None:
+        if self.feedback is None or self.presented is None:
+            return
+        self._update_progress()
+        view = self.query_one("#feedback", FeedbackView)
+        view.show(self.feedback, self.quiz.clock(), self.presented.choices)
+        view.add_class("-shown")
+
+    def finish(self) -> None:
+        """Replace this screen with the session's summary."""
+        from quiz.tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.session.summary(), self.mode, self.title_text))
+
+    # ------------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        asking = self.phase == "asking"
+        typing = isinstance(self.focused, Input)
+        if action == "hint":
+            if typing or not asking:
+                return False
+            return None if self.hinted or not self._has_hint() else True
+        if action == "hint_in_input":
+            if not (typing and asking):
+                return False
+            return None if self.hinted or not self._has_hint() else True
+        if action == "help":
+            return not typing
+        if action == "help_in_input":
+            return typing
+        if action == "continue":
+            return not asking
+        if action == "rerate":
+            if asking:
+                return False
+            feedback = self.feedback
+            if feedback is None or feedback.question.type == "card":
+                return None
+            return True if feedback.outcome.correct else None
+        if action == "undo":
+            if asking:
+                return False
+            return True if self.session.can_undo else None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        """The focus moving in or out of an Input changes which keys are commands."""
+        self.refresh_bindings()
+
+    def action_hint(self) -> None:
+        """Show the hint; the answer will count as hinted (rated Hard at best)."""
+        if self.presented is None or not self.presented.question.hint or self.hinted:
+            return
+        self.hinted = True
+        hint = self.query_one("#hint", Static)
+        hint.update(Content.assemble(("Hint: ", "bold"), literal(self.presented.question.hint)))
+        hint.add_class("-shown")
+        self._update_buttons()
+        self.refresh_bindings()
+
+    def action_hint_in_input(self) -> None:
+        """The hint, from a key that cannot be typed into an answer."""
+        self.action_hint()
+
+    async def action_continue(self) -> None:
+        """Go on to the next question."""
+        if self.phase == "feedback":
+            await self.show(self.session.next())
+
+    def action_rerate(self, rating: int) -> None:
+        """After feedback: `e` it was easy, `g` I guessed."""
+        if self.phase != "feedback":
+            return
+        try:
+            self.feedback = self.session.rerate(rating)
+        except StoreError as error:
+            self.app.push_screen(MessageScreen("Could not save the new rating", str(error)))
+            return
+        self._show_feedback()
+        word = "easy" if rating == 4 else "a guess"
+        self.notify(f"Marked as {word}.")
+
+    async def action_undo(self) -> None:
+        """Cancel the last answer and ask its question again."""
+        if self.phase != "feedback":
+            return
+        try:
+            presented = self.session.undo()
+        except StoreError as error:
+            self.app.push_screen(MessageScreen("Could not undo", str(error)))
+            return
+        self.notify("Answer undone: try again.")
+        await self.show(presented)
+
+    def action_leave(self) -> None:
+        """Ask before leaving; nothing is lost either way."""
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        done, _ = self.session.progress
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Leave this {MODE_NAMES.get(self.mode, 'session').lower()}?",
+                f"Every answer so far is saved ({done} this session).",
+            ),
+            leave,
+        )
+
+    def action_help(self) -> None:
+        """Show the keys."""
+        self.app.push_screen(HelpScreen("Keys while answering", DRILL_KEYS))
+
+    def action_help_in_input(self) -> None:
+        """Help, from a key that cannot be typed into an answer."""
+        self.action_help()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "hint-button":
+            event.stop()
+            self.action_hint()
+        elif event.button.id == "continue-button":
+            event.stop()
+            await self.action_continue()

@@ -1,0 +1,241 @@
+"""The home screen: who is studying, every deck with what is new and due, the day's totals.
+
+Keys: Enter drills the highlighted deck, `d` every deck, `p` practises the highlighted
+deck, `t` a tag, `x` an exam, `H`/`s` history, `l` switches learner, `?` help, `q` quits.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quiz.core.session import overview
+from quiz.core.store import LearnerError, StoreError, validate_learner
+from quiz.tui.screens.help import HOME_KEYS, HelpScreen
+from quiz.tui.screens.prompt import PromptScreen
+from quiz.tui.widgets.base import literal
+
+if TYPE_CHECKING:
+    from quiz.tui.app import QuizApp
+
+
+class HomeScreen(Screen[None]):
+    """Decks in a table (one row per deck); the numbers are refreshed on every return."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "drill_deck", "Drill deck", show=False),
+        Binding("d", "drill_all", "Drill all"),
+        Binding("p", "practice", "Practise"),
+        Binding("t", "practice_tag", "Tag"),
+        Binding("x", "exam", "Exam"),
+        Binding("H,s", "history", "History", key_display="H"),
+        Binding("l", "switch_learner", "Learner"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="home")
+        self.deck_keys: list[str] = []
+
+    @property
+    def quiz(self) -> QuizApp:
+        """The app, typed."""
+        from quiz.tui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="home-learner", markup=False)
+        table: DataTable[Text | str] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="home-totals", markup=False)
+        yield Static("", id="home-warnings", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("Deck", width=52, key="deck")
+        for label in ("Questions", "New", "Due today", "Learned"):
+            table.add_column(label, key=label.lower())
+        self.refresh_decks()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a session or history: the numbers have changed."""
+        self.refresh_decks()
+
+    def refresh_decks(self) -> None:
+        """Replay the learner's log and redraw the table and the totals."""
+        app = self.quiz
+        self.title = "quiz"
+        self.sub_title = app.learner
+        self.query_one("#home-learner", Static).update(
+            Content.assemble("Learner: ", literal(app.learner, "bold"))
+        )
+        warnings: list[str] = []
+        try:
+            states, warnings = app.states()
+        except StoreError as error:
+            states = {}
+            warnings = [str(error)]
+        stats = overview(app.library, states, app.settings, app.clock())
+        table = self.query_one("#decks", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.deck_keys = []
+        totals = next((row for row in stats if row.is_total), None)
+        for deck in stats:
+            if deck.is_total:
+                continue
+            name = Text(deck.title or deck.deck, style="bold")
+            if deck.description:
+                name.append("\n")
+                name.append(Text(deck.description, style="dim"))
+            table.add_row(
+                name,
+                Text(str(deck.total), justify="right"),
+                Text(str(deck.new), justify="right"),
+                Text(str(deck.due), justify="right"),
+                Text(str(deck.learned), justify="right"),
+                key=deck.deck,
+                height=2 if deck.description else 1,
+            )
+            self.deck_keys.append(deck.deck)
+        if self.deck_keys:
+            table.move_cursor(row=min(cursor, len(self.deck_keys) - 1))
+        settings = app.settings
+        self.query_one("#home-totals", Static).update(
+            Content.assemble(
+                ("Today: ", "bold"),
+                f"{totals.due} due, {totals.new} new (up to {settings.new_per_day} a day), "
+                f"{totals.learned} learned of {totals.total} questions "
+                f"in {len(self.deck_keys)} decks.",
+            )
+            if self.deck_keys and totals is not None
+            else Content("No question banks loaded: pass --questions PATH.")
+        )
+        note = ""
+        if warnings:
+            note = f"{len(warnings)} line(s) of the score log were skipped: {warnings[0]}"
+        self.query_one("#home-warnings", Static).update(literal(note))
+
+    @property
+    def highlighted_deck(self) -> str | None:
+        """The deck under the table's cursor."""
+        table = self.query_one("#decks", DataTable)
+        if not self.deck_keys:
+            return None
+        return self.deck_keys[max(0, min(table.cursor_row, len(self.deck_keys) - 1))]
+
+    # ------------------------------------------------------------------ actions
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter (or a click) on a deck drills it."""
+        event.stop()
+        self.action_drill_deck()
+
+    def action_drill_deck(self) -> None:
+        """Drill the highlighted deck."""
+        deck = self.highlighted_deck
+        if deck is not None:
+            self.quiz.start_session("drill", decks=(deck,), limit=self.quiz.options.limit)
+
+    def action_drill_all(self) -> None:
+        """Drill every deck: due reviews first, then new questions."""
+        self.quiz.start_session("drill", limit=self.quiz.options.limit)
+
+    def action_practice(self) -> None:
+        """Practise the highlighted deck, due or not."""
+        deck = self.highlighted_deck
+        if deck is not None:
+            self.quiz.start_session("practice", decks=(deck,))
+
+    def action_practice_tag(self) -> None:
+        """Ask for a tag, then practise every question that has it."""
+        tags = sorted({tag for q in self.quiz.library.questions for tag in q.tags})
+
+        def check(text: str) -> str | None:
+            if not text:
+                return "Type a tag."
+            if text not in tags:
+                return f"No question has the tag {text!r}."
+            return None
+
+        def start(tag: str | None) -> None:
+            if tag:
+                self.quiz.start_session("practice", tags=(tag,))
+
+        shown = ", ".join(tags[:30]) + (", ..." if len(tags) > 30 else "")
+        self.app.push_screen(
+            PromptScreen(
+                "Practise a tag",
+                placeholder="tag",
+                check=check,
+                detail=f"Tags: {shown}" if tags else "No question has a tag.",
+            ),
+            start,
+        )
+
+    def action_exam(self) -> None:
+        """An exam on the highlighted deck: no feedback until the end."""
+        deck = self.highlighted_deck
+        if deck is not None:
+            self.quiz.start_session("exam", decks=(deck,), count=self.quiz.options.count)
+
+    def action_history(self) -> None:
+        """Open the history screen, when it is installed."""
+        from quiz.tui.app import history_available
+
+        if not history_available():
+            self.notify("History is not available in this version.")
+            return
+        self.quiz.open_history()
+
+    def action_switch_learner(self) -> None:
+        """Ask for a learner's name; a name that cannot be a folder name is refused."""
+
+        def check(text: str) -> str | None:
+            try:
+                validate_learner(text)
+            except (LearnerError, ValueError) as error:
+                return str(error)
+            return None
+
+        def switch(name: str | None) -> None:
+            if name:
+                self.quiz.switch_learner(name)
+                self.refresh_decks()
+                self.notify(f"Now studying as {name}.", markup=False)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Switch learner",
+                placeholder="your name",
+                value=self.quiz.learner,
+                check=check,
+                detail="Scores are kept per learner, in a folder of that name.",
+            ),
+            switch,
+        )
+
+    def action_help(self) -> None:
+        """Show the keys."""
+        self.app.push_screen(HelpScreen("Keys on the home screen", HOME_KEYS))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "history":
+            from quiz.tui.app import history_available
+
+            return True if history_available() else None
+        if action in ("drill_deck", "practice", "exam"):
+            return True if self.deck_keys else None
+        return True
