@@ -1,0 +1,697 @@
+"""`quiz history` and `quiz report` for the command line: aligned tables, JSON, CSV.
+
+The figures come from `quiz.core.history`; this module only lays them out. It
+never imports Textual, so both commands start quickly and work without a
+terminal. Text from banks and score files is printed as it is, except that
+control characters (which could move the cursor or recolour the terminal) are
+shown as escapes such as `\\x1b`, and line breaks as spaces.
+
+The heatmap in the table is a text calendar: one column per week (two
+characters wide), Monday on top, each day shaded with ' ░▒▓█' from no answers to
+the busiest day's count.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from quiz.core.bank import load_paths
+from quiz.core.history import (
+    ClassReport,
+    DayCount,
+    GroupMastery,
+    LearnerHistory,
+    build_class_report,
+    find_learner_logs,
+    load_history,
+)
+from quiz.core.model import Library
+from quiz.core.scheduling import Settings, utc_now
+from quiz.core.store import LearnerError, StoreError
+
+__all__ = [
+    "HISTORY_CSV_COLUMNS",
+    "REPORT_CSV_COLUMNS",
+    "Format",
+    "heat_level",
+    "history_command",
+    "history_json",
+    "render_history",
+    "render_report",
+    "report_command",
+    "report_json",
+    "write_history_csv",
+    "write_report_csv",
+]
+
+Format = Literal["table", "json", "csv"]
+SHADES = " ░▒▓█"
+HISTORY_CSV_COLUMNS = (
+    "time",
+    "key",
+    "type",
+    "response",
+    "correct",
+    "rating",
+    "elapsed",
+    "session",
+    "mode",
+)
+REPORT_CSV_COLUMNS = (
+    "record",
+    "name",
+    "prompt",
+    "learners",
+    "first_right",
+    "first_right_share",
+    "most_common_wrong",
+    "most_common_wrong_count",
+    "median_elapsed",
+    "discrimination",
+    "flags",
+    "answers",
+    "accuracy",
+    "mastery",
+)
+TABLE_SESSIONS = 10
+"""Sessions listed in the table (all of them in JSON)."""
+TABLE_WEEKS = 12
+"""Weeks with answers listed in the table (all of them in JSON)."""
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def clean(text: str) -> str:
+    """`text` safe for a terminal, otherwise literal: line breaks become spaces,
+    other control and format characters become visible escapes."""
+    if text.isprintable():
+        return text
+    out: list[str] = []
+    for char in text:
+        if char in "\n\r\t":
+            out.append(" ")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def width(text: str) -> int:
+    """Terminal cells `text` takes: wide East Asian characters 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return total
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` cells, ending with '…' when cut."""
+    if width(text) <= limit:
+        return text
+    out: list[str] = []
+    used = 0
+    for char in text:
+        cells = width(char)
+        if used + cells > limit - 1:
+            break
+        out.append(char)
+        used += cells
+    return "".join(out) + "…"
+
+
+def _pad(text: str, cells: int, right: bool) -> str:
+    gap = " " * max(0, cells - width(text))
+    return gap + text if right else text + gap
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
+    """Rows aligned under headers; numeric columns right-aligned."""
+    widths = [width(header) for header in headers]
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], width(cell))
+    lines = []
+    for row in [list(headers), *rows]:
+        cells = [_pad(cell, widths[i], numeric[i]) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def percent(share: float) -> str:
+    """0.625 -> '62%' (rounded half to even, like Python's `format`)."""
+    return f"{share:.0%}"
+
+
+def bar(share: float, cells: int = 10) -> str:
+    """A bar of `cells` characters filled to `share`."""
+    filled = max(0, min(cells, round(share * cells)))
+    return "█" * filled + "░" * (cells - filled)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 learner', '3 learners'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _time(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+# --------------------------------------------------------------------------- heatmap
+
+
+def heat_level(count: int, busiest: int) -> int:
+    """0 for no answers, else 1-4 by quarters of the busiest day's count."""
+    if count <= 0 or busiest <= 0:
+        return 0
+    return max(1, min(4, math.ceil(4 * count / busiest)))
+
+
+def calendar_grid(days: Sequence[DayCount]) -> list[list[DayCount | None]]:
+    """Weeks as columns, Monday first: `grid[weekday][week]`, None outside the window."""
+    if not days:
+        return [[] for _ in range(7)]
+    first = days[0].day - timedelta(days=days[0].day.weekday())
+    columns = (days[-1].day - first).days // 7 + 1
+    grid: list[list[DayCount | None]] = [[None] * columns for _ in range(7)]
+    for cell in days:
+        offset = (cell.day - first).days
+        grid[offset % 7][offset // 7] = cell
+    return grid
+
+
+def month_labels(days: Sequence[DayCount], cell_width: int) -> str:
+    """A line naming each month above the week in which it starts."""
+    if not days:
+        return ""
+    first = days[0].day - timedelta(days=days[0].day.weekday())
+    columns = (days[-1].day - first).days // 7 + 1
+    line = [" "] * (columns * cell_width + 3)
+    previous_end = -1
+    for week in range(columns):
+        monday = first + timedelta(weeks=week)
+        sunday = monday + timedelta(days=6)
+        starts = [
+            monday + timedelta(days=i) for i in range(7) if (monday + timedelta(days=i)).day == 1
+        ]
+        if week == 0 and not starts:
+            starts = [max(monday, days[0].day)]
+        if not starts or sunday < days[0].day:
+            continue
+        position = week * cell_width
+        if position <= previous_end:
+            continue
+        name = _MONTHS[starts[0].month - 1]
+        line[position : position + 3] = list(name)
+        previous_end = position + 3
+    return "".join(line).rstrip()
+
+
+def render_heatmap(days: Sequence[DayCount], cell_width: int = 2) -> str:
+    """The text calendar of the module docstring."""
+    busiest = max((cell.count for cell in days), default=0)
+    grid = calendar_grid(days)
+    lines = ["    " + month_labels(days, cell_width)]
+    for weekday, row in enumerate(grid):
+        cells = []
+        for cell in row:
+            shade = " " if cell is None else SHADES[heat_level(cell.count, busiest)]
+            cells.append(shade * cell_width)
+        lines.append((f"{_WEEKDAYS[weekday]} " + "".join(cells)).rstrip())
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- history
+
+
+def render_history(history: LearnerHistory) -> str:
+    """The whole history as plain text tables."""
+    parts: list[str] = []
+    total = sum(group.total for group in history.decks)
+    parts.append(
+        f"History of {clean(history.learner)} at {_time(history.now)} UTC\n"
+        f"{history.answers} answers, {percent(history.accuracy)} right; "
+        f"mastery {percent(history.mastery)} of {total} questions "
+        f"(predicted recall at least {percent(history.desired_retention)} now)"
+    )
+    if not history.answers:
+        parts.append("No answers yet.")
+    busiest = max((cell.count for cell in history.days), default=0)
+    parts.append(
+        f"Answers per day, last {len(history.days)} days (UTC; a column is a week; "
+        f"' ░▒▓█' from none to the busiest day: {busiest})\n" + render_heatmap(history.days)
+    )
+
+    weeks = history.weeks[-TABLE_WEEKS:]
+    if weeks:
+        rows = [
+            [w.label, str(w.answers), str(w.right), percent(w.accuracy), bar(w.accuracy)]
+            for w in weeks
+        ]
+        title = "Accuracy per ISO week"
+        if len(history.weeks) > len(weeks):
+            title += f" (latest {len(weeks)} of {len(history.weeks)} weeks with answers)"
+        parts.append(
+            title
+            + "\n"
+            + table(
+                ["Week", "Answers", "Right", "Accuracy", ""],
+                rows,
+                [False, True, True, True, False],
+            )
+        )
+
+    parts.append(
+        "Decks and tags (new: never answered; learning: in learning steps or stability "
+        "under 21 days; mature: 21 days or more)\n" + _groups_table(history.groups)
+    )
+
+    most = max((day.count for day in history.forecast), default=0)
+    forecast_rows = [
+        [
+            f"{day.day:%a} {day.day:%Y-%m-%d}",
+            str(day.count),
+            bar(day.count / most, 20).rstrip("░") if most else "",
+        ]
+        for day in history.forecast
+    ]
+    parts.append(
+        f"Due in the next {len(history.forecast)} days (today includes overdue questions)\n"
+        + table(["Day", "Due", ""], forecast_rows, [False, True, False])
+    )
+
+    if history.sessions:
+        shown = history.sessions[-TABLE_SESSIONS:]
+        title = "Sessions"
+        if len(history.sessions) > len(shown):
+            title += f" (latest {len(shown)} of {len(history.sessions)}; --json lists all)"
+        rows = [
+            [
+                _time(s.start),
+                s.end.strftime("%H:%M") if s.end.date() == s.start.date() else _time(s.end),
+                clean(s.mode),
+                str(s.answers),
+                str(s.right),
+                percent(s.right / s.answers),
+            ]
+            for s in shown
+        ]
+        parts.append(
+            title
+            + "\n"
+            + table(
+                ["Start", "End", "Mode", "Answers", "Right", "Accuracy"],
+                rows,
+                [False, False, False, True, True, True],
+            )
+        )
+
+    if history.unknown.answers:
+        parts.append(history.unknown.message().capitalize() + ".")
+    if history.warnings:
+        parts.append("Warnings:\n" + "\n".join(f"  {clean(w)}" for w in history.warnings))
+    return "\n\n".join(parts) + "\n"
+
+
+def _groups_table(groups: Sequence[GroupMastery]) -> str:
+    rows = [
+        [
+            group.kind,
+            clip(clean(group.title if group.kind == "deck" else group.name), 40),
+            str(group.total),
+            percent(group.mastery),
+            str(group.new),
+            str(group.learning),
+            str(group.mature),
+        ]
+        for group in groups
+    ]
+    return table(
+        ["Kind", "Name", "Questions", "Mastery", "New", "Learning", "Mature"],
+        rows,
+        [False, False, True, True, True, True, True],
+    )
+
+
+def history_json(history: LearnerHistory) -> dict[str, Any]:
+    """Every figure of the history as JSON-ready data."""
+
+    def group(g: GroupMastery) -> dict[str, Any]:
+        return {
+            "kind": g.kind,
+            "name": g.name,
+            "title": g.title,
+            "questions": g.total,
+            "mastered": g.mastered,
+            "mastery": g.mastery,
+            "new": g.new,
+            "learning": g.learning,
+            "mature": g.mature,
+        }
+
+    return {
+        "learner": history.learner,
+        "now": history.now.isoformat(),
+        "answers": history.answers,
+        "right": history.right,
+        "accuracy": history.accuracy,
+        "mastery": history.mastery,
+        "desired_retention": history.desired_retention,
+        "days": [
+            {"date": d.day.isoformat(), "answers": d.count, "right": d.right} for d in history.days
+        ],
+        "weeks": [
+            {
+                "week": w.label,
+                "start": w.start.isoformat(),
+                "answers": w.answers,
+                "right": w.right,
+                "accuracy": w.accuracy,
+            }
+            for w in history.weeks
+        ],
+        "decks": [group(g) for g in history.decks],
+        "tags": [group(g) for g in history.tags],
+        "forecast": [{"date": d.day.isoformat(), "due": d.count} for d in history.forecast],
+        "sessions": [
+            {
+                "session": s.session,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+                "answers": s.answers,
+                "right": s.right,
+                "mode": s.mode,
+            }
+            for s in history.sessions
+        ],
+        "questions": [
+            {
+                "key": q.key,
+                "prompt": q.prompt,
+                "in_banks": q.prompt is not None,
+                "answers": q.answers,
+                "right": q.right,
+                "last": _iso(q.last),
+                "recall": q.recall,
+                "status": q.status,
+                "due": _iso(q.due),
+            }
+            for q in history.questions
+        ],
+        "unknown": {
+            "answers": history.unknown.answers,
+            "questions": history.unknown.questions,
+            "message": history.unknown.message(),
+        },
+        "warnings": list(history.warnings),
+    }
+
+
+def write_history_csv(history: LearnerHistory, out: TextIO) -> None:
+    """One row per effective answer, in log order (undone answers left out, rerated
+    ones with their final rating); responses that are not text are written as JSON."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HISTORY_CSV_COLUMNS)
+    for key, entry in history.iter_answers():
+        response = entry.response
+        writer.writerow(
+            (
+                entry.time.isoformat(),
+                key,
+                entry.type,
+                response if isinstance(response, str) else json.dumps(response, ensure_ascii=False),
+                "true" if entry.correct else "false",
+                entry.rating,
+                "" if entry.elapsed is None else entry.elapsed,
+                entry.session,
+                entry.mode,
+            )
+        )
+
+
+# --------------------------------------------------------------------------- class report
+
+
+def render_report(report: ClassReport) -> str:
+    """The class report as plain text tables."""
+    parts: list[str] = []
+    head = (
+        f"Class report at {_time(report.now)} UTC: {_count(len(report.learners), 'learner')}, "
+        f"{_count(len(report.questions), 'question')} answered"
+    )
+    if report.unanswered:
+        head += f" ({report.unanswered} never answered)"
+    if report.discrimination_computable:
+        head += (
+            f"\nD: discrimination index, upper-lower 27% method: share right at first attempt "
+            f"among the {report.group_size} most accurate learners minus among the "
+            f"{report.group_size} least accurate"
+        )
+    else:
+        head += "\nD: discrimination index not computable with fewer than 4 learners (shown as -)"
+    parts.append(head)
+    rows = []
+    for q in report.questions:
+        wrong = ""
+        if q.common_wrong is not None:
+            wrong = f"{clip(clean(q.common_wrong), 30)} ({q.common_wrong_count})"
+        rows.append(
+            [
+                clean(q.key),
+                clip(clean(q.prompt), 40),
+                str(q.learners),
+                percent(q.first_right_share),
+                wrong,
+                "" if q.median_elapsed is None else f"{q.median_elapsed:.1f}",
+                "-" if q.discrimination is None else f"{q.discrimination:+.2f}",
+                ", ".join(q.flags),
+            ]
+        )
+    parts.append(
+        "Questions\n"
+        + table(
+            [
+                "Question",
+                "Prompt",
+                "Learners",
+                "1st right",
+                "Most common wrong (times)",
+                "Median s",
+                "D",
+                "Flags",
+            ],
+            rows,
+            [False, False, True, True, False, True, True, False],
+        )
+    )
+    learner_rows = [
+        [
+            clean(learner.name),
+            str(learner.answers),
+            percent(learner.accuracy),
+            percent(learner.mastery),
+        ]
+        for learner in report.learners
+    ]
+    parts.append(
+        "Learners\n"
+        + table(
+            ["Learner", "Answers", "Accuracy", "Mastery"],
+            learner_rows,
+            [False, True, True, True],
+        )
+    )
+    if report.unknown.answers:
+        parts.append(report.unknown.message().capitalize() + ".")
+    if report.warnings:
+        parts.append("Warnings:\n" + "\n".join(f"  {clean(w)}" for w in report.warnings))
+    return "\n\n".join(parts) + "\n"
+
+
+def report_json(report: ClassReport) -> dict[str, Any]:
+    """The class report as JSON-ready data."""
+    return {
+        "now": report.now.isoformat(),
+        "discrimination": {
+            "computable": report.discrimination_computable,
+            "method": "upper-lower 27%, first attempts, learners ranked by accuracy",
+            "group_size": report.group_size,
+        },
+        "questions": [
+            {
+                "key": q.key,
+                "prompt": q.prompt,
+                "learners": q.learners,
+                "first_right": q.first_right,
+                "first_right_share": q.first_right_share,
+                "most_common_wrong": q.common_wrong,
+                "most_common_wrong_count": q.common_wrong_count,
+                "median_elapsed": q.median_elapsed,
+                "discrimination": q.discrimination,
+                "flags": list(q.flags),
+            }
+            for q in report.questions
+        ],
+        "unanswered": report.unanswered,
+        "learners": [
+            {
+                "name": learner.name,
+                "path": str(learner.path),
+                "answers": learner.answers,
+                "right": learner.right,
+                "accuracy": learner.accuracy,
+                "mastery": learner.mastery,
+            }
+            for learner in report.learners
+        ],
+        "unknown": {
+            "answers": report.unknown.answers,
+            "questions": report.unknown.questions,
+            "message": report.unknown.message(),
+        },
+        "warnings": list(report.warnings),
+    }
+
+
+def write_report_csv(report: ClassReport, out: TextIO) -> None:
+    """One row per question (`record` = question) then one per learner (`learner`)."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REPORT_CSV_COLUMNS)
+    for q in report.questions:
+        writer.writerow(
+            (
+                "question",
+                q.key,
+                q.prompt,
+                q.learners,
+                q.first_right,
+                f"{q.first_right_share:.4f}",
+                q.common_wrong if q.common_wrong is not None else "",
+                q.common_wrong_count,
+                "" if q.median_elapsed is None else q.median_elapsed,
+                "" if q.discrimination is None else f"{q.discrimination:.4f}",
+                "; ".join(q.flags),
+                "",
+                "",
+                "",
+            )
+        )
+    for learner in report.learners:
+        writer.writerow(
+            (
+                "learner",
+                learner.name,
+                *([""] * 9),
+                learner.answers,
+                f"{learner.accuracy:.4f}",
+                f"{learner.mastery:.4f}",
+            )
+        )
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _library(question_paths: Sequence[Path], err: TextIO) -> Library:
+    """The banks; their problems are `quiz check`'s business, so only counted here."""
+    library, problems = load_paths(question_paths)
+    if problems:
+        err.write(
+            f"warning: {len(problems)} problems in the question banks "
+            "(run `quiz check` for the details)\n"
+        )
+    return library
+
+
+def _emit(fmt: Format, out: TextIO, text: Callable[[], str], data: Callable[[], Any]) -> None:
+    if fmt == "json":
+        json.dump(data(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(text())
+
+
+def history_command(
+    *,
+    scores_dir: Path,
+    learner: str,
+    question_paths: Sequence[Path],
+    fmt: Format = "table",
+    now: datetime | None = None,
+    settings: Settings | None = None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """`quiz history`: 0 on success, 2 for an unusable learner name, 1 if the log
+    cannot be read. Skipped log lines are warnings on `err` (and in the table/JSON)."""
+    library = _library(question_paths, err)
+    try:
+        history = load_history(
+            scores_dir, learner, library, now=now or utc_now(), settings=settings
+        )
+    except LearnerError as error:
+        err.write(f"quiz history: {error}\n")
+        return 2
+    except StoreError as error:
+        err.write(f"quiz history: {error}\n")
+        return 1
+    if fmt == "csv":
+        for warning in history.warnings:
+            err.write(f"warning: {clean(warning)}\n")
+        write_history_csv(history, out)
+        return 0
+    _emit(fmt, out, lambda: render_history(history), lambda: history_json(history))
+    return 0
+
+
+def report_command(
+    dirs: Sequence[Path],
+    *,
+    question_paths: Sequence[Path],
+    fmt: Format = "table",
+    now: datetime | None = None,
+    settings: Settings | None = None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """`quiz report DIR...`: 0 on success, 1 when no score file is found or one
+    cannot be read. Each DIR is a learner's folder or a folder of them."""
+    logs, problems = find_learner_logs(dirs)
+    for problem in problems:
+        err.write(f"quiz report: {clean(problem)}\n")
+    if not logs:
+        err.write("quiz report: no score files found; give learners' score folders\n")
+        return 1
+    library = _library(question_paths, err)
+    try:
+        report = build_class_report(logs, library, now=now or utc_now(), settings=settings)
+    except StoreError as error:
+        err.write(f"quiz report: {error}\n")
+        return 1
+    if fmt == "csv":
+        for warning in report.warnings:
+            err.write(f"warning: {clean(warning)}\n")
+        write_report_csv(report, out)
+        return 0
+    _emit(fmt, out, lambda: render_report(report), lambda: report_json(report))
+    return 0
