@@ -54,12 +54,13 @@ def utc_now() -> datetime:
 
 def ensure_utc(moment: datetime) -> datetime:
     """`moment` in UTC; a naive datetime is refused because its zone is a guess."""
-    if moment.tzinfo is None or moment.tzinfo.utcoffset(moment) is None:
+    tzinfo = moment.tzinfo
+    if tzinfo is UTC:
+        return moment
+    if tzinfo is None or tzinfo.utcoffset(moment) is None:
         raise ValueError(
             f"datetime {moment.isoformat()} has no time zone; quiz needs UTC-aware times"
         )
-    if moment.tzinfo is UTC:
-        return moment
     return moment.astimezone(UTC)
 
 
@@ -173,6 +174,12 @@ def card_id_for(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) + 1
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_RATINGS = {int(r): r for r in Rating} | {r: r for r in Rating}
+"""Rating by value: a dict lookup is several times cheaper than calling the enum."""
+
+
 class Scheduler:
     """FSRS for the app: UTC-only, deterministic, with the settings' steps and retention."""
 
@@ -187,13 +194,14 @@ class Scheduler:
 
     def review(self, card: fsrs.Card, rating: Rating | int, now: datetime) -> Card:
         """The card after a review with `rating` at `now`; `card` is left untouched."""
-        when = ensure_utc(now)
+        when = now if now.tzinfo is UTC else ensure_utc(now)
         if type(card) is not Card:
             card = _as_card(card)
         if self._fuzzing:
-            seed = f"{card.card_id}:{when.isoformat()}".encode()
-            self._fsrs._draw = zlib.crc32(seed) / 4294967296.0
-        reviewed, _log = self._fsrs.review_card(card, Rating(rating), when)
+            micros = (when - _EPOCH) // _MICROSECOND
+            seed = zlib.crc32(micros.to_bytes(8, "little", signed=True), card.card_id & 0xFFFFFFFF)
+            self._fsrs._draw = seed / 4294967296.0
+        reviewed, _log = self._fsrs.review_card(card, _RATINGS[rating], when)
         return cast(Card, reviewed)  # review_card copies with copy(), keeping our class
 
     def retrievability(self, card: fsrs.Card, now: datetime) -> float:

@@ -158,6 +158,9 @@ def _check(record: Any) -> str | None:
     return None
 
 
+_DECODER = json.JSONDecoder()
+
+
 def iter_records(
     path: Path, on_warning: Callable[[str], None] | None = None
 ) -> Iterator[dict[str, Any]]:
@@ -168,7 +171,7 @@ def iter_records(
     missing file is an empty log. Disk errors become `StoreError`.
     """
     warn = on_warning if on_warning is not None else (lambda message: None)
-    loads = json.loads
+    decode = _DECODER.decode
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
     except FileNotFoundError:
@@ -180,7 +183,8 @@ def iter_records(
         for raw in handle:
             number += 1
             try:
-                record = loads(raw)
+                # Decoding first skips json.loads' encoding sniffing; both raise ValueError.
+                record = decode(raw.decode("utf-8"))
             except ValueError:
                 if raw.endswith(b"\n"):
                     if raw.strip():
@@ -241,6 +245,7 @@ class Store:
             if size and os.pread(fd, 1, size - 1) != b"\n":
                 # A torn last line from a crash: end it so this record stands alone.
                 data = b"\n" + data
+            # os.write has no user-space buffer, so there is nothing to flush before fsync.
             written = os.write(fd, data)
             if written != len(data):
                 raise StoreError(

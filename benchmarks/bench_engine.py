@@ -1,0 +1,231 @@
+"""Figures for the drill engine: replaying a big log, choosing the next question, answering.
+
+    python benchmarks/bench_engine.py            # 1,000,000 answers, 50,000 questions
+    python benchmarks/bench_engine.py --quick    # a tenth of that, for a quick look
+
+Prints numbers only; nothing here is asserted (timings do not belong in tests).
+Targets from the design: read+replay at most 1.5x a bare `json.loads` of every
+line; choosing the next question under 5 ms with 50,000 questions; an answer
+end to end (grade, schedule, one fsynced append) as fast as the disk allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import fsrs
+from fsrs import Rating
+
+from quiz.core.model import Bank, ChoiceQuestion, Library
+from quiz.core.scheduling import Scheduler, Settings
+from quiz.core.session import Session
+from quiz.core.store import Store, iter_records, replay
+
+T0 = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
+
+
+def write_log(path: Path, answers: int, questions: int, seed: int = 1) -> int:
+    """A realistic log written directly: rounds over every question, ~1% rerates and undos.
+
+    Returns the number of lines written.
+    """
+    rng = random.Random(seed)
+    rounds = answers // questions
+    step = timedelta(days=7) / questions
+    lines = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        chunk: list[str] = []
+        n = 0
+        for round_ in range(rounds):
+            base = T0 + timedelta(days=7 * round_)
+            for q in range(questions):
+                n += 1
+                when = (base + step * q).isoformat(timespec="microseconds")
+                roll = rng.random()
+                rating = 1 if roll < 0.15 else (2 if roll < 0.25 else 3)
+                correct = "false" if rating == 1 else "true"
+                answer_id = f"{n:032x}"
+                key = f"deck{q % 50:02d}/q{q:05d}"
+                chunk.append(
+                    f'{{"v":1,"app":"0.1.0","kind":"answer","id":"{answer_id}","time":"{when}",'
+                    f'"learner":"ana","key":"{key}","type":"choice",'
+                    f'"response":"1 January 2000","correct":{correct},"rating":{rating},'
+                    f'"hinted":false,"typo_forgiven":false,"elapsed":4.21,'
+                    f'"session":"{round_:032x}","mode":"drill"}}\n'
+                )
+                if roll > 0.995:
+                    kind = "undo" if roll > 0.9975 else "rerate"
+                    extra = ',"rating":4' if kind == "rerate" else ""
+                    chunk.append(
+                        f'{{"v":1,"app":"0.1.0","kind":"{kind}","id":"{n + 10**12:032x}",'
+                        f'"ref":"{answer_id}","time":"{when}","learner":"ana","key":"{key}"'
+                        f'{extra},"session":"{round_:032x}"}}\n'
+                    )
+                if len(chunk) >= 10_000:
+                    handle.write("".join(chunk))
+                    lines += len(chunk)
+                    chunk.clear()
+        handle.write("".join(chunk))
+        lines += len(chunk)
+    return lines
+
+
+def median_time(action: Callable[[], object], repeat: int) -> float:
+    """Median wall time of `repeat` runs, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bare_json(path: Path) -> int:
+    """The baseline: `json.loads` of every line, nothing else."""
+    count = 0
+    loads = json.loads
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            loads(line)
+            count += 1
+    return count
+
+
+def bench_replay(folder: Path, answers: int, questions: int, repeat: int) -> None:
+    path = folder / "reviews.jsonl"
+    start = time.perf_counter()
+    lines = write_log(path, answers, questions)
+    size = path.stat().st_size / 1e6
+    print(f"log: {lines:,} lines ({answers:,} answers over {questions:,} questions), "
+          f"{size:.0f} MB, written in {time.perf_counter() - start:.1f} s")  # fmt: skip
+
+    baseline = median_time(lambda: bare_json(path), repeat)
+    reading = median_time(lambda: sum(1 for _ in iter_records(path)), repeat)
+    results: dict[str, Any] = {}
+    for fuzzing in (False, True):
+        scheduler = Scheduler(Settings(fuzzing=fuzzing))
+
+        def run(scheduler: Scheduler = scheduler, fuzzing: bool = fuzzing) -> None:
+            results[str(fuzzing)] = replay(iter_records(path), scheduler)
+
+        results[f"t{fuzzing}"] = median_time(run, repeat)
+    scheduler = Scheduler(Settings(fuzzing=False))
+    reviews = median_time(lambda: _bare_reviews(scheduler, answers, questions), repeat)
+
+    print(f"bare json.loads of every line:       {baseline:8.2f} s  (median of {repeat})")
+    print(f"iter_records (json + validation):    {reading:8.2f} s  x{reading / baseline:.2f}")
+    for fuzzing in (False, True):
+        took = results[f"t{fuzzing}"]
+        print(f"read + replay, fuzzing {'on ' if fuzzing else 'off'}:        {took:8.2f} s  "
+              f"x{took / baseline:.2f}  ({took / answers * 1e6:.1f} us per answer)")  # fmt: skip
+    print(f"  of which fsrs review_card alone:   {reviews:8.2f} s  "
+          f"({reviews / answers * 1e6:.1f} us per review)")  # fmt: skip
+    print(f"  questions with a state: {len(results['False']):,}")
+
+
+def _bare_reviews(scheduler: Scheduler, answers: int, questions: int) -> None:
+    """The floor set by fsrs: the same number of reviews, nothing else."""
+    card: fsrs.Card = scheduler.new_card("d/q", T0)
+    when = T0
+    step = timedelta(days=7)
+    fsrs_scheduler = scheduler._fsrs
+    for n in range(answers):
+        when += step
+        rating = Rating.Good if n % 7 else Rating.Again
+        card, _ = fsrs_scheduler.review_card(card, rating, when)
+
+
+def big_library(questions: int) -> Library:
+    per_deck = max(1, questions // 50)
+    banks = []
+    for deck in range(0, questions, per_deck):
+        name = f"deck{deck // per_deck:02d}"
+        banks.append(
+            Bank(
+                deck=name,
+                title=name,
+                questions=tuple(
+                    ChoiceQuestion(
+                        deck=name,
+                        id=f"q{i:05d}",
+                        prompt=f"Question {i}?",
+                        choices=("right", "wrong", "other", "none"),
+                        answer="right",
+                    )
+                    for i in range(deck, min(deck + per_deck, questions))
+                ),
+            )
+        )
+    return Library(tuple(banks))
+
+
+def bench_session(folder: Path, questions: int, answers: int) -> None:
+    lib = big_library(questions)
+    store = Store(folder / "scores", "ana")
+    store.folder.mkdir(parents=True)
+    # Half the questions learned at various times (all due now), half new.
+    with open(store.path, "w", encoding="utf-8") as handle:
+        for n, question in enumerate(lib.questions[: questions // 2]):
+            when = (T0 + timedelta(minutes=n)).isoformat(timespec="microseconds")
+            record = {"v": 1, "kind": "answer", "id": f"{n:032x}", "time": when,
+                      "key": question.key, "rating": 4, "correct": True}  # fmt: skip
+            handle.write(json.dumps(record, separators=(",", ":")) + "\n")
+    now = [T0 + timedelta(days=400)]
+    settings = Settings(reviews_per_day=10**6, new_per_day=10**6)
+    start = time.perf_counter()
+    session = Session(lib, store, settings, clock=lambda: now[0], rng=random.Random(1))
+    started = time.perf_counter() - start
+    print(f"session start with {questions:,} questions, {questions // 2:,} states "
+          f"(replay + queue): {started * 1e3:.0f} ms; queue of {session.size:,}")  # fmt: skip
+
+    answer_times: list[float] = []
+    next_times: list[float] = []
+    rng = random.Random(2)
+    for _ in range(answers):
+        response = "right" if rng.random() < 0.8 else "wrong"
+        start = time.perf_counter()
+        session.answer(response, elapsed=3.0)
+        answer_times.append(time.perf_counter() - start)
+        now[0] += timedelta(seconds=20)
+        start = time.perf_counter()
+        session.next()
+        next_times.append(time.perf_counter() - start)
+    answer_times.sort()
+    next_times.sort()
+    print(f"choosing the next question (next()), {answers:,} times: median "
+          f"{statistics.median(next_times) * 1e3:.3f} ms, "
+          f"worst {next_times[-1] * 1e3:.3f} ms")  # fmt: skip
+    print(f"answering end to end with fsync, {answers:,} times: median "
+          f"{statistics.median(answer_times) * 1e3:.3f} ms, "
+          f"p99 {answer_times[int(len(answer_times) * 0.99)] * 1e3:.3f} ms, "
+          f"worst {answer_times[-1] * 1e3:.3f} ms")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per median (default 3)")
+    args = parser.parse_args(argv)
+    answers, questions, library_size, answered = 1_000_000, 10_000, 50_000, 1_000
+    if args.quick:
+        answers, questions, library_size, answered = 100_000, 1_000, 50_000, 200
+    print(f"python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
+        folder = Path(tmp)
+        bench_replay(folder, answers, questions, args.repeat)
+        bench_session(folder, library_size, answered)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
