@@ -169,6 +169,27 @@ def test_a_failed_question_comes_back_and_is_logged_again(store: Store) -> None:
     assert all(state.card.state == State.Review for state in session.states.values())
 
 
+def test_a_forgotten_review_is_relearned_in_the_same_session(store: Store) -> None:
+    log_answer(store, "d/q0", int(Rating.Easy), T0 - timedelta(days=30))
+    clock = Clock()
+    session = Session(numbered(2), store, PLAIN, clock=clock)
+    assert session.current is not None and session.current.question.key == "d/q0"
+    before = session.states["d/q0"].card
+    lapse = session.answer("wrong")
+    after = session.states["d/q0"].card
+    assert (before.state, after.state) == (State.Review, State.Relearning)
+    assert lapse.due == T0 + timedelta(minutes=10)
+    session.next()
+    assert session.current is not None and session.current.question.key == "d/q1"
+    clock.advance(minutes=11)
+    session.answer("right")
+    session.next()
+    assert session.current is not None and session.current.question.key == "d/q0"
+    session.answer("right")
+    assert session.states["d/q0"].card.state == State.Review
+    assert session.states["d/q0"].answers == 3
+
+
 def test_a_due_learning_step_jumps_the_queue(store: Store) -> None:
     clock = Clock()
     session = Session(numbered(4), store, PLAIN, clock=clock)
