@@ -71,6 +71,7 @@ class QuizApp(App[int]):
         self.settings = settings or Settings()
         self.prefs_file = prefs_file or prefs_path(options.scores_dir)
         self._too_small: TooSmallScreen | None = None
+        self._watch_size = False
 
     # ------------------------------------------------------------------ engine access
 
@@ -131,7 +132,8 @@ class QuizApp(App[int]):
                 markup=False,
             )
             return False
-        scope = ", ".join(decks) if decks else "all decks"
+        titles = [bank.title for deck in decks if (bank := self.library.bank(deck)) is not None]
+        scope = ", ".join(titles or decks) if decks else "all decks"
         if tags:
             scope = "tag " + ", ".join(tags)
         self.push_screen(DrillScreen(session, mode, f"{MODE_TITLES.get(mode, mode)}: {scope}"))
@@ -167,6 +169,11 @@ class QuizApp(App[int]):
                 limit=self.options.limit,
                 count=self.options.count,
             )
+        self.call_after_refresh(self._start_watching_size)
+
+    def _start_watching_size(self) -> None:
+        """From now on the screen stack is set up, and size checks may push a screen."""
+        self._watch_size = True
         self._check_size(self.size.width, self.size.height)
 
     def _remember_theme(self, theme: Theme) -> None:
@@ -180,6 +187,8 @@ class QuizApp(App[int]):
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
+        if not self._watch_size:
+            return
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small:
             if self._too_small is None:

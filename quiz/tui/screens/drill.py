@@ -140,7 +140,8 @@ class DrillScreen(Screen[None]):
         self.query_one("#continue-button", Button).display = self.phase == "feedback"
 
     def _has_hint(self) -> bool:
-        return bool(self.presented and self.presented.question.hint)
+        """A hint exists and may be shown (never in an exam)."""
+        return self.mode != "exam" and bool(self.presented and self.presented.question.hint)
 
     async def on_answered(self, message: Answered) -> None:
         """Grade and save the answer; show feedback (or, in an exam, the next question)."""
@@ -228,7 +229,7 @@ class DrillScreen(Screen[None]):
 
     def action_hint(self) -> None:
         """Show the hint; the answer will count as hinted (rated Hard at best)."""
-        if self.presented is None or not self.presented.question.hint or self.hinted:
+        if self.presented is None or not self._has_hint() or self.hinted:
             return
         self.hinted = True
         hint = self.query_one("#hint", Static)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -14,8 +13,8 @@ MIN_HEIGHT = 20
 def too_small_message(width: int, height: int) -> str:
     """`Terminal too small: 50x15, needs at least 60x20`."""
     return (
-        f"Terminal too small: {width}x{height}, needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\n"
-        "Make the window bigger to carry on (nothing is lost); ctrl+q quits."
+        f"Terminal too small: {width}x{height}, needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\n\n"
+        "Make the window bigger to carry on; nothing is lost. ctrl+q quits."
     )
 
 
@@ -27,8 +26,7 @@ class TooSmallScreen(Screen[None]):
         self.size_text = too_small_message(width, height)
 
     def compose(self) -> ComposeResult:
-        with Middle(), Center():
-            yield Static(self.size_text, markup=False, id="too-small-message")
+        yield Static(self.size_text, markup=False, id="too-small-message")
 
     def show_size(self, width: int, height: int) -> None:
         """Update the message with the current size."""
