@@ -605,14 +605,18 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
 
 def load_text(text: str, file: str, default_deck: str | None = None) -> tuple[Bank | None, list[Problem]]:
     """Build a bank from YAML text; the bank is None when there are problems."""
+    with _gc_paused():
+        return _load_text(text, file, default_deck)
+
+
+def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | None, list[Problem]]:
     ctx = _Ctx(file)
     ctx.problems.extend(_tab_problems(text, file))
     if "\x00" in text:
         ctx.add(None, "this is not a text file (it contains NUL bytes)")
         return None, ctx.problems
     try:
-        with _gc_paused():
-            root = yaml.compose(text, Loader=Loader)
+        root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -633,8 +637,7 @@ def load_text(text: str, file: str, default_deck: str | None = None) -> tuple[Ba
         return None, ctx.problems
     deck = default_deck if default_deck is not None else Path(file).stem
     try:
-        with _gc_paused():
-            bank = _Builder(ctx).bank(root, deck, Path(file))
+        bank = _Builder(ctx).bank(root, deck, Path(file))
     except RecursionError:
         ctx.add(None, "the YAML is nested too deeply")
         return None, ctx.problems
