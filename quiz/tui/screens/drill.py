@@ -229,11 +229,12 @@ class DrillScreen(Screen[None]):
 
     def action_hint(self) -> None:
         """Show the hint; the answer will count as hinted (rated Hard at best)."""
-        if self.presented is None or not self._has_hint() or self.hinted:
+        text = self.presented.question.hint if self.presented else None
+        if not text or not self._has_hint() or self.hinted:
             return
         self.hinted = True
         hint = self.query_one("#hint", Static)
-        hint.update(Content.assemble(("Hint: ", "bold"), literal(self.presented.question.hint)))
+        hint.update(Content.assemble(("Hint: ", "bold"), literal(text)))
         hint.add_class("-shown")
         self._update_buttons()
         self.refresh_bindings()
