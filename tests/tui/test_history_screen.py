@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App
-from textual.widgets import DataTable, Sparkline, Static, TabbedContent
+from textual.widgets import DataTable, Static, TabbedContent
 
 from quiz.core.history import LearnerHistory, build_history
 from quiz.core.model import Bank, ChoiceQuestion, Library
@@ -92,9 +92,17 @@ async def test_history_screen_shows_every_part(tmp_path: Path) -> None:
         heatmap = static_text(screen, "#heatmap")
         assert heatmap.count("██") >= 1  # the busiest day
         assert heatmap.splitlines()[1].startswith("Mon")
-        # Five weekly sessions, and Monday 9 March starts another ISO week.
-        assert screen.query_one("#accuracy-chart", Sparkline).data == [50, 50, 50, 100, 100, 100]
-        assert len(screen.query_one("#forecast-chart", Sparkline).data or []) == 14
+        # Five weekly sessions (50% right in three, 100% in two), and Monday 9 March
+        # starts another ISO week (100%). 100% fills all four rows, 50% the lower two.
+        accuracy = static_text(screen, "#accuracy-chart").splitlines()
+        assert accuracy[0].startswith("100%") and accuracy[3].lstrip().startswith("0%")
+        assert accuracy[0].count("██") == 3 and accuracy[3].count("██") == 6
+        assert accuracy[4].split()[-3:] == ["09", "10", "11"]  # ISO week numbers
+        forecast = static_text(screen, "#forecast-chart").splitlines()
+        assert len(forecast[4].split()) == 14  # a count under each of the 14 days
+        assert forecast[6].split()[:2] == ["10", "11"]  # today first
+        due = sum(int(n) for n in forecast[4].split())
+        assert f"next 14 days {due}" in static_text(screen, "#forecast-caption")
 
         groups = screen.query_one("#groups-table", DataTable)
         assert groups.row_count == 2  # the deck and its one tag

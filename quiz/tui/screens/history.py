@@ -11,7 +11,7 @@ comes from a bank or a score file goes in as a `rich.text.Text` (or a plain
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -77,8 +77,10 @@ def column_chart(
     margin = max(len(axis[0]), len(axis[1]))
     rows = [Text(" " * margin) for _ in range(height)]
     if margin:
-        rows[0] = Text(axis[0].rjust(margin), style="dim")
-        rows[-1] = Text(axis[1].rjust(margin), style="dim")
+        margin += 1
+        rows = [Text(" " * margin) for _ in range(height)]
+        rows[0] = Text(axis[0].rjust(margin - 1) + " ", style="dim")
+        rows[-1] = Text(axis[1].rjust(margin - 1) + " ", style="dim")
     for value in values:
         eighths = 0 if value is None or top <= 0 else round(max(0.0, value) / top * 8 * height)
         if value is not None and value > 0:
@@ -90,9 +92,7 @@ def column_chart(
     for row_labels in labels:
         line = Text(" " * margin, style="dim")
         for label in row_labels:
-            line.append(
-                label[:width].ljust(width) if len(label) < width else label[:width], style="dim"
-            )
+            line.append(label[: width - 1].ljust(width))
         lines.append(line)
     return Text("\n").join(lines)
 
@@ -224,8 +224,7 @@ class HistoryScreen(Screen[None]):
     def _accuracy_chart(self) -> Text:
         """The last `CHART_WEEKS` ISO weeks, oldest first; a week without answers is blank."""
         history = self.history
-        monday = history.now.date() - timedelta(days=history.now.weekday())
-        starts = [monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+        starts = self._chart_weeks()
         by_start = {week.start: week for week in history.weeks}
         values = [by_start[s].accuracy * 100 if s in by_start else None for s in starts]
         labels = [f"{s.isocalendar()[1]:02d}" for s in starts]
@@ -242,21 +241,28 @@ class HistoryScreen(Screen[None]):
             [float(day.count) for day in forecast],
             top,
             [counts, weekdays, dates],
-            width=4,
+            width=5,
             axis=(str(int(top)), ""),
         )
 
+    def _chart_weeks(self) -> list[date]:
+        """Mondays of the last `CHART_WEEKS` ISO weeks, oldest first."""
+        now = self.history.now
+        monday = now.date() - timedelta(days=now.weekday())
+        return [monday - timedelta(weeks=n) for n in range(CHART_WEEKS - 1, -1, -1)]
+
     def _accuracy_caption(self) -> Text:
-        weeks = self.history.weeks[-CHART_WEEKS:]
+        first = self._chart_weeks()[0]
+        weeks = [week for week in self.history.weeks if week.start >= first]
         if not weeks:
-            return Text("")
+            return Text(f"No answers in the last {CHART_WEEKS} weeks.")
         latest = weeks[-1]
         low = min(w.accuracy for w in weeks)
         high = max(w.accuracy for w in weeks)
         return Text(
-            f"{len(weeks)} weeks with answers, {weeks[0].label} to {latest.label}: "
-            f"from {low:.0%} to {high:.0%}. Latest {latest.label}: {latest.accuracy:.0%} "
-            f"of {latest.answers} answers."
+            f"{len(weeks)} of the last {CHART_WEEKS} weeks with answers, "
+            f"from {low:.0%} to {high:.0%} right. Latest, {latest.label}: "
+            f"{latest.accuracy:.0%} of {latest.answers} answers."
         )
 
     def _forecast_caption(self) -> Text:
