@@ -44,7 +44,7 @@ from quiz.core.model import (
 
 __all__ = ["bundled_questions_dir", "find_bank_files", "load_file", "load_paths", "load_text"]
 
-Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "questions")
 COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint")
@@ -215,7 +215,8 @@ class _Builder:
 
     def bank(self, root: Node, default_deck: str, path: Path) -> Bank | None:
         if not isinstance(root, MappingNode):
-            self.ctx.add(root, f"a bank must be a mapping of fields (deck, title, questions, ...), not {_describe(root)}")
+            expected = "deck, title, questions, ..."
+            self.ctx.add(root, f"a bank must be a mapping of fields ({expected}), not {_describe(root)}")
             return None
         entries = self.mapping(root, "the bank")
         if entries is None:
