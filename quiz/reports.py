@@ -37,21 +37,31 @@ from quiz.core.scheduling import Settings, utc_now
 from quiz.core.store import LearnerError, StoreError
 
 __all__ = [
+    "FORMATS",
     "HISTORY_CSV_COLUMNS",
     "REPORT_CSV_COLUMNS",
+    "SHADES",
     "Format",
+    "calendar_grid",
+    "clean",
+    "clip",
     "heat_level",
     "history_command",
     "history_json",
+    "month_labels",
+    "render_heatmap",
     "render_history",
     "render_report",
     "report_command",
     "report_json",
+    "table",
+    "width",
     "write_history_csv",
     "write_report_csv",
 ]
 
 Format = Literal["table", "json", "csv"]
+FORMATS: tuple[Format, ...] = ("table", "json", "csv")
 SHADES = " ░▒▓█"
 HISTORY_CSV_COLUMNS = (
     "time",
@@ -211,9 +221,7 @@ def month_labels(days: Sequence[DayCount], cell_width: int) -> str:
     for week in range(columns):
         monday = first + timedelta(weeks=week)
         sunday = monday + timedelta(days=6)
-        starts = [
-            monday + timedelta(days=i) for i in range(7) if (monday + timedelta(days=i)).day == 1
-        ]
+        starts = [monday + timedelta(days=i) for i in range(7) if (monday + timedelta(days=i)).day == 1]
         if week == 0 and not starts:
             starts = [max(monday, days[0].day)]
         if not starts or sunday < days[0].day:
@@ -264,10 +272,7 @@ def render_history(history: LearnerHistory) -> str:
 
     weeks = history.weeks[-TABLE_WEEKS:]
     if weeks:
-        rows = [
-            [w.label, str(w.answers), str(w.right), percent(w.accuracy), bar(w.accuracy)]
-            for w in weeks
-        ]
+        rows = [[w.label, str(w.answers), str(w.right), percent(w.accuracy), bar(w.accuracy)] for w in weeks]
         title = "Accuracy per ISO week"
         if len(history.weeks) > len(weeks):
             title += f" (latest {len(weeks)} of {len(history.weeks)} weeks with answers)"
@@ -377,9 +382,7 @@ def history_json(history: LearnerHistory) -> dict[str, Any]:
         "accuracy": history.accuracy,
         "mastery": history.mastery,
         "desired_retention": history.desired_retention,
-        "days": [
-            {"date": d.day.isoformat(), "answers": d.count, "right": d.right} for d in history.days
-        ],
+        "days": [{"date": d.day.isoformat(), "answers": d.count, "right": d.right} for d in history.days],
         "weeks": [
             {
                 "week": w.label,
@@ -617,13 +620,12 @@ def _library(question_paths: Sequence[Path], err: TextIO) -> Library:
     library, problems = load_paths(question_paths)
     if problems:
         err.write(
-            f"warning: {len(problems)} problems in the question banks "
-            "(run `quiz check` for the details)\n"
+            f"warning: {_count(len(problems), 'problem')} in the question banks (run `quiz check` for the details)\n"
         )
     return library
 
 
-def _emit(fmt: Format, out: TextIO, text: Callable[[], str], data: Callable[[], Any]) -> None:
+def _emit(fmt: str, out: TextIO, text: Callable[[], str], data: Callable[[], Any]) -> None:
     if fmt == "json":
         json.dump(data(), out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -631,24 +633,29 @@ def _emit(fmt: Format, out: TextIO, text: Callable[[], str], data: Callable[[], 
         out.write(text())
 
 
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
 def history_command(
-    *,
-    scores_dir: Path,
     learner: str,
+    scores_dir: Path,
     question_paths: Sequence[Path],
-    fmt: Format = "table",
-    now: datetime | None = None,
-    settings: Settings | None = None,
+    fmt: str,
     out: TextIO,
     err: TextIO,
+    *,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> int:
-    """`quiz history`: 0 on success, 2 for an unusable learner name, 1 if the log
-    cannot be read. Skipped log lines are warnings on `err` (and in the table/JSON)."""
+    """`quiz history`: `fmt` is "table", "json" or "csv". 0 on success, 2 for an
+    unusable learner name, 1 if the log cannot be read. Skipped log lines are
+    warnings on `err` (and in the table/JSON)."""
+    _check_format(fmt)
     library = _library(question_paths, err)
     try:
-        history = load_history(
-            scores_dir, learner, library, now=now or utc_now(), settings=settings
-        )
+        history = load_history(scores_dir, learner, library, now=now or utc_now(), settings=settings)
     except LearnerError as error:
         err.write(f"quiz history: {error}\n")
         return 2
@@ -666,16 +673,18 @@ def history_command(
 
 def report_command(
     dirs: Sequence[Path],
-    *,
     question_paths: Sequence[Path],
-    fmt: Format = "table",
-    now: datetime | None = None,
-    settings: Settings | None = None,
+    fmt: str,
     out: TextIO,
     err: TextIO,
+    *,
+    now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> int:
-    """`quiz report DIR...`: 0 on success, 1 when no score file is found or one
-    cannot be read. Each DIR is a learner's folder or a folder of them."""
+    """`quiz report DIR...`: each DIR is a learner's folder or a folder of them; `fmt`
+    is "table", "json" or "csv". 0 on success, 1 when no score file is found or one
+    cannot be read."""
+    _check_format(fmt)
     logs, problems = find_learner_logs(dirs)
     for problem in problems:
         err.write(f"quiz report: {clean(problem)}\n")

@@ -371,13 +371,10 @@ class _Answers:
         self.correct.append(correct)
         self.rating.append(record["rating"])
         self.flags.append(
-            (1 if record.get("hinted") is True else 0)
-            | (2 if record.get("typo_forgiven") is True else 0)
+            (1 if record.get("hinted") is True else 0) | (2 if record.get("typo_forgiven") is True else 0)
         )
         self.live.append(1)
-        self.elapsed.append(
-            float(elapsed) if isinstance(elapsed, int | float) and elapsed is not True else _NAN
-        )
+        self.elapsed.append(float(elapsed) if isinstance(elapsed, int | float) and elapsed is not True else _NAN)
         self.session.append(s)
         self.idhash.append(hash(record["id"]))
         self.type.append(self._small(qtype if isinstance(qtype, str) else ""))
@@ -453,9 +450,7 @@ def _day(number: int) -> date:
     return _EPOCH + timedelta(days=number)
 
 
-def _collect(
-    records: Iterable[dict[str, Any]], scheduler: Scheduler
-) -> tuple[_Answers, dict[str, QuestionState]]:
+def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_Answers, dict[str, QuestionState]]:
     """The single pass: every record to the column store and to the replayer."""
     answers = _Answers()
     replayer = Replayer(scheduler)
@@ -573,9 +568,7 @@ def load_history(
     store = Store(scores_dir, learner)
     warnings: list[str] = []
     records = store.iter_records(warnings.append)
-    return build_history(
-        records, library, now=now, learner=learner, settings=settings, warnings=warnings
-    )
+    return build_history(records, library, now=now, learner=learner, settings=settings, warnings=warnings)
 
 
 def _history(
@@ -592,10 +585,7 @@ def _history(
     first = today_number - HEATMAP_DAYS + 1
     day_answers = answers.day_answers
     day_right = answers.day_right
-    days = tuple(
-        DayCount(_day(n), day_answers.get(n, 0), day_right.get(n, 0))
-        for n in range(first, today_number + 1)
-    )
+    days = tuple(DayCount(_day(n), day_answers.get(n, 0), day_right.get(n, 0)) for n in range(first, today_number + 1))
 
     week_totals: dict[tuple[int, int], list[int]] = {}
     for number, count in day_answers.items():
@@ -695,9 +685,7 @@ def _history(
         weeks=weeks,
         decks=tuple(group("deck", name, totals) for name, totals in decks.items()),
         tags=tuple(group("tag", name, tags[name]) for name in sorted(tags)),
-        forecast=tuple(
-            DayCount(today + timedelta(days=offset), count) for offset, count in enumerate(forecast)
-        ),
+        forecast=tuple(DayCount(today + timedelta(days=offset), count) for offset, count in enumerate(forecast)),
         sessions=tuple(sessions),
         questions=tuple(summaries),
         unknown=UnknownKeys(unknown_answers, len(unknown_keys)),

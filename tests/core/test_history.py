@@ -28,9 +28,7 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # a Tuesday
 
 
 def choice(deck: str, qid: str, tags: tuple[str, ...] = ()) -> ChoiceQuestion:
-    return ChoiceQuestion(
-        deck=deck, id=qid, prompt=f"Prompt {qid}?", choices=("A", "B", "C"), answer="A", tags=tags
-    )
+    return ChoiceQuestion(deck=deck, id=qid, prompt=f"Prompt {qid}?", choices=("A", "B", "C"), answer="A", tags=tags)
 
 
 def library() -> Library:
@@ -81,9 +79,7 @@ def answer(
     }
 
 
-def amend(
-    kind: str, ref: str, key: str, when: datetime, rating: int | None = None
-) -> dict[str, Any]:
+def amend(kind: str, ref: str, key: str, when: datetime, rating: int | None = None) -> dict[str, Any]:
     record: dict[str, Any] = {
         "v": 1,
         "app": "0.1.0",
@@ -119,9 +115,7 @@ DAY = timedelta(days=1)
 def test_heatmap_counts_answers_per_utc_day(tmp_path: Path) -> None:
     march2 = datetime(2026, 3, 2, 9, tzinfo=UTC)
     # 01:30 UTC on the 4th is still the 3rd in New York: the heatmap uses UTC days
-    late_on_march3_elsewhere = datetime(2026, 3, 4, 1, 30, tzinfo=UTC).astimezone(
-        ZoneInfo("America/New_York")
-    )
+    late_on_march3_elsewhere = datetime(2026, 3, 4, 1, 30, tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
     records = [
         answer("geo/q1", march2, True),
         answer("geo/q2", march2 + timedelta(hours=3), False),
@@ -310,11 +304,7 @@ def test_response_text_renders_every_response_shape() -> None:
 def class_library() -> Library:
     questions: list[Question] = [choice("c", "q1"), choice("c", "q2"), choice("c", "q3")]
     questions += [choice("c", f"f{i}") for i in range(1, 13)]
-    questions.append(
-        MultiQuestion(
-            deck="c", id="m", prompt="Tick", choices=("x", "y", "z"), answers=frozenset({"x"})
-        )
-    )
+    questions.append(MultiQuestion(deck="c", id="m", prompt="Tick", choices=("x", "y", "z"), answers=frozenset({"x"})))
     questions.append(choice("c", "never"))
     return Library((Bank(deck="c", title="Class", questions=tuple(questions)),))
 

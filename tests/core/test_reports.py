@@ -121,18 +121,10 @@ def setup(tmp_path: Path) -> tuple[Path, Path]:
     return banks, scores
 
 
-def run_history(tmp_path: Path, fmt: Any, learner: str = "ana") -> tuple[int, str, str]:
+def run_history(tmp_path: Path, fmt: str, learner: str = "ana") -> tuple[int, str, str]:
     banks, scores = setup(tmp_path)
     out, err = io.StringIO(), io.StringIO()
-    code = history_command(
-        scores_dir=scores,
-        learner=learner,
-        question_paths=[banks],
-        fmt=fmt,
-        now=NOW,
-        out=out,
-        err=err,
-    )
+    code = history_command(learner, scores, [banks], fmt, out, err, now=NOW)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -234,10 +226,10 @@ def write_class(tmp_path: Path) -> tuple[Path, Path]:
     return banks, room
 
 
-def run_report(tmp_path: Path, fmt: Any) -> tuple[int, str, str]:
+def run_report(tmp_path: Path, fmt: str) -> tuple[int, str, str]:
     banks, room = write_class(tmp_path)
     out, err = io.StringIO(), io.StringIO()
-    code = report_command([room], question_paths=[banks], fmt=fmt, now=NOW, out=out, err=err)
+    code = report_command([room], [banks], fmt, out, err, now=NOW)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -282,7 +274,7 @@ def test_report_csv(tmp_path: Path) -> None:
 def test_report_without_score_files(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     out, err = io.StringIO(), io.StringIO()
-    code = report_command([tmp_path / "empty"], question_paths=[], now=NOW, out=out, err=err)
+    code = report_command([tmp_path / "empty"], [], "table", out, err, now=NOW)
     assert code == 1
     assert "no score files found" in err.getvalue()
 
@@ -304,7 +296,5 @@ def test_clean_escapes_control_characters_only() -> None:
 
 def test_reports_module_does_not_import_textual() -> None:
     code = "import sys, quiz.reports; print('textual' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

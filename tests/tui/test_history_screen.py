@@ -35,9 +35,7 @@ def library() -> Library:
             choices=("Loire", "Seine"),
             answer="Loire",
         ),
-        ChoiceQuestion(
-            deck="geo", id="unseen", prompt="Never asked?", choices=("a", "b"), answer="a"
-        ),
+        ChoiceQuestion(deck="geo", id="unseen", prompt="Never asked?", choices=("a", "b"), answer="a"),
     )
     return Library((Bank(deck="geo", title="Geography [not markup]", questions=questions),))
 

@@ -118,9 +118,7 @@ def question_text(detail: QuestionHistory) -> Text:
     text.append(f"{len(detail.answers)} answers, oldest first\n", style="bold")
     for entry in detail.answers:
         text.append(f"{entry.time:%Y-%m-%d %H:%M}  ")
-        text.append(
-            "right" if entry.correct else "wrong", style="green" if entry.correct else "red"
-        )
+        text.append("right" if entry.correct else "wrong", style="green" if entry.correct else "red")
         text.append(f"  {_RATINGS.get(entry.rating, str(entry.rating)):<5}  ")
         if entry.elapsed is not None:
             text.append(f"{entry.elapsed:5.1f}s  ", style="dim")
@@ -298,11 +296,7 @@ class HistoryScreen(Screen[None]):
             for s in reversed(history.sessions):
                 sessions.add_row(
                     _cell(f"{s.start:%Y-%m-%d %H:%M}"),
-                    _cell(
-                        f"{s.end:%H:%M}"
-                        if s.end.date() == s.start.date()
-                        else f"{s.end:%Y-%m-%d %H:%M}"
-                    ),
+                    _cell(f"{s.end:%H:%M}" if s.end.date() == s.start.date() else f"{s.end:%Y-%m-%d %H:%M}"),
                     _cell(s.mode),
                     _cell(str(s.answers), "right"),
                     _cell(str(s.right), "right"),
