@@ -33,6 +33,7 @@ Definitions, so the figures can be checked by hand:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import statistics
@@ -268,11 +269,17 @@ class UnknownKeys:
 _NAN = float("nan")
 
 
+_LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
+_RATING_SHIFT = 4
+
+
 class _Answers:
     """Every answer record of one log as columns, with the running day/session totals.
 
-    One row per answer record in file order; `live[row]` is 0 once undone. Rows of a
-    question are listed in `key_rows` so a question's history needs no scan.
+    One row per answer record in file order. `bits[row]` packs live (0 once
+    undone), correct, hinted, typo forgiven and the rating (after rerates);
+    `tm[row]` indexes an interned (question type, mode) pair. Rows of a question
+    are listed in `key_rows` so a question's history needs no scan.
     """
 
     def __init__(self) -> None:
@@ -282,124 +289,153 @@ class _Answers:
         self.key_held: list[int] = []
         self.row_key: array[int] = array("i")
         self.time: array[float] = array("d")
-        self.correct = bytearray()
-        self.rating = bytearray()
-        self.flags = bytearray()  # 1 hinted, 2 typo forgiven
-        self.live = bytearray()
+        self.bits = bytearray()
         self.elapsed: array[float] = array("d")
         self.session: array[int] = array("i")
         self.idhash: array[int] = array("q")
-        self.kind_index: dict[str, int] = {}
-        self.kinds: list[str] = []  # question types, then modes, interned
-        self.type = bytearray()
-        self.mode = bytearray()
+        self.tm = bytearray()
+        self.tm_index: dict[tuple[object, object], int] = {}
+        self.tm_pairs: list[tuple[str, str]] = []
         self.response: list[object] = []
         self.sessions: list[str] = []
-        self.session_index: dict[str, int] = {}
+        self.session_index: dict[object, int] = {}
         self.sess_start: list[float] = []
         self.sess_end: list[float] = []
         self.sess_answers: list[int] = []
         self.sess_right: list[int] = []
-        self.sess_mode: list[int] = []
+        self.sess_mode: list[str] = []
         self.day_answers: dict[int, int] = {}
         self.day_right: dict[int, int] = {}
         self.total = 0
         self.right = 0
 
-    def _small(self, text: str) -> int:
-        """Index of an interned short string (question type or mode)."""
-        index = self.kind_index.get(text)
-        if index is None:
-            if len(self.kinds) >= 255:
-                return self._small("?")
-            index = len(self.kinds)
-            self.kind_index[text] = index
-            self.kinds.append(text)
-        return index
+    def __len__(self) -> int:
+        return len(self.bits)
 
-    def feed(self, record: Mapping[str, Any]) -> None:
-        """Take one record (validated by `store.iter_records`) into account."""
+    def feed(self, record: dict[str, Any]) -> None:
+        """Take one record (validated by `store.iter_records`) into account.
+
+        The hot path of a million-answer log: few calls, no object per record
+        beyond what the JSON parser already made.
+        """
         kind = record["kind"]
         key = record["key"]
-        k = self.key_index.get(key)
         if kind != "answer":
+            k = self.key_index.get(key)
             if k is not None:
                 self._amend(k, record, kind == "undo")
             return
-        if k is None:
-            k = len(self.keys)
-            self.key_index[key] = k
-            self.keys.append(key)
-            self.key_rows.append(array("i"))
-            self.key_held.append(0)
+        try:
+            k = self.key_index[key]
+        except KeyError:
+            k = self._new_key(key)
+        get = record.get
         ts = datetime.fromisoformat(record["time"]).timestamp()
         correct = record["correct"] is True
-        session = record.get("session")
-        session = session if isinstance(session, str) else ""
-        s = self.session_index.get(session)
-        mode = record.get("mode")
-        mode_index = self._small(mode if isinstance(mode, str) else "")
-        if s is None:
-            s = len(self.sessions)
-            self.session_index[session] = s
-            self.sessions.append(session)
-            self.sess_start.append(ts)
-            self.sess_end.append(ts)
-            self.sess_answers.append(0)
-            self.sess_right.append(0)
-            self.sess_mode.append(mode_index)
-        elif ts < self.sess_start[s]:
+        mode = get("mode")
+        pair = (get("type"), mode)
+        try:
+            tm = self.tm_index[pair]
+        except (KeyError, TypeError):
+            tm = self._new_pair(pair)
+        session = get("session")
+        try:
+            s = self.session_index[session]
+        except (KeyError, TypeError):
+            s = self._new_session(session, ts, self.tm_pairs[tm][1])
+        if ts < self.sess_start[s]:
             self.sess_start[s] = ts
         elif ts > self.sess_end[s]:
             self.sess_end[s] = ts
         self.sess_answers[s] += 1
         day = int(ts // _DAY_SECONDS)
-        self.day_answers[day] = self.day_answers.get(day, 0) + 1
+        day_answers = self.day_answers
+        day_answers[day] = day_answers.get(day, 0) + 1
         self.total += 1
+        bits = _LIVE | (record["rating"] << _RATING_SHIFT)
         if correct:
+            bits |= _CORRECT
             self.sess_right[s] += 1
-            self.day_right[day] = self.day_right.get(day, 0) + 1
+            day_right = self.day_right
+            day_right[day] = day_right.get(day, 0) + 1
             self.right += 1
-        elapsed = record.get("elapsed")
-        qtype = record.get("type")
-        self.key_rows[k].append(len(self.live))
+        if get("hinted") is True:
+            bits |= _HINTED
+        if get("typo_forgiven") is True:
+            bits |= _TYPO
+        elapsed: Any = get("elapsed")
+        kind_of = type(elapsed)
+        self.key_rows[k].append(len(self.bits))
         held = self.key_held[k]
         if held < PENDING_PER_KEY:
             self.key_held[k] = held + 1
         self.row_key.append(k)
         self.time.append(ts)
-        self.correct.append(correct)
-        self.rating.append(record["rating"])
-        self.flags.append(
-            (1 if record.get("hinted") is True else 0) | (2 if record.get("typo_forgiven") is True else 0)
-        )
-        self.live.append(1)
-        self.elapsed.append(float(elapsed) if isinstance(elapsed, int | float) and elapsed is not True else _NAN)
+        self.bits.append(bits)
+        self.elapsed.append(elapsed if kind_of is float else float(elapsed) if kind_of is int else _NAN)
         self.session.append(s)
         self.idhash.append(hash(record["id"]))
-        self.type.append(self._small(qtype if isinstance(qtype, str) else ""))
-        self.mode.append(mode_index)
-        self.response.append(record.get("response"))
+        self.tm.append(tm)
+        self.response.append(get("response"))
 
-    def _amend(self, k: int, record: Mapping[str, Any], undo: bool) -> None:
+    def _new_key(self, key: str) -> int:
+        k = len(self.keys)
+        self.key_index[key] = k
+        self.keys.append(key)
+        self.key_rows.append(array("i"))
+        self.key_held.append(0)
+        return k
+
+    def _new_pair(self, pair: tuple[object, object]) -> int:
+        """Intern a (question type, mode) pair; odd values become "?"."""
+        qtype, mode = (value if isinstance(value, str) else "?" for value in pair)
+        clean_pair = (qtype, mode)
+        if clean_pair in self.tm_pairs:
+            index = self.tm_pairs.index(clean_pair)
+        elif len(self.tm_pairs) < 255:
+            index = len(self.tm_pairs)
+            self.tm_pairs.append(clean_pair)
+        else:
+            return self._new_pair(("?", "?"))
+        with contextlib.suppress(TypeError):  # an unhashable value: looked up each time
+            self.tm_index[pair] = index
+        return index
+
+    def _new_session(self, session: object, ts: float, mode: str) -> int:
+        """Start the totals of a session id (a missing or odd id groups as "")."""
+        if not isinstance(session, str):
+            session = ""
+            if session in self.session_index:
+                return self.session_index[session]
+        s = len(self.sessions)
+        self.session_index[session] = s
+        self.sessions.append(session)
+        self.sess_start.append(ts)
+        self.sess_end.append(ts)
+        self.sess_answers.append(0)
+        self.sess_right.append(0)
+        self.sess_mode.append(mode)
+        return s
+
+    def _amend(self, k: int, record: dict[str, Any], undo: bool) -> None:
         """A rerate or undo: find its answer among the question's held-back ones."""
         held = self.key_held[k]
         if not held:
             return
         wanted = hash(record["ref"])
         rows = self.key_rows[k]
-        live = self.live
+        bits = self.bits
         seen = 0
         for i in range(len(rows) - 1, -1, -1):
             row = rows[i]
-            if not live[row]:
+            if not bits[row] & _LIVE:
                 continue
             if self.idhash[row] == wanted:
                 if undo:
                     self._cancel(row)
                     self.key_held[k] = held - 1
                 else:
-                    self.rating[row] = record["rating"]
+                    bits[row] = (bits[row] & 0x0F) | (record["rating"] << _RATING_SHIFT)
                 return
             seen += 1
             if seen >= held:
@@ -407,38 +443,48 @@ class _Answers:
 
     def _cancel(self, row: int) -> None:
         """Take an undone answer out of every running total."""
-        self.live[row] = 0
+        self.bits[row] &= ~_LIVE & 0xFF
         day = int(self.time[row] // _DAY_SECONDS)
         s = self.session[row]
         self.total -= 1
         self.day_answers[day] -= 1
         self.sess_answers[s] -= 1
-        if self.correct[row]:
+        if self.bits[row] & _CORRECT:
             self.right -= 1
             self.day_right[day] -= 1
             self.sess_right[s] -= 1
 
+    def live(self, row: int) -> bool:
+        """Whether the answer still counts (not undone)."""
+        return bool(self.bits[row] & _LIVE)
+
+    def correct(self, row: int) -> bool:
+        """Whether the answer was right."""
+        return bool(self.bits[row] & _CORRECT)
+
     def live_rows(self, k: int) -> list[int]:
         """The question's effective answers, oldest first."""
-        rows = [row for row in self.key_rows[k] if self.live[row]]
+        bits = self.bits
+        rows = [row for row in self.key_rows[k] if bits[row] & _LIVE]
         rows.sort(key=self.time.__getitem__)
         return rows
 
     def entry(self, row: int) -> AnswerEntry:
         """One row as an `AnswerEntry`."""
         elapsed = self.elapsed[row]
-        flags = self.flags[row]
+        bits = self.bits[row]
+        qtype, mode = self.tm_pairs[self.tm[row]]
         return AnswerEntry(
             time=_from_ts(self.time[row]),
-            correct=bool(self.correct[row]),
-            rating=self.rating[row],
+            correct=bool(bits & _CORRECT),
+            rating=bits >> _RATING_SHIFT,
             response=self.response[row],
             elapsed=None if math.isnan(elapsed) else elapsed,
             session=self.sessions[self.session[row]],
-            mode=self.kinds[self.mode[row]],
-            type=self.kinds[self.type[row]],
-            hinted=bool(flags & 1),
-            typo_forgiven=bool(flags & 2),
+            mode=mode,
+            type=qtype,
+            hinted=bool(bits & _HINTED),
+            typo_forgiven=bool(bits & _TYPO),
         )
 
 
@@ -531,8 +577,8 @@ class LearnerHistory:
         """Every effective answer in log order, with its question key (for CSV export)."""
         answers = self._answers
         keys = answers.keys
-        for row in range(len(answers.live)):
-            if answers.live[row]:
+        for row in range(len(answers)):
+            if answers.live(row):
                 yield keys[answers.row_key[row]], answers.entry(row)
 
 
@@ -641,7 +687,7 @@ def _history(
                 end=_from_ts(answers.sess_end[s]),
                 answers=answers.sess_answers[s],
                 right=answers.sess_right[s],
-                mode=answers.kinds[answers.sess_mode[s]],
+                mode=answers.sess_mode[s],
             )
             for s in range(len(answers.sessions))
             if answers.sess_answers[s] > 0
@@ -848,13 +894,13 @@ def build_class_report(
             if tally is None:
                 tally = tallies[key] = _QuestionTally()
             tally.learners += 1
-            tally.first[index] = bool(answers.correct[rows[0]])
+            tally.first[index] = answers.correct(rows[0])
             qtype = by_key[key].type
             for row in rows:
                 elapsed = answers.elapsed[row]
                 if not math.isnan(elapsed):
                     tally.elapsed.append(elapsed)
-                if not answers.correct[row]:
+                if not answers.correct(row):
                     response = answers.response[row]
                     canonical = _canonical(response, qtype)
                     tally.wrong[canonical] += 1

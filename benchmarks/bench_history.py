@@ -1,0 +1,152 @@
+"""How long history figures take on large logs. Prints numbers; asserts nothing.
+
+    python benchmarks/bench_history.py                  # 1,000,000 answers, 3 runs
+    python benchmarks/bench_history.py --answers 100000 --runs 5
+
+Generates, in a temporary folder, one learner's log of `--answers` answer records
+over the bundled banks (sessions of 40 answers, a few undos and rerates, three
+years of days), and a class of 30 learners x 2,000 answers. Prints the median
+seconds of:
+
+- reading the log alone (`store.iter_records`: JSON parsing and validation);
+- reading plus the column store of `quiz.core.history` (no FSRS replay);
+- `build_history`: everything the history screen shows (the FSRS replay included);
+- `quiz history` end to end, as a subprocess (start-up, banks, the table);
+- `build_class_report` over the class, and `quiz report` as a subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from quiz.core.bank import bundled_questions_dir, load_paths
+from quiz.core.history import _Answers, build_class_report, build_history, find_learner_logs
+from quiz.core.store import iter_records
+
+START = datetime(2023, 11, 1, 8, tzinfo=UTC)
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+def write_log(path: Path, learner: str, answers: int, keys: list[str], seed: int) -> None:
+    """A realistic log written the way `Store.append` lays records out."""
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    span = (NOW - START).total_seconds() - 3600
+    step = span / answers
+    moment = START.timestamp()
+    session = f"{rng.getrandbits(128):032x}"
+    lines: list[str] = []
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(answers):
+            if number % 40 == 0:
+                session = f"{rng.getrandbits(128):032x}"
+            moment += step * (0.5 + rng.random())
+            when = datetime.fromtimestamp(moment, UTC).isoformat(timespec="microseconds")
+            key = keys[rng.randrange(len(keys))]
+            correct = rng.random() < 0.82
+            rid = f"{rng.getrandbits(128):032x}"
+            response = json.dumps("answer text" if correct else f"wrong {rng.randrange(4)}")
+            lines.append(
+                f'{{"v":1,"app":"0.1.0","kind":"answer","id":"{rid}","time":"{when}",'
+                f'"learner":"{learner}","key":{json.dumps(key)},"type":"choice","response":{response},'
+                f'"correct":{"true" if correct else "false"},"rating":{3 if correct else 1},'
+                f'"hinted":false,"typo_forgiven":false,"elapsed":{rng.uniform(1, 30):.2f},'
+                f'"session":"{session}","mode":"drill"}}\n'
+            )
+            if number % 500 == 499:  # now and then a rerate or an undo of that answer
+                kind = "rerate" if number % 1000 == 999 else "undo"
+                extra = ',"rating":4' if kind == "rerate" else ""
+                lines.append(
+                    f'{{"v":1,"app":"0.1.0","kind":"{kind}","id":"{rng.getrandbits(128):032x}",'
+                    f'"ref":"{rid}","time":"{when}","learner":"{learner}","key":{json.dumps(key)}{extra},'
+                    f'"session":"{session}"}}\n'
+                )
+            if len(lines) >= 10000:
+                handle.writelines(lines)
+                lines.clear()
+        handle.writelines(lines)
+
+
+def median_seconds(runs: int, action: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--learners", type=int, default=30)
+    parser.add_argument("--per-learner", type=int, default=2_000)
+    args = parser.parse_args()
+
+    library, _ = load_paths([bundled_questions_dir()])
+    keys = [q.key for q in library.questions]
+    print(f"bundled banks: {len(keys)} questions; runs per figure: {args.runs} (median shown)")
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        scores = root / "scores"
+        log = scores / "bench" / "reviews.jsonl"
+        start = time.perf_counter()
+        write_log(log, "bench", args.answers, keys, seed=1)
+        size = log.stat().st_size / 1e6
+        print(f"generated {args.answers:,} answers ({size:.0f} MB) in {time.perf_counter() - start:.1f} s")
+
+        def read_only() -> int:
+            return sum(1 for _ in iter_records(log))
+
+        def columns_only() -> int:
+            answers = _Answers()
+            for record in iter_records(log):
+                answers.feed(record)
+            return answers.total
+
+        def history() -> int:
+            return build_history(iter_records(log), library, now=NOW, learner="bench").answers
+
+        def cli(*command: str) -> None:
+            subprocess.run(
+                [sys.executable, "-m", "quiz", "--scores", str(scores), *command],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+
+        per = args.answers / 1e6
+        for label, action in (
+            ("read the log (iter_records)", read_only),
+            ("read + history column store (no replay)", columns_only),
+            ("build_history (everything the screen shows)", history),
+            ("quiz history, end to end (subprocess)", lambda: cli("history", "--learner", "bench")),
+        ):
+            seconds = median_seconds(args.runs, action)
+            print(f"{label:<48} {seconds:8.2f} s   ({seconds / per:.2f} s per million answers)")
+
+        room = root / "room"
+        for index in range(args.learners):
+            name = f"learner{index:02d}"
+            write_log(room / name / "reviews.jsonl", name, args.per_learner, keys, seed=100 + index)
+        logs, _ = find_learner_logs([room])
+        total = args.learners * args.per_learner
+        report = median_seconds(args.runs, lambda: build_class_report(logs, library, now=NOW))
+        print(f"{f'build_class_report, {args.learners} x {args.per_learner:,} answers':<48} {report:8.2f} s")
+        end_to_end = median_seconds(args.runs, lambda: cli("report", str(room)))
+        print(f"{'quiz report, end to end (subprocess)':<48} {end_to_end:8.2f} s   ({total:,} answers)")
+
+
+if __name__ == "__main__":
+    main()
