@@ -186,6 +186,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
 
             fmt = "json" if args.json else "csv" if args.csv else "table"
             return report_command([Path(d) for d in args.dirs], paths, fmt, stdout, stderr)
+        if command == "practice" and not (args.deck or args.tag):
+            raise UsageError("practice needs --deck D or --tag T (or both)")
         tui_command: Command = "home" if command == "home" else command  # type: ignore[assignment]
         options = Options(
             learner=learner,

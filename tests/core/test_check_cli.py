@@ -107,3 +107,22 @@ def test_core_never_imports_textual() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "clean"
+
+
+def test_practice_needs_a_deck_or_a_tag() -> None:
+    code, _, err = run("practice")
+    assert code == 2 and "--deck" in err
+
+
+def test_unknown_deck_and_bad_learner_are_usage_errors(tmp_path: Path) -> None:
+    code, _, err = run("--scores", str(tmp_path), "drill", "--deck", "nope")
+    assert code == 2 and "no deck 'nope'" in err
+    code, _, err = run("--scores", str(tmp_path), "--learner", "../evil", "drill")
+    assert code == 2 and "Traceback" not in err
+    assert not (tmp_path.parent / "evil").exists()
+
+
+def test_banks_with_problems_stop_the_tui_with_their_lines(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(BAD)
+    code, _, err = run("--questions", str(tmp_path), "--scores", str(tmp_path / "s"), "drill")
+    assert code == 1 and "bad.yaml:5:13: answer 'z'" in err
