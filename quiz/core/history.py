@@ -536,7 +536,7 @@ class LearnerHistory:
     warnings: tuple[str, ...] = ()
     _answers: _Answers = field(default_factory=_Answers, repr=False, compare=False)
     _states: Mapping[str, QuestionState] = field(default_factory=dict, repr=False, compare=False)
-    _library: Library = field(default_factory=Library, repr=False, compare=False)
+    _by_key: Mapping[str, Question] = field(default_factory=dict, repr=False, compare=False)
     _scheduler: Scheduler = field(default_factory=Scheduler, repr=False, compare=False)
 
     @property
@@ -558,7 +558,7 @@ class LearnerHistory:
 
     def question_history(self, key: str) -> QuestionHistory:
         """The full answer history of any question (none yet is fine) and its recall now."""
-        question = self._library.by_key().get(key)
+        question = self._by_key.get(key)
         k = self._answers.key_index.get(key)
         entries = () if k is None else tuple(map(self._answers.entry, self._answers.live_rows(k)))
         state = self._states.get(key)
@@ -738,7 +738,7 @@ def _history(
         warnings=warnings,
         _answers=answers,
         _states=states,
-        _library=library,
+        _by_key=by_key,
         _scheduler=scheduler,
     )
 
