@@ -8,11 +8,9 @@ or a new `Session`; none of them opens a file.
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from importlib.util import find_spec
 from pathlib import Path
 from typing import ClassVar, cast
 
@@ -33,14 +31,6 @@ from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 Clock = Callable[[], datetime]
 
 MODE_TITLES = {"drill": "Drill", "practice": "Practice", "exam": "Exam"}
-
-
-def history_available() -> bool:
-    """Whether the history screen (written separately) is installed."""
-    try:
-        return find_spec("quiz.tui.screens.history") is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class QuizApp(App[int]):
@@ -140,9 +130,22 @@ class QuizApp(App[int]):
         return True
 
     def open_history(self) -> None:
-        """Push the history screen (its module is written separately, imported late)."""
-        module = importlib.import_module("quiz.tui.screens.history")
-        self.push_screen(module.HistoryScreen(self.store().read().records))
+        """Push the learner's history (imported late: charts are not needed to start)."""
+        from quiz.core.history import load_history
+        from quiz.tui.screens.history import HistoryScreen
+
+        try:
+            history = load_history(
+                self.options.scores_dir,
+                self.learner,
+                self.library,
+                now=self.clock(),
+                settings=self.settings,
+            )
+        except (StoreError, ValueError) as error:
+            self.notify(str(error), title="No history", severity="error", markup=False)
+            return
+        self.push_screen(HistoryScreen(history))
 
     def switch_learner(self, name: str) -> None:
         """Make `name` (already validated) the current learner."""
@@ -216,10 +219,9 @@ class QuizApp(App[int]):
                 ("Practise a tag", "Every question with a tag", screen.action_practice_tag),
                 ("Exam", "No feedback until the end", screen.action_exam),
                 ("Switch learner", "Study as someone else", screen.action_switch_learner),
+                ("History", "Your answers over time", screen.action_history),
                 ("Keys", "What every key does", screen.action_help),
             ]
-            if history_available():
-                commands.append(("History", "Your answers over time", screen.action_history))
             for title, help_text, callback in commands:
                 yield SystemCommand(title, help_text, callback)
 

@@ -51,9 +51,7 @@ async def test_home_counts_change_after_a_session(make_app: AppFactory) -> None:
         assert row[2] == "8"  # one fewer new question
 
 
-async def test_bank_text_that_looks_like_markup_is_shown_as_typed(
-    markup_banks: Path, make_app: AppFactory
-) -> None:
+async def test_bank_text_that_looks_like_markup_is_shown_as_typed(markup_banks: Path, make_app: AppFactory) -> None:
     app = make_app(markup_banks)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -64,9 +62,7 @@ async def test_bank_text_that_looks_like_markup_is_shown_as_typed(
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen)
-        assert text(app.screen.query_one("#prompt")) == (
-            "Is [bold]this[/] bold? [@click=app.quit]quit[/]"
-        )
+        assert text(app.screen.query_one("#prompt")) == ("Is [bold]this[/] bold? [@click=app.quit]quit[/]")
         rows = [text(row) for row in app.screen.query(OptionRow)]
         assert rows == [
             "( ) 1. [bold]Yes[/]",
@@ -100,9 +96,7 @@ async def test_command_line_mode_goes_straight_to_the_session(make_app: AppFacto
         assert app.screen.mode == "drill"
 
 
-async def test_exam_shows_no_feedback_then_score_and_review(
-    tmp_path: Path, make_app: AppFactory
-) -> None:
+async def test_exam_shows_no_feedback_then_score_and_review(tmp_path: Path, make_app: AppFactory) -> None:
     app = make_app(write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE), command="exam", count=3)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -202,9 +196,7 @@ async def test_theme_is_remembered_between_runs(tmp_path: Path, make_app: AppFac
         assert again.theme == "nord"
 
 
-async def test_unreadable_prefs_fall_back_to_the_default_theme(
-    tmp_path: Path, make_app: AppFactory
-) -> None:
+async def test_unreadable_prefs_fall_back_to_the_default_theme(tmp_path: Path, make_app: AppFactory) -> None:
     (tmp_path / "prefs.json").write_text("{not json", encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -229,3 +221,19 @@ def test_prefs_are_written_atomically(tmp_path: Path) -> None:
     update_prefs(path, other=1)
     assert json.loads(path.read_text(encoding="utf-8")) == {"other": 1, "theme": "nord"}
     assert [p.name for p in path.parent.iterdir()] == ["prefs.json"]  # no temp file left
+
+
+async def test_history_opens_from_home(make_app: AppFactory) -> None:
+    from quiz.tui.screens.history import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)

@@ -54,9 +54,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max(len(key) for key, _ in self.keys) + 2
-        lines = Content("\n").join(
-            Content.assemble((key.ljust(width), "bold"), what) for key, what in self.keys
-        )
+        lines = Content("\n").join(Content.assemble((key.ljust(width), "bold"), what) for key, what in self.keys)
         with Vertical(classes="dialog help"):
             yield Static(self.title_text, markup=False, classes="dialog-title")
             with VerticalScroll():

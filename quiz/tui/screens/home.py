@@ -78,9 +78,7 @@ class HomeScreen(Screen[None]):
         app = self.quiz
         self.title = "quiz"
         self.sub_title = app.learner
-        self.query_one("#home-learner", Static).update(
-            Content.assemble("Learner: ", literal(app.learner, "bold"))
-        )
+        self.query_one("#home-learner", Static).update(Content.assemble("Learner: ", literal(app.learner, "bold")))
         warnings: list[str] = []
         try:
             states, warnings = app.states()
@@ -192,12 +190,7 @@ class HomeScreen(Screen[None]):
             self.quiz.start_session("exam", decks=(deck,), count=self.quiz.options.count)
 
     def action_history(self) -> None:
-        """Open the history screen, when it is installed."""
-        from quiz.tui.app import history_available
-
-        if not history_available():
-            self.notify("History is not available in this version.")
-            return
+        """Open the learner's history."""
         self.quiz.open_history()
 
     def action_switch_learner(self) -> None:
@@ -232,10 +225,6 @@ class HomeScreen(Screen[None]):
         self.app.push_screen(HelpScreen("Keys on the home screen", HOME_KEYS))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "history":
-            from quiz.tui.app import history_available
-
-            return True if history_available() else None
         if action in ("drill_deck", "practice", "exam"):
             return True if self.deck_keys else None
         return True

@@ -54,9 +54,7 @@ def summary_content(summary: Summary, mode: str) -> Content:
         lines.append(Content.styled("Review of every answer", "bold"))
         for number, feedback in enumerate(summary.feedbacks, start=1):
             lines.append(Content(""))
-            lines.append(
-                Content.assemble((f"{number}. ", "bold"), literal(feedback.question.prompt))
-            )
+            lines.append(Content.assemble((f"{number}. ", "bold"), literal(feedback.question.prompt)))
             lines.append(feedback_content(feedback, None, exam=True))
     return join_lines(lines)
 

@@ -38,9 +38,7 @@ def literal(text: str, style: str = "") -> Content:
 
 def join_lines(lines: Sequence[Content | str]) -> Content:
     """Lines joined with newlines; plain `str` parts are literal too."""
-    return Content("\n").join(
-        [line if isinstance(line, Content) else Content(line) for line in lines]
-    )
+    return Content("\n").join([line if isinstance(line, Content) else Content(line) for line in lines])
 
 
 class Answered(Message):

@@ -29,9 +29,7 @@ class ChoiceWidget(QuestionWidget, can_focus=True):
 
     selected: reactive[int | None] = reactive(None)
 
-    def __init__(
-        self, question: Question, *, choices: Sequence[str] = (), id: str | None = None
-    ) -> None:
+    def __init__(self, question: Question, *, choices: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(question, choices=choices, id=id)
         count = min(9, len(self.choices))
         for index in range(count):

@@ -76,18 +76,14 @@ def part_lines(question: Question, response: Response, outcome: Outcome) -> list
     elif isinstance(question, MatchQuestion) and isinstance(response, dict):
         for index, (left, right) in enumerate(question.pairs):
             given = response.get(left, "?")
-            line = Content.assemble(
-                f"  {_mark(index in wrong)} ", literal(left), " → ", literal(given)
-            )
+            line = Content.assemble(f"  {_mark(index in wrong)} ", literal(left), " → ", literal(given))
             if index in wrong:
                 line += Content.assemble("  (should be ", literal(right), ")")
             lines.append(line)
     elif isinstance(question, ClozeQuestion) and isinstance(response, tuple):
         for index, gap in enumerate(question.gaps):
             given = response[index] if index < len(response) else ""
-            line = Content.assemble(
-                f"  {_mark(index in wrong)} [{index + 1}] ", literal(given or "(blank)")
-            )
+            line = Content.assemble(f"  {_mark(index in wrong)} [{index + 1}] ", literal(given or "(blank)"))
             if index in wrong and gap.answers:
                 line += Content.assemble("  (should be ", literal(gap.answers[0]), ")")
             lines.append(line)
@@ -101,9 +97,7 @@ def part_lines(question: Question, response: Response, outcome: Outcome) -> list
             if ticked != should:
                 note += ", should be ticked" if should else ", should not be ticked"
             lines.append(
-                Content.assemble(
-                    f"  {_mark(ticked != should or index in wrong)} ", literal(choice), f" ({note})"
-                )
+                Content.assemble(f"  {_mark(ticked != should or index in wrong)} ", literal(choice), f" ({note})")
             )
     return lines
 

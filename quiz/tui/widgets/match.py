@@ -31,9 +31,7 @@ class MatchWidget(QuestionWidget, can_focus=True):
         Binding("enter", "enter", "Pick/Submit"),
     ]
 
-    def __init__(
-        self, question: Question, *, rights: Sequence[str] = (), id: str | None = None
-    ) -> None:
+    def __init__(self, question: Question, *, rights: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(question, rights=rights, id=id)
         pairs = question.pairs if isinstance(question, MatchQuestion) else ()
         self.lefts: tuple[str, ...] = tuple(left for left, _ in pairs)
@@ -88,15 +86,11 @@ class MatchWidget(QuestionWidget, can_focus=True):
             if partner is not None
             else Content("?")
         )
-        return Content.assemble(
-            (f"{cursor}{mark}{index + 1}. ", "bold"), literal(self.lefts[index]), "  → ", target
-        )
+        return Content.assemble((f"{cursor}{mark}{index + 1}. ", "bold"), literal(self.lefts[index]), "  → ", target)
 
     def _right_row(self, index: int) -> Content:
         cursor = "›" if self.column == "right" and self.cursor["right"] == index else " "
-        return Content.assemble(
-            (f"{cursor} {LETTERS[index]}. ", "bold"), literal(self.rights[index])
-        )
+        return Content.assemble((f"{cursor} {LETTERS[index]}. ", "bold"), literal(self.rights[index]))
 
     def _redraw(self) -> None:
         for row in self.query(OptionRow):
@@ -106,9 +100,7 @@ class MatchWidget(QuestionWidget, can_focus=True):
             else:
                 row.update(self._right_row(row.index))
                 row.set_class(row.index in self.pairing.values(), "-paired")
-            row.set_class(
-                row.group == self.column and row.index == self.cursor[row.group], "-highlight"
-            )
+            row.set_class(row.group == self.column and row.index == self.cursor[row.group], "-highlight")
         self.refresh_bindings()
 
     def on_mount(self) -> None:
@@ -170,9 +162,7 @@ class MatchWidget(QuestionWidget, can_focus=True):
         if not self.complete:
             self.notify("Give every item on the left a partner first.")
             return
-        self.answer(
-            {self.lefts[left]: self.rights[right] for left, right in sorted(self.pairing.items())}
-        )
+        self.answer({self.lefts[left]: self.rights[right] for left, right in sorted(self.pairing.items())})
 
     def on_option_row_clicked(self, event: OptionRow.Clicked) -> None:
         event.stop()

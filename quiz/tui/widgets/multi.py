@@ -28,9 +28,7 @@ class MultiWidget(QuestionWidget, can_focus=True):
     highlighted: reactive[int] = reactive(0)
     ticked: reactive[frozenset[int]] = reactive(frozenset())
 
-    def __init__(
-        self, question: Question, *, choices: Sequence[str] = (), id: str | None = None
-    ) -> None:
+    def __init__(self, question: Question, *, choices: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(question, choices=choices, id=id)
         count = min(9, len(self.choices))
         for index in range(count):
@@ -50,9 +48,7 @@ class MultiWidget(QuestionWidget, can_focus=True):
     def _row(self, index: int) -> Content:
         box = "[x]" if index in self.ticked else "[ ]"
         cursor = "›" if index == self.highlighted else " "
-        return Content.assemble(
-            (f"{cursor}{box} {index + 1}. ", "bold"), literal(self.choices[index])
-        )
+        return Content.assemble((f"{cursor}{box} {index + 1}. ", "bold"), literal(self.choices[index]))
 
     def _redraw(self) -> None:
         for row in self.query(OptionRow):

@@ -29,9 +29,7 @@ class OrderWidget(QuestionWidget, can_focus=True):
 
     highlighted: reactive[int] = reactive(0)
 
-    def __init__(
-        self, question: Question, *, items: Sequence[str] = (), id: str | None = None
-    ) -> None:
+    def __init__(self, question: Question, *, items: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(question, items=items, id=id)
         self.arrangement: list[str] = list(self.items)
         """The learner's current order."""
@@ -46,9 +44,7 @@ class OrderWidget(QuestionWidget, can_focus=True):
 
     def _row(self, index: int) -> Content:
         cursor = "›" if index == self.highlighted else " "
-        return Content.assemble(
-            (f"{cursor} {index + 1}. ", "bold"), literal(self.arrangement[index])
-        )
+        return Content.assemble((f"{cursor} {index + 1}. ", "bold"), literal(self.arrangement[index]))
 
     def _redraw(self) -> None:
         for row in self.query(OptionRow):
