@@ -21,9 +21,7 @@ from tests.tui.conftest import AppFactory
 SIZE = (100, 32)
 
 
-async def test_hint_is_shown_and_the_answer_counts_as_hinted(
-    tmp_path: Path, make_app: AppFactory
-) -> None:
+async def test_hint_is_shown_and_the_answer_counts_as_hinted(tmp_path: Path, make_app: AppFactory) -> None:
     app = make_app(one_question_bank(tmp_path / "one", "pick"), command="practice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -40,9 +38,7 @@ async def test_hint_is_shown_and_the_answer_counts_as_hinted(
     assert record["rating"] == 2
 
 
-async def test_letters_typed_into_an_answer_are_never_commands(
-    tmp_path: Path, make_app: AppFactory
-) -> None:
+async def test_letters_typed_into_an_answer_are_never_commands(tmp_path: Path, make_app: AppFactory) -> None:
     """h (hint), q, e, g, u, t, f and ? typed into the Input stay in the answer."""
     app = make_app(one_question_bank(tmp_path / "one", "who"), command="practice")
     async with app.run_test(size=SIZE) as pilot:
@@ -114,9 +110,7 @@ async def test_keys_that_do_nothing_are_greyed_out(tmp_path: Path, make_app: App
         assert app.screen.active_bindings["enter"].enabled
 
 
-async def test_escape_asks_before_leaving_and_says_answers_are_saved(
-    tmp_path: Path, make_app: AppFactory
-) -> None:
+async def test_escape_asks_before_leaving_and_says_answers_are_saved(tmp_path: Path, make_app: AppFactory) -> None:
     app = make_app(command="practice")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
