@@ -209,6 +209,7 @@ class QuizApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The command palette offers the app's actions besides Textual's own."""
         yield from super().get_system_commands(screen)
+        from quiz.tui.screens.drill import DrillScreen
         from quiz.tui.screens.home import HomeScreen
 
         if isinstance(screen, HomeScreen):
@@ -224,6 +225,13 @@ class QuizApp(App[int]):
             ]
             for title, help_text, callback in commands:
                 yield SystemCommand(title, help_text, callback)
+        if isinstance(screen, DrillScreen):
+            if screen.check_action("hint", ()) or screen.check_action("hint_in_input", ()):
+                yield SystemCommand("Show the hint", "The answer then counts as hinted", screen.action_hint)
+            if screen.phase == "feedback" and screen.session.can_undo:
+                yield SystemCommand("Undo the answer", "Cancel it and answer again", screen.action_undo)
+            yield SystemCommand("Leave", "Every answer so far is saved", screen.action_leave)
+            yield SystemCommand("Keys", "What every key does", screen.action_help)
 
 
 def run(options: Options, library: Library) -> int:

@@ -78,7 +78,7 @@ async def test_bank_text_that_looks_like_markup_is_shown_as_typed(markup_banks: 
         assert app.is_running
         feedback = text(app.screen.query_one("#feedback", FeedbackView))
         assert "Your answer: [@click=app.quit]Maybe[/]" in feedback
-        assert "Answer: [/]No" in feedback
+        assert "Right answer: [/]No" in feedback
         assert "Explanation: [i]Nothing[/i] here is markup." in feedback
         assert "Source: [link=https://example.com]A source[/link] [/]" in feedback
         await pilot.press("enter")

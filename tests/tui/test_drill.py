@@ -181,3 +181,16 @@ async def test_a_failed_save_is_shown_and_the_question_stays(
         await pilot.pause()
         assert "✓ Correct" in text(app.screen.query_one("#feedback", FeedbackView))
     assert [r["response"] for r in answers(app)] == ["Moscow"]
+
+
+async def test_command_palette_offers_the_drill_actions(tmp_path: Path, make_app: AppFactory) -> None:
+    app = make_app(one_question_bank(tmp_path / "one", "pick"), command="practice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Show the hint", "Leave", "Keys"} <= titles
+        assert "Undo the answer" not in titles
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Undo the answer" in titles

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from quiz.core.session import overview
+from quiz.core.session import DeckStats, overview
 from quiz.core.store import LearnerError, StoreError, validate_learner
 from quiz.tui.screens.help import HOME_KEYS, HelpScreen
 from quiz.tui.screens.prompt import PromptScreen
@@ -23,6 +23,9 @@ from quiz.tui.widgets.base import literal
 
 if TYPE_CHECKING:
     from quiz.tui.app import QuizApp
+
+DECK_COLUMN_MARGIN = 42
+"""Columns the numbers, cell padding, margins and scrollbar take beside the deck column."""
 
 
 class HomeScreen(Screen[None]):
@@ -43,6 +46,8 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="home")
         self.deck_keys: list[str] = []
+        self.stats: list[DeckStats] = []
+        self._table_width = 0
 
     @property
     def quiz(self) -> QuizApp:
@@ -62,12 +67,16 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        table.add_column("Deck", width=52, key="deck")
-        for label in ("Questions", "New", "Due today", "Learned"):
-            table.add_column(label, key=label.lower())
         self.refresh_decks()
-        table.focus()
+        self.query_one("#decks", DataTable).focus()
+
+    def on_resize(self) -> None:
+        """Give the deck column whatever width the numbers leave."""
+        if self._deck_width() != self._table_width:
+            self._fill_table()
+
+    def _deck_width(self) -> int:
+        return max(24, self.app.size.width - DECK_COLUMN_MARGIN)
 
     def on_screen_resume(self) -> None:
         """Back from a session or history: the numbers have changed."""
@@ -86,30 +95,9 @@ class HomeScreen(Screen[None]):
             states = {}
             warnings = [str(error)]
         stats = overview(app.library, states, app.settings, app.clock())
-        table = self.query_one("#decks", DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        self.deck_keys = []
+        self.stats = [row for row in stats if not row.is_total]
         totals = next((row for row in stats if row.is_total), None)
-        for deck in stats:
-            if deck.is_total:
-                continue
-            name = Text(deck.title or deck.deck, style="bold")
-            if deck.description:
-                name.append("\n")
-                name.append(Text(deck.description, style="dim"))
-            table.add_row(
-                name,
-                Text(str(deck.total), justify="right"),
-                Text(str(deck.new), justify="right"),
-                Text(str(deck.due), justify="right"),
-                Text(str(deck.learned), justify="right"),
-                key=deck.deck,
-                height=2 if deck.description else 1,
-            )
-            self.deck_keys.append(deck.deck)
-        if self.deck_keys:
-            table.move_cursor(row=min(cursor, len(self.deck_keys) - 1))
+        self._fill_table()
         settings = app.settings
         self.query_one("#home-totals", Static).update(
             Content.assemble(
@@ -125,6 +113,34 @@ class HomeScreen(Screen[None]):
         if warnings:
             note = f"{len(warnings)} line(s) of the score log were skipped: {warnings[0]}"
         self.query_one("#home-warnings", Static).update(literal(note))
+
+    def _fill_table(self) -> None:
+        """One row per deck: title and description (one line each, cut with an ellipsis)."""
+        table = self.query_one("#decks", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        self._table_width = self._deck_width()
+        table.add_column("Deck", width=self._table_width, key="deck")
+        for label in ("Questions", "New", "Due today", "Learned"):
+            table.add_column(label, key=label.lower())
+        self.deck_keys = []
+        for deck in self.stats:
+            name = Text(deck.title or deck.deck, style="bold", no_wrap=True, overflow="ellipsis")
+            if deck.description:
+                name.append("\n")
+                name.append(Text(deck.description, style="dim"))
+            table.add_row(
+                name,
+                Text(str(deck.total), justify="right"),
+                Text(str(deck.new), justify="right"),
+                Text(str(deck.due), justify="right"),
+                Text(str(deck.learned), justify="right"),
+                key=deck.deck,
+                height=2 if deck.description else 1,
+            )
+            self.deck_keys.append(deck.deck)
+        if self.deck_keys:
+            table.move_cursor(row=min(cursor, len(self.deck_keys) - 1))
 
     @property
     def highlighted_deck(self) -> str | None:

@@ -135,7 +135,7 @@ def feedback_content(
         lines.append(literal(outcome.detail))
     lines.append(_label("Your answer") + literal(format_response(question, response, order)))
     if question.type != "card":
-        lines.append(_label("Answer") + literal(outcome.expected))
+        lines.append(_label("Right answer") + literal(outcome.expected))
     if outcome.matched and outcome.correct and outcome.matched != response:
         lines.append(_label("Accepted as") + literal(outcome.matched))
     parts = part_lines(question, response, outcome)
