@@ -80,6 +80,11 @@ def write_log(path: Path, answers: int, questions: int, seed: int = 1) -> int:
     return lines
 
 
+def say(*parts: object) -> None:
+    """print, flushed: the full run takes minutes and output may go to a file."""
+    print(*parts, flush=True)
+
+
 def median_time(action: Callable[[], object], repeat: int) -> float:
     """Median wall time of `repeat` runs, in seconds."""
     times = []
@@ -106,7 +111,7 @@ def bench_replay(folder: Path, answers: int, questions: int, repeat: int) -> Non
     start = time.perf_counter()
     lines = write_log(path, answers, questions)
     size = path.stat().st_size / 1e6
-    print(f"log: {lines:,} lines ({answers:,} answers over {questions:,} questions), "
+    say(f"log: {lines:,} lines ({answers:,} answers over {questions:,} questions), "
           f"{size:.0f} MB, written in {time.perf_counter() - start:.1f} s")  # fmt: skip
 
     baseline = median_time(lambda: bare_json(path), repeat)
@@ -122,27 +127,27 @@ def bench_replay(folder: Path, answers: int, questions: int, repeat: int) -> Non
     scheduler = Scheduler(Settings(fuzzing=False))
     reviews = median_time(lambda: _bare_reviews(scheduler, answers, questions), repeat)
 
-    print(f"bare json.loads of every line:       {baseline:8.2f} s  (median of {repeat})")
-    print(f"iter_records (json + validation):    {reading:8.2f} s  x{reading / baseline:.2f}")
+    say(f"bare json.loads of every line:       {baseline:8.2f} s  (median of {repeat})")
+    say(f"iter_records (json + validation):    {reading:8.2f} s  x{reading / baseline:.2f}")
     for fuzzing in (False, True):
         took = results[f"t{fuzzing}"]
-        print(f"read + replay, fuzzing {'on ' if fuzzing else 'off'}:        {took:8.2f} s  "
+        say(f"read + replay, fuzzing {'on ' if fuzzing else 'off'}:        {took:8.2f} s  "
               f"x{took / baseline:.2f}  ({took / answers * 1e6:.1f} us per answer)")  # fmt: skip
-    print(f"  of which fsrs review_card alone:   {reviews:8.2f} s  "
+    say(f"  of which fsrs review_card alone:   {reviews:8.2f} s  "
           f"({reviews / answers * 1e6:.1f} us per review)")  # fmt: skip
-    print(f"  questions with a state: {len(results['False']):,}")
+    say(f"  questions with a state: {len(results['False']):,}")
 
 
 def _bare_reviews(scheduler: Scheduler, answers: int, questions: int) -> None:
-    """The floor set by fsrs: the same number of reviews, nothing else."""
-    card: fsrs.Card = scheduler.new_card("d/q", T0)
-    when = T0
-    step = timedelta(days=7)
+    """The floor set by fsrs: as many reviews on as many cards, timed as in the log."""
+    cards: list[fsrs.Card] = [scheduler.new_card(f"d/q{q}", T0) for q in range(questions)]
+    step = timedelta(days=7) / questions
     fsrs_scheduler = scheduler._fsrs
     for n in range(answers):
-        when += step
+        round_, q = divmod(n, questions)
+        when = T0 + timedelta(days=7 * round_) + step * q
         rating = Rating.Good if n % 7 else Rating.Again
-        card, _ = fsrs_scheduler.review_card(card, rating, when)
+        cards[q], _ = fsrs_scheduler.review_card(cards[q], rating, when)
 
 
 def big_library(questions: int) -> Library:
@@ -185,7 +190,7 @@ def bench_session(folder: Path, questions: int, answers: int) -> None:
     start = time.perf_counter()
     session = Session(lib, store, settings, clock=lambda: now[0], rng=random.Random(1))
     started = time.perf_counter() - start
-    print(f"session start with {questions:,} questions, {questions // 2:,} states "
+    say(f"session start with {questions:,} questions, {questions // 2:,} states "
           f"(replay + queue): {started * 1e3:.0f} ms; queue of {session.size:,}")  # fmt: skip
 
     answer_times: list[float] = []
@@ -202,10 +207,10 @@ def bench_session(folder: Path, questions: int, answers: int) -> None:
         next_times.append(time.perf_counter() - start)
     answer_times.sort()
     next_times.sort()
-    print(f"choosing the next question (next()), {answers:,} times: median "
+    say(f"choosing the next question (next()), {answers:,} times: median "
           f"{statistics.median(next_times) * 1e3:.3f} ms, "
           f"worst {next_times[-1] * 1e3:.3f} ms")  # fmt: skip
-    print(f"answering end to end with fsync, {answers:,} times: median "
+    say(f"answering end to end with fsync, {answers:,} times: median "
           f"{statistics.median(answer_times) * 1e3:.3f} ms, "
           f"p99 {answer_times[int(len(answer_times) * 0.99)] * 1e3:.3f} ms, "
           f"worst {answer_times[-1] * 1e3:.3f} ms")  # fmt: skip
@@ -219,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     answers, questions, library_size, answered = 1_000_000, 10_000, 50_000, 1_000
     if args.quick:
         answers, questions, library_size, answered = 100_000, 1_000, 50_000, 200
-    print(f"python {sys.version.split()[0]}")
+    say(f"python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
         folder = Path(tmp)
         bench_replay(folder, answers, questions, args.repeat)

@@ -58,9 +58,7 @@ def ensure_utc(moment: datetime) -> datetime:
     if tzinfo is UTC:
         return moment
     if tzinfo is None or tzinfo.utcoffset(moment) is None:
-        raise ValueError(
-            f"datetime {moment.isoformat()} has no time zone; quiz needs UTC-aware times"
-        )
+        raise ValueError(f"datetime {moment.isoformat()} has no time zone; quiz needs UTC-aware times")
     return moment.astimezone(UTC)
 
 
@@ -98,9 +96,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.desired_retention < 1.0:
-            raise ValueError(
-                f"desired_retention must be between 0 and 1, not {self.desired_retention}"
-            )
+            raise ValueError(f"desired_retention must be between 0 and 1, not {self.desired_retention}")
         if self.new_per_day < 0 or self.reviews_per_day < 0:
             raise ValueError("daily limits cannot be negative")
         if self.maximum_interval < 1:
@@ -140,21 +136,30 @@ class _ReproducibleFsrs(fsrs.Scheduler):
 
     _draw: float = 0.5
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._fuzz_ranges: dict[int, tuple[int, int]] = {}
+        """interval in days -> (shortest, longest) fuzzed interval: a pure function, cached."""
+
+    def _fuzz_range(self, interval_days: int) -> tuple[int, int]:
+        # Same ranges and rounding as fsrs 6.3's `_get_fuzzed_interval`.
+        delta = 1.0
+        for fuzz_range in FUZZ_RANGES:
+            delta += fuzz_range["factor"] * max(min(float(interval_days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
+        min_ivl = max(2, round(interval_days - delta))
+        max_ivl = min(round(interval_days + delta), self.maximum_interval)
+        return min(min_ivl, max_ivl), max_ivl
+
     def _get_fuzzed_interval(self, *, interval: timedelta) -> timedelta:
-        # Same ranges and rounding as fsrs 6.3; only the source of the draw differs.
         interval_days = interval.days
         if interval_days < 2.5:
             return interval
-        delta = 1.0
-        for fuzz_range in FUZZ_RANGES:
-            delta += fuzz_range["factor"] * max(
-                min(float(interval_days), fuzz_range["end"]) - fuzz_range["start"], 0.0
-            )
-        min_ivl = max(2, round(interval_days - delta))
-        max_ivl = min(round(interval_days + delta), self.maximum_interval)
-        min_ivl = min(min_ivl, max_ivl)
-        fuzzed = self._draw * (max_ivl - min_ivl + 1) + min_ivl
-        return timedelta(days=min(round(fuzzed), self.maximum_interval))
+        bounds = self._fuzz_ranges.get(interval_days)
+        if bounds is None:
+            bounds = self._fuzz_ranges[interval_days] = self._fuzz_range(interval_days)
+        min_ivl, max_ivl = bounds
+        fuzzed = round(self._draw * (max_ivl - min_ivl + 1) + min_ivl)
+        return timedelta(days=min(fuzzed, self.maximum_interval))
 
 
 @lru_cache(maxsize=16)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from unittest import mock
 
+import fsrs
 import pytest
 from fsrs import Rating, State
 
@@ -136,3 +138,14 @@ def test_retrievability_falls_with_time() -> None:
     late = scheduler.retrievability(card, T0 + timedelta(days=60))
     assert 0.0 < late < soon <= 1.0
     assert scheduler.retrievability(scheduler.new_card("d/x", T0), T0) == 0.0
+
+
+@pytest.mark.parametrize("draw", [0.0, 0.25, 0.5, 0.999])
+def test_fuzz_matches_fsrs_for_the_same_draw(draw: float) -> None:
+    ours = Scheduler(Settings(fuzzing=True))._fsrs
+    theirs = fsrs.Scheduler(enable_fuzzing=True)
+    ours._draw = draw
+    with mock.patch("fsrs.scheduler.random", return_value=draw):
+        for days in (1, 2, 3, 5, 8, 15, 30, 90, 400, 5000, 36500):
+            interval = timedelta(days=days)
+            assert ours._get_fuzzed_interval(interval=interval) == theirs._get_fuzzed_interval(interval=interval)
