@@ -211,26 +211,26 @@ def calendar_grid(days: Sequence[DayCount]) -> list[list[DayCount | None]]:
 
 
 def month_labels(days: Sequence[DayCount], cell_width: int) -> str:
-    """A line naming each month above the week in which it starts."""
+    """A line naming each month above the week in which its first day falls; the
+    window's first month is named at the left if there is room before the next."""
     if not days:
         return ""
     first = days[0].day - timedelta(days=days[0].day.weekday())
     columns = (days[-1].day - first).days // 7 + 1
+    labels: list[tuple[int, int]] = []  # (position, month)
+    for week in range(columns):
+        for offset in range(7):
+            day = first + timedelta(weeks=week, days=offset)
+            if day.day == 1 and days[0].day <= day <= days[-1].day:
+                labels.append((week * cell_width, day.month))
+    if not labels or (labels[0][0] >= 4 and days[0].day.day != 1):
+        labels.insert(0, (0, days[0].day.month))
     line = [" "] * (columns * cell_width + 3)
     previous_end = -1
-    for week in range(columns):
-        monday = first + timedelta(weeks=week)
-        sunday = monday + timedelta(days=6)
-        starts = [monday + timedelta(days=i) for i in range(7) if (monday + timedelta(days=i)).day == 1]
-        if week == 0 and not starts:
-            starts = [max(monday, days[0].day)]
-        if not starts or sunday < days[0].day:
-            continue
-        position = week * cell_width
+    for position, month in labels:
         if position <= previous_end:
             continue
-        name = _MONTHS[starts[0].month - 1]
-        line[position : position + 3] = list(name)
+        line[position : position + 3] = list(_MONTHS[month - 1])
         previous_end = position + 3
     return "".join(line).rstrip()
 
