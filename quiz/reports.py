@@ -101,14 +101,17 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # --------------------------------------------------------------------------- text helpers
 
 
-def clean(text: str) -> str:
-    """`text` safe for a terminal, otherwise literal: line breaks become spaces,
-    other control and format characters become visible escapes."""
+def clean(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` safe for a terminal, otherwise literal: line breaks become spaces (or
+    stay, with `keep_newlines`), other control and format characters become visible
+    escapes such as `\\x1b`."""
     if text.isprintable():
         return text
     out: list[str] = []
     for char in text:
-        if char in "\n\r\t":
+        if char == "\n" and keep_newlines:
+            out.append(char)
+        elif char in "\n\r\t":
             out.append(" ")
         elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             code = ord(char)

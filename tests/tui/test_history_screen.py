@@ -151,3 +151,21 @@ def test_snapshot_history(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_snapshot_history_empty(snap_compare: Any) -> None:
     assert snap_compare(HistoryApp(empty_history()), terminal_size=(100, 30))
+
+
+async def test_control_characters_in_a_log_are_shown_not_sent(tmp_path: Path) -> None:
+    hostile = "\x1b]0;pwned\x07\x1b[2J"
+    path = write_log(
+        tmp_path / "eve" / "reviews.jsonl",
+        [answer("geo/river", NOW - DAY, False, response=hostile, mode="drill\x1b[31m")],
+    )
+    history = build_history(iter_records(path), library(), now=NOW, learner="eve")
+    app = HistoryApp(history)
+    async with app.run_test(size=(110, 40)) as pilot:
+        screen = app.screen
+        screen.query_one(TabbedContent).active = "questions"
+        await pilot.pause()
+        detail = static_text(screen, "#question-detail")
+        assert "\x1b" not in detail and "\x07" not in detail
+        assert "\\x1b]0;pwned\\x07\\x1b[2J" in detail
+        assert "drill\\x1b[31m" in detail

@@ -100,12 +100,12 @@ def column_chart(
 def question_text(detail: QuestionHistory) -> Text:
     """One question's answers, oldest first, with its predicted recall now."""
     text = Text()
-    text.append(detail.key, style="bold")
+    text.append(clean(detail.key), style="bold")
     if detail.question is None:
         text.append("  (no longer in the banks)", style="dim")
     text.append("\n")
     if detail.question is not None:
-        text.append(detail.question.prompt)
+        text.append(clean(detail.question.prompt, keep_newlines=True))
         text.append("\n")
     text.append("\n")
     text.append(f"Predicted recall now: {detail.recall:.0%}   Status: {detail.status}")
@@ -122,8 +122,8 @@ def question_text(detail: QuestionHistory) -> Text:
         text.append(f"  {_RATINGS.get(entry.rating, str(entry.rating)):<5}  ")
         if entry.elapsed is not None:
             text.append(f"{entry.elapsed:5.1f}s  ", style="dim")
-        text.append(response_text(entry.response) or "(nothing)")
-        extras = [entry.mode]
+        text.append(clean(response_text(entry.response)) or "(nothing)")
+        extras = [clean(entry.mode)]
         if entry.hinted:
             extras.append("hint")
         if entry.typo_forgiven:
@@ -205,7 +205,7 @@ class HistoryScreen(Screen[None]):
     def _summary(self) -> Text:
         history = self.history
         text = Text()
-        text.append(history.learner or "History", style="bold")
+        text.append(clean(history.learner) or "History", style="bold")
         text.append(
             f"   {history.answers} answers, {history.accuracy:.0%} right   "
             f"mastery {history.mastery:.0%} (predicted recall at least "
@@ -214,7 +214,7 @@ class HistoryScreen(Screen[None]):
         if history.unknown.answers:
             text.append("\n" + history.unknown.message(), style="dim")
         for warning in history.warnings[:3]:
-            text.append("\n" + warning, style="yellow")
+            text.append("\n" + clean(warning), style="yellow")
         if len(history.warnings) > 3:
             text.append(f"\n…and {len(history.warnings) - 3} more warnings", style="yellow")
         return text
