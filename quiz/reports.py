@@ -321,6 +321,7 @@ def render_history(history: LearnerHistory) -> str:
                 str(s.answers),
                 str(s.right),
                 percent(s.right / s.answers),
+                clean(s.session[:8]),
             ]
             for s in shown
         ]
@@ -328,9 +329,9 @@ def render_history(history: LearnerHistory) -> str:
             title
             + "\n"
             + table(
-                ["Start", "End", "Mode", "Answers", "Right", "Accuracy"],
+                ["Start", "End", "Mode", "Answers", "Right", "Accuracy", "Session"],
                 rows,
-                [False, False, False, True, True, True],
+                [False, False, False, True, True, True, False],
             )
         )
 

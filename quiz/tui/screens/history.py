@@ -292,7 +292,7 @@ class HistoryScreen(Screen[None]):
             )
         if history.sessions:
             sessions = self.query_one("#sessions-table", DataTable)
-            sessions.add_columns("Start (UTC)", "End", "Mode", "Answers", "Right", "Accuracy")
+            sessions.add_columns("Start (UTC)", "End", "Mode", "Answers", "Right", "Accuracy", "Session")
             for s in reversed(history.sessions):
                 sessions.add_row(
                     _cell(f"{s.start:%Y-%m-%d %H:%M}"),
@@ -301,6 +301,7 @@ class HistoryScreen(Screen[None]):
                     _cell(str(s.answers), "right"),
                     _cell(str(s.right), "right"),
                     _cell(f"{s.right / s.answers:.0%}", "right"),
+                    _cell(s.session[:8]),
                 )
         if history.questions:
             table = self.query_one("#questions-table", DataTable)
