@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import random
+import re
 import select
 import signal
 import subprocess
@@ -67,19 +68,25 @@ def raw_lines(log: Path) -> list[bytes]:
     return log.read_bytes().splitlines(keepends=True) if log.exists() else []
 
 
-def assert_log_sound(store: Store, shown: set[str]) -> list[dict[str, Any]]:
-    """Every shown answer is in the log, every complete line is a whole record, and
-    the only thing reading may skip is an incomplete last line."""
+def assert_log_sound(store: Store, shown: set[str], torn: set[int]) -> list[dict[str, Any]]:
+    """Every shown answer is in the log, and every line is a whole record except an
+    incomplete last line and the earlier torn lines in `torn` (line numbers), which the
+    next append ended with a newline. Adds the incomplete last line, if any, to `torn`.
+
+    (A write cut by SIGKILL can be partial: the kernel stops a write at a page
+    boundary when a fatal signal is pending. Its answer was never shown.)"""
     lines = raw_lines(store.path)
     for number, line in enumerate(lines, start=1):
-        if line.endswith(b"\n"):
+        if not line.endswith(b"\n"):
+            assert number == len(lines), "an incomplete line that is not the last"
+            torn.add(number)
+        elif number not in torn:
             record = json.loads(line)  # a half record would not parse
             assert record["kind"] == "answer" and record["learner"] == LEARNER, number
-        else:
-            assert number == len(lines), "an incomplete line that is not the last"
     log = store.read()
-    torn = [w for w in log.warnings if "incomplete" in w]
-    assert log.warnings == torn and len(torn) <= 1, log.warnings
+    for warning in log.warnings:
+        number = int(re.search(r"line (\d+)", warning).group(1))  # type: ignore[union-attr]
+        assert number in torn, warning
     ids = {record["id"] for record in log.records}
     missing = shown - ids
     assert not missing, f"{len(missing)} answers shown as saved are not in the log"
@@ -119,6 +126,7 @@ def test_sessions_killed_at_random_moments_lose_no_shown_answer(
     store = Store(tmp_path / "scores", LEARNER)
     assert zygote.stdin is not None and zygote.stdout is not None
     shown: set[str] = set()
+    torn: set[int] = set()
     for kill in range(KILLS):
         zygote.stdin.write(f"fork {SEED * 1000 + kill}\n")
         zygote.stdin.flush()
@@ -142,18 +150,19 @@ def test_sessions_killed_at_random_moments_lose_no_shown_answer(
         assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
             f"the worker died by itself (status {status}): {zygote.stderr}"
         )
-        assert_log_sound(store, shown)
+        assert_log_sound(store, shown, torn)
     assert len(shown) >= KILLS, "the workers hardly answered anything"
 
     # The next start works: a new session replays the log and appends after it.
     library, _ = load_paths([bank])
     session = Session(library, store, mode="practice")
-    assert session.warnings == [w for w in session.warnings if "incomplete" in w]
+    assert len(session.warnings) == len(torn)
     presented = session.current
     assert presented is not None
     feedback = session.answer(response_for(presented, rng))
-    records = assert_log_sound(store, shown | {feedback.record_id})
+    records = assert_log_sound(store, shown | {feedback.record_id}, torn)
     assert records[-1]["id"] == feedback.record_id
+    print(f"{KILLS} kills, {len(shown)} answers shown, {len(torn)} torn writes")
 
 
 def test_a_torn_last_line_is_skipped_with_a_warning_and_written_after(
