@@ -12,21 +12,24 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.worker import get_current_worker
 
 from quiz.core.config import Options
 from quiz.core.model import Library
 from quiz.core.prefs import load_prefs, prefs_path, update_prefs
 from quiz.core.scheduling import Scheduler, Settings, utc_now
-from quiz.core.session import Mode, Session
 from quiz.core.store import QuestionState, Store, StoreError, replay
 from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+if TYPE_CHECKING:
+    from quiz.core.session import Session
 
 Clock = Callable[[], datetime]
 
@@ -51,6 +54,7 @@ class QuizApp(App[int]):
         rng: random.Random | None = None,
         settings: Settings | None = None,
         prefs_file: Path | None = None,
+        background: bool = True,
     ) -> None:
         super().__init__()
         self.options = options
@@ -61,6 +65,8 @@ class QuizApp(App[int]):
         self.settings = settings or Settings()
         self.prefs_file = prefs_file or prefs_path(options.scores_dir)
         self._too_small: TooSmallScreen | None = None
+        self.background = background
+        """Replay long logs in threads (tests turn this off to stay step by step)."""
         self._watch_size = False
 
     # ------------------------------------------------------------------ engine access
@@ -69,10 +75,15 @@ class QuizApp(App[int]):
         """The current learner's review log."""
         return Store(self.options.scores_dir, self.learner)
 
-    def states(self) -> tuple[dict[str, QuestionState], list[str]]:
-        """The learner's per-question state, replayed from the log, and read warnings."""
-        log = self.store().read()
-        return replay(log.records, Scheduler(self.settings)), log.warnings
+    def states(self, learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]]:
+        """A learner's per-question state, replayed from the log, and read warnings.
+
+        Thread-safe: it touches no widget, so screens may call it from a worker.
+        """
+        store = Store(self.options.scores_dir, learner or self.learner)
+        warnings: list[str] = []
+        states = replay(store.iter_records(warnings.append), Scheduler(self.settings))
+        return states, warnings
 
     def new_session(
         self,
@@ -84,6 +95,8 @@ class QuizApp(App[int]):
         count: int | None = None,
     ) -> Session:
         """A session for the current learner (it replays the log itself)."""
+        from quiz.core.session import Mode, Session
+
         return Session(
             self.library,
             self.store(),
@@ -105,15 +118,43 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
-    ) -> bool:
-        """Open a session screen; says so (and returns False) when there is nothing to ask."""
+    ) -> None:
+        """Open a session screen, or say why not (nothing to ask, unreadable log).
+
+        A session replays the whole log when it starts; with `background` that runs
+        in a thread, so a long log never freezes the screen.
+        """
+        titles = [bank.title for deck in decks if (bank := self.library.bank(deck)) is not None]
+        scope = ", ".join(titles or decks) if decks else "all decks"
+        if tags:
+            scope = "tag " + ", ".join(tags)
+        title = f"{MODE_TITLES.get(mode, mode)}: {scope}"
+
+        def build() -> Session | str:
+            try:
+                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count)
+            except (StoreError, ValueError) as error:
+                return str(error)
+
+        if not self.background:
+            self._open_session(build(), mode, title)
+            return
+        self.notify(f"Starting: {title}", timeout=2, markup=False)
+
+        def in_thread() -> None:
+            result = build()
+            if not get_current_worker().is_cancelled:
+                self.call_from_thread(self._open_session, result, mode, title)
+
+        self.run_worker(in_thread, thread=True, exclusive=True, group="session")
+
+    def _open_session(self, session: Session | str, mode: str, title: str) -> None:
+        """Push the session's screen (main thread), or report the problem."""
         from quiz.tui.screens.drill import DrillScreen
 
-        try:
-            session = self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count)
-        except (StoreError, ValueError) as error:
-            self.notify(str(error), title="Cannot start", severity="error", markup=False)
-            return False
+        if isinstance(session, str):
+            self.notify(session, title="Cannot start", severity="error", markup=False)
+            return
         if session.current is None:
             what = "due or new" if mode == "drill" else "to ask"
             self.notify(
@@ -121,13 +162,8 @@ class QuizApp(App[int]):
                 title=MODE_TITLES.get(mode, mode),
                 markup=False,
             )
-            return False
-        titles = [bank.title for deck in decks if (bank := self.library.bank(deck)) is not None]
-        scope = ", ".join(titles or decks) if decks else "all decks"
-        if tags:
-            scope = "tag " + ", ".join(tags)
-        self.push_screen(DrillScreen(session, mode, f"{MODE_TITLES.get(mode, mode)}: {scope}"))
-        return True
+            return
+        self.push_screen(DrillScreen(session, mode, title))
 
     def open_history(self) -> None:
         """Push the learner's history (imported late: charts are not needed to start)."""

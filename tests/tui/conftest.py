@@ -58,9 +58,13 @@ AppFactory = Callable[..., QuizApp]
 
 @pytest.fixture
 def make_app(tmp_path: Path, banks: Path) -> AppFactory:
-    """Build a `QuizApp` on the test banks; keyword arguments go to `Options`."""
+    """Build a `QuizApp` on the test banks; keyword arguments go to `Options`.
+
+    Logs are replayed in the foreground (step by step) unless `background=True`.
+    """
 
     def build(folder: Path | None = None, command: Command = "home", **options: Any) -> QuizApp:
+        background = bool(options.pop("background", False))
         paths = (folder or banks,)
         library, problems = load_paths(list(paths))
         assert not problems, problems
@@ -77,6 +81,7 @@ def make_app(tmp_path: Path, banks: Path) -> AppFactory:
             clock=lambda: NOW,
             rng=random.Random(0),
             prefs_file=tmp_path / "prefs.json",
+            background=background,
         )
 
     return build

@@ -237,3 +237,26 @@ async def test_history_opens_from_home(make_app: AppFactory) -> None:
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_long_logs_are_replayed_without_blocking_the_screen(tmp_path: Path, make_app: AppFactory) -> None:
+    """With `background`, home shows the decks first and the counts once replayed."""
+    first = make_app(write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE), command="practice")
+    async with first.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+    app = make_app(write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE), background=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        row = [str(c) for c in app.screen.query_one("#decks", DataTable).get_row_at(0)]
+        assert row == ["True or false", "3", "2", "0", "0"]
+        assert "Today: 0 due, 2 new" in screen_texts(app)
+        await pilot.press("d")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert app.screen.presented is not None
+        assert app.screen.presented.question.key == "tf/two"

@@ -25,8 +25,8 @@ from quiz.core.store import StoreError
 from quiz.tui.screens.confirm import ConfirmScreen
 from quiz.tui.screens.help import DRILL_KEYS, HelpScreen
 from quiz.tui.screens.message import MessageScreen
-from quiz.tui.widgets import widget_for
 from quiz.tui.widgets.base import Answered, literal
+from quiz.tui.widgets.factory import widget_for
 from quiz.tui.widgets.feedback import FeedbackView
 
 if TYPE_CHECKING:

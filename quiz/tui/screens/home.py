@@ -6,7 +6,7 @@ deck, `t` a tag, `x` an exam, `H`/`s` history, `l` switches learner, `?` help, `
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,18 +14,32 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import get_current_worker
 
-from quiz.core.session import DeckStats, overview
-from quiz.core.store import LearnerError, StoreError, validate_learner
 from quiz.tui.screens.help import HOME_KEYS, HelpScreen
 from quiz.tui.screens.prompt import PromptScreen
 from quiz.tui.widgets.base import literal
 
 if TYPE_CHECKING:
+    from quiz.core.session import DeckStats
     from quiz.tui.app import QuizApp
 
 DECK_COLUMN_MARGIN = 42
 """Columns the numbers, cell padding, margins and scrollbar take beside the deck column."""
+
+
+class DeckRow(NamedTuple):
+    """One deck as the table shows it (`quiz.core.session.DeckStats`, or a placeholder
+    built from the bank alone while the log is read; the engine is imported late so the
+    home screen appears sooner)."""
+
+    deck: str
+    title: str
+    description: str
+    total: int
+    new: int = 0
+    due: int = 0
+    learned: int = 0
 
 
 class HomeScreen(Screen[None]):
@@ -46,8 +60,9 @@ class HomeScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="home")
         self.deck_keys: list[str] = []
-        self.stats: list[DeckStats] = []
+        self.stats: list[DeckRow] = []
         self._table_width = 0
+        self._counted = False
 
     @property
     def quiz(self) -> QuizApp:
@@ -73,7 +88,7 @@ class HomeScreen(Screen[None]):
     def on_resize(self) -> None:
         """Give the deck column whatever width the numbers leave."""
         if self._deck_width() != self._table_width:
-            self._fill_table()
+            self._fill_table(counts=self._counted)
 
     def _deck_width(self) -> int:
         return max(24, self.app.size.width - DECK_COLUMN_MARGIN)
@@ -83,19 +98,56 @@ class HomeScreen(Screen[None]):
         self.refresh_decks()
 
     def refresh_decks(self) -> None:
-        """Replay the learner's log and redraw the table and the totals."""
+        """Replay the learner's log and redraw the table and the totals.
+
+        With a long log this takes a while, so the app may do it in a thread: the
+        screen appears at once with the decks' names, and the numbers follow.
+        """
         app = self.quiz
         self.title = "quiz"
         self.sub_title = app.learner
         self.query_one("#home-learner", Static).update(Content.assemble("Learner: ", literal(app.learner, "bold")))
+        if app.background:
+            if not self.stats:
+                self.stats = [DeckRow(b.deck, b.title, b.description, len(b.questions)) for b in app.library.banks]
+                self._fill_table(counts=False)
+            self.query_one("#home-totals", Static).update("Reading your score log...")
+            # Start reading once the first frame is out: the screen comes first.
+            self.call_after_refresh(
+                self.run_worker, self._compute_in_thread, thread=True, exclusive=True, group="home-stats"
+            )
+        else:
+            self._show_stats(*self._compute(app.learner))
+
+    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str]]:
+        """The deck counts for `learner` (runs in a thread when the app says so)."""
+        from quiz.core.session import overview
+        from quiz.core.store import StoreError
+
+        app = self.quiz
         warnings: list[str] = []
         try:
-            states, warnings = app.states()
+            states, warnings = app.states(learner)
         except StoreError as error:
             states = {}
             warnings = [str(error)]
-        stats = overview(app.library, states, app.settings, app.clock())
-        self.stats = [row for row in stats if not row.is_total]
+        return learner, overview(app.library, states, app.settings, app.clock()), warnings
+
+    def _compute_in_thread(self) -> None:
+        result = self._compute(self.quiz.learner)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_stats, *result)
+
+    def _show_stats(self, learner: str, stats: list[DeckStats], warnings: list[str]) -> None:
+        """Put freshly computed counts on screen (unless the learner changed meanwhile)."""
+        app = self.quiz
+        if learner != app.learner:
+            return
+        self.stats = [
+            DeckRow(row.deck, row.title, row.description, row.total, row.new, row.due, row.learned)
+            for row in stats
+            if not row.is_total
+        ]
         totals = next((row for row in stats if row.is_total), None)
         self._fill_table()
         settings = app.settings
@@ -114,12 +166,16 @@ class HomeScreen(Screen[None]):
             note = f"{len(warnings)} line(s) of the score log were skipped: {warnings[0]}"
         self.query_one("#home-warnings", Static).update(literal(note))
 
-    def _fill_table(self) -> None:
-        """One row per deck: title and description (one line each, cut with an ellipsis)."""
+    def _fill_table(self, *, counts: bool = True) -> None:
+        """One row per deck: title and description (one line each, cut with an ellipsis).
+
+        Without `counts` (the log is still being read) the number columns show "…".
+        """
         table = self.query_one("#decks", DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
         self._table_width = self._deck_width()
+        self._counted = counts
         table.add_column("Deck", width=self._table_width, key="deck")
         for label in ("Questions", "New", "Due today", "Learned"):
             table.add_column(label, key=label.lower())
@@ -129,12 +185,11 @@ class HomeScreen(Screen[None]):
             if deck.description:
                 name.append("\n")
                 name.append(Text(deck.description, style="dim"))
+            numbers = [deck.new, deck.due, deck.learned]
             table.add_row(
                 name,
                 Text(str(deck.total), justify="right"),
-                Text(str(deck.new), justify="right"),
-                Text(str(deck.due), justify="right"),
-                Text(str(deck.learned), justify="right"),
+                *(Text(str(n) if counts else "…", justify="right") for n in numbers),
                 key=deck.deck,
                 height=2 if deck.description else 1,
             )
@@ -211,6 +266,8 @@ class HomeScreen(Screen[None]):
 
     def action_switch_learner(self) -> None:
         """Ask for a learner's name; a name that cannot be a folder name is refused."""
+
+        from quiz.core.store import LearnerError, validate_learner
 
         def check(text: str) -> str | None:
             try:

@@ -8,21 +8,23 @@ which builds a `Content` without parsing anything.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from quiz.core.grading import Response
 from quiz.core.model import Question
+
+if TYPE_CHECKING:
+    from quiz.core.grading import Response
 
 __all__ = [
     "LETTERS",
     "Answered",
     "OptionRow",
     "QuestionWidget",
-    "Response",
     "join_lines",
     "literal",
 ]
