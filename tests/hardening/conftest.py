@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-DEFAULT_EXAMPLES = 25
+DEFAULT_EXAMPLES = 20
 """Examples per property in an ordinary run."""
 
 PROFILE = "quiz-hardening"

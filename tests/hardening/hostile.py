@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,56 +39,76 @@ def hostile(label: str, long: bool = True) -> str:
     return f"{label} {HOSTILE}" + (f" {LONG}" if long else "")
 
 
-def _question(qid: str, qtype: str, **fields: Any) -> dict[str, Any]:
+Text = Callable[[str, bool], str]
+"""Makes the text of one field from its label and whether it should be long."""
+
+
+def plain(label: str, long: bool = True) -> str:
+    """An ordinary text for one field (long ones wrap over a few lines)."""
+    return f"{label} text" + (" and a longer sentence that wraps" * 8 if long else "")
+
+
+def bank_data(text: Text) -> dict[str, Any]:
+    """One question of every type, in bank order (a practice session asks them so),
+    every text field made by `text`."""
+
+    def question(qid: str, qtype: str, **fields: Any) -> dict[str, Any]:
+        return {
+            "id": qid,
+            "type": qtype,
+            "prompt": text(f"prompt-{qid}", True),
+            **fields,
+            "explanation": text(f"explanation-{qid}", True),
+            "source": "src",
+            "hint": text(f"hint-{qid}", True),
+            "tags": [text(f"tag-{qid}", True)],
+        }
+
+    choices = [text("choice-1", True), text("choice-2", False), text("choice-3", False)]
+    multi = [text(f"multi-{n}", n == 1) for n in range(1, 5)]
+    items = [text(f"item-{n}", n == 2) for n in range(1, 4)]
+    pairs = {text(f"left-{n}", n == 1): text(f"right-{n}", n == 2) for n in range(1, 4)}
     return {
-        "id": qid,
-        "type": qtype,
-        "prompt": hostile(f"prompt-{qid}"),
-        **fields,
-        "explanation": hostile(f"explanation-{qid}"),
-        "source": "src",
-        "hint": hostile(f"hint-{qid}"),
-        "tags": [hostile(f"tag-{qid}")],
+        "deck": "hostile",
+        "title": text("title", True),
+        "description": text("description", True),
+        "tags": [text("bank-tag", True)],
+        "sources": {"src": text("citation", True)},
+        "questions": [
+            question(
+                "choice",
+                "choice",
+                choices=choices,
+                answer=choices[1],
+                shuffle=False,
+                feedback={choices[0]: text("feedback-1", True), choices[1]: text("feedback-2", True)},
+            ),
+            question("multi", "multi", choices=multi, answers=multi[:2], shuffle=False),
+            question("truefalse", "truefalse", answer=True),
+            question("short", "short", answer=[text("short", False), "plain"]),
+            question("number", "number", answer=2000, tolerance=1, unit=text("unit", True)),
+            question(
+                "cloze",
+                "cloze",
+                text=f"{text('before', True)} {{{{{text('gap', False)}|alt}}}} {text('after', True)}",
+            ),
+            question("order", "order", items=items),
+            question("match", "match", pairs=pairs, shuffle=False),
+            question("card", "card", answer=text("card-answer", True)),
+        ],
     }
 
 
-CHOICES = [hostile("choice-1"), hostile("choice-2", False), hostile("choice-3", False)]
-MULTI = [hostile(f"multi-{n}", n == 1) for n in range(1, 5)]
-ITEMS = [hostile(f"item-{n}", n == 2) for n in range(1, 4)]
-PAIRS = {hostile(f"left-{n}", n == 1): hostile(f"right-{n}", n == 2) for n in range(1, 4)}
+def dump(data: dict[str, Any]) -> str:
+    """A bank as YAML (escapes for control characters, unicode kept)."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1_000_000)
 
-BANK_DATA: dict[str, Any] = {
-    "deck": "hostile",
-    "title": hostile("title"),
-    "description": hostile("description"),
-    "tags": [hostile("bank-tag")],
-    "sources": {"src": hostile("citation")},
-    "questions": [
-        _question(
-            "choice",
-            "choice",
-            choices=CHOICES,
-            answer=CHOICES[1],
-            shuffle=False,
-            feedback={CHOICES[0]: hostile("feedback-1"), CHOICES[1]: hostile("feedback-2")},
-        ),
-        _question("multi", "multi", choices=MULTI, answers=MULTI[:2], shuffle=False),
-        _question("truefalse", "truefalse", answer=True),
-        _question("short", "short", answer=[hostile("short", False), "plain"]),
-        _question("number", "number", answer=2000, tolerance=1, unit=hostile("unit")),
-        _question(
-            "cloze",
-            "cloze",
-            text=f"{hostile('before')} {{{{{hostile('gap', False)}|alt}}}} {hostile('after')}",
-        ),
-        _question("order", "order", items=ITEMS),
-        _question("match", "match", pairs=PAIRS, shuffle=False),
-        _question("card", "card", answer=hostile("card-answer")),
-    ],
-}
-"""One question of every type, in bank order (a practice session asks them so)."""
 
-BANK = yaml.safe_dump(BANK_DATA, allow_unicode=True, sort_keys=False, width=1_000_000)
+BANK_DATA = bank_data(hostile)
+BANK = dump(BANK_DATA)
+"""Every text field hostile."""
+PLAIN_BANK = dump(bank_data(plain))
+"""The same questions in ordinary words."""
 TYPES = [q["type"] for q in BANK_DATA["questions"]]
 
 ANSWER_KEYS: dict[str, list[str]] = {

@@ -1,7 +1,7 @@
 """Hostile text in every field of a bank and in a score file.
 
 The TUI must show it all without crashing (home, a drill of every type with its
-hint and feedback, the summary, history, help), show markup as typed, and let
+hint and feedback, the summary, history, help: see `journey.py`), show markup as typed, and let
 nothing through that a terminal would act on: an escape sequence in a bank must
 not clear the learner's screen, retitle the window or write the clipboard.
 The command-line reports get the same hostile score file.
@@ -16,88 +16,23 @@ import pytest
 
 from quiz.core.bank import load_paths
 from quiz.reports import Format, history_command
-from quiz.tui.app import QuizApp
-from quiz.tui.screens.drill import DrillScreen
-from quiz.tui.screens.home import HomeScreen
-from quiz.tui.screens.summary import SummaryScreen
-from tests.hardening.apps import NOW, make_app, shown_text
-from tests.hardening.hostile import (
-    ANSWER_KEYS,
-    BANK,
-    CONTROL,
-    HOSTILE,
-    TYPES,
-    write_hostile_log,
-)
-
-SIZE = (120, 40)
-Screens = dict[str, str]
-
-
-async def visit_every_screen(tmp_path: Path) -> tuple[QuizApp, Screens]:
-    """Drive the app through every screen on the hostile bank and score file; the
-    screenshot (SVG, as drawn for the terminal) of each step, by step name."""
-    write_hostile_log(tmp_path / "scores", "ana")
-    app = make_app(tmp_path, BANK)
-    shots: Screens = {}
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        shots["home"] = app.export_screenshot()
-        await pilot.press("p")  # practise the deck: every question, in bank order
-        await pilot.pause()
-        for qtype in TYPES:
-            screen = app.screen
-            assert isinstance(screen, DrillScreen), qtype
-            assert screen.presented is not None and screen.presented.question.type == qtype
-            assert "[@click=app.quit]q[/]" in shown_text(app)  # markup shown as typed
-            if qtype in ("choice", "card"):
-                await pilot.press("h")  # the hint (every type shows it the same way)
-                await pilot.pause()
-                assert "hint-" in shown_text(app)
-            shots[f"ask {qtype}"] = app.export_screenshot()
-            await pilot.press(*ANSWER_KEYS[qtype])
-            await pilot.pause()
-            assert screen.phase == "feedback", f"{qtype}: the keys did not answer"
-            shots[f"feedback {qtype}"] = app.export_screenshot()
-            await pilot.press("enter")
-            await pilot.pause()
-        assert isinstance(app.screen, SummaryScreen)
-        shots["summary"] = app.export_screenshot()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        await pilot.press("H")
-        await pilot.pause()
-        assert type(app.screen).__name__ == "HistoryScreen"
-        shots["history"] = app.export_screenshot()
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("question_mark")
-        await pilot.pause()
-        shots["help"] = app.export_screenshot()
-        assert app.is_running  # no [@click=app.quit] ever ran
-    return app, shots
-
-
-_VISITED: list[Screens] = []
-"""The screenshots of the first visit, so the second test need not drive the app again."""
-
-
-async def screenshots(tmp_path: Path) -> Screens:
-    """Every screen's screenshot, from one visit per test run."""
-    if not _VISITED:
-        _, shots = await visit_every_screen(tmp_path)
-        _VISITED.append(shots)
-    return _VISITED[0]
+from tests.hardening.apps import NOW
+from tests.hardening.hostile import BANK, CONTROL, HOSTILE, TYPES, write_hostile_log
+from tests.hardening.journey import trip
 
 
 async def test_hostile_bank_and_log_go_through_every_screen(tmp_path: Path) -> None:
-    _VISITED.clear()
-    app, shots = await visit_every_screen(tmp_path)
-    _VISITED.append(shots)
-    assert len(shots) == 2 * len(TYPES) + 4
-    assert app.return_code in (None, 0)
+    seen = await trip(tmp_path)
+    assert seen.still_running  # no [@click=app.quit] ever ran
+    assert set(seen.shots) == {
+        "home", "summary", "history", "help",
+        *(f"{phase} {qtype}" for qtype in TYPES for phase in ("asking", "feedback")),
+    }
+    # Markup is shown as typed, wherever bank text appears.
+    assert "[@click=app.quit]q[/]" in seen.shown["asking choice"]
+    assert "[link=file:///etc/passwd]l[/link]" in seen.shown["feedback choice"]
+    assert "prompt-card" in seen.shown["asking card"] and "hint-card" in seen.shown["asking card"]
+    assert "explanation-match" in seen.shown["feedback match"]
 
 
 @pytest.mark.xfail(
@@ -107,9 +42,9 @@ async def test_hostile_bank_and_log_go_through_every_screen(tmp_path: Path) -> N
     "(clear screen, window title, OSC 52 clipboard)",
 )
 async def test_no_control_character_from_a_bank_reaches_the_terminal(tmp_path: Path) -> None:
-    shots = await screenshots(tmp_path)
-    leaks = {step: sorted({repr(c) for c in CONTROL.findall(svg)}) for step, svg in shots.items()}
-    assert not any(leaks.values()), {step: chars for step, chars in leaks.items() if chars}
+    seen = await trip(tmp_path)
+    leaks = {state: sorted({repr(c) for c in CONTROL.findall(svg)}) for state, svg in seen.shots.items()}
+    assert not any(leaks.values()), {state: chars for state, chars in leaks.items() if chars}
 
 
 def test_history_command_prints_a_hostile_score_file_safely(tmp_path: Path) -> None:
