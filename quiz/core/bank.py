@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -625,8 +626,17 @@ def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | N
             message = " ".join(part for part in (error.context, error.problem) if part)
             ctx.problems.append(Problem(file, line, column, f"YAML syntax error: {message}"))
         return None, ctx.problems
+    except yaml.reader.ReaderError as error:
+        # Not a MarkedYAMLError: it knows only the character's offset in the text.
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        name = unicodedata.name(chr(error.character), "") if isinstance(error.character, int) else ""
+        code = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        what = f"{code} {name}".strip()
+        ctx.problems.append(Problem(file, line, column, f"character {what} is not allowed in YAML"))
+        return None, ctx.problems
     except yaml.YAMLError as error:
-        ctx.add(None, f"YAML error: {error}")
+        ctx.add(None, "YAML error: " + " ".join(str(error).split()))
         return None, ctx.problems
     except RecursionError:
         ctx.add(None, "the YAML is nested too deeply")

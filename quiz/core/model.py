@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TypeAlias
 
+from quiz.core.text import clean
+
 QuestionType: TypeAlias = Literal[
     "choice", "multi", "truefalse", "short", "number", "cloze", "order", "match", "card"
 ]
@@ -40,7 +42,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        """One terminal-safe line: a message may quote bank text holding ESC sequences."""
+        return clean(f"{self.file}:{self.line}:{self.column}: {self.message}")
 
     def to_dict(self) -> dict[str, str | int]:
         """A plain dict, for `quiz check --format json`."""
