@@ -114,28 +114,39 @@ def bench_replay(folder: Path, answers: int, questions: int, repeat: int) -> Non
     say(f"log: {lines:,} lines ({answers:,} answers over {questions:,} questions), "
           f"{size:.0f} MB, written in {time.perf_counter() - start:.1f} s")  # fmt: skip
 
-    baseline = median_time(lambda: bare_json(path), repeat)
-    reading = median_time(lambda: sum(1 for _ in iter_records(path)), repeat)
-    results: dict[str, Any] = {}
-    for fuzzing in (False, True):
-        scheduler = Scheduler(Settings(fuzzing=fuzzing))
+    # The runs are interleaved, one of each per round, so that a machine whose load
+    # changes over minutes slows every measure alike; ratios are taken per round.
+    off, on = Scheduler(Settings(fuzzing=False)), Scheduler(Settings(fuzzing=True))
+    states: dict[str, Any] = {}
 
-        def run(scheduler: Scheduler = scheduler, fuzzing: bool = fuzzing) -> None:
-            results[str(fuzzing)] = replay(iter_records(path), scheduler)
+    def replay_with(scheduler: Scheduler) -> None:
+        states.update(replay(iter_records(path), scheduler))
 
-        results[f"t{fuzzing}"] = median_time(run, repeat)
-    scheduler = Scheduler(Settings(fuzzing=False))
-    reviews = median_time(lambda: _bare_reviews(scheduler, answers, questions), repeat)
+    measures: dict[str, Callable[[], object]] = {
+        "json": lambda: bare_json(path),
+        "read": lambda: sum(1 for _ in iter_records(path)),
+        "off": lambda: replay_with(off),
+        "on": lambda: replay_with(on),
+        "fsrs": lambda: _bare_reviews(off, answers, questions),
+    }
+    times: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(repeat):
+        for name, action in measures.items():
+            times[name].append(median_time(action, 1))
+    med = {name: statistics.median(values) for name, values in times.items()}
 
-    say(f"bare json.loads of every line:       {baseline:8.2f} s  (median of {repeat})")
-    say(f"iter_records (json + validation):    {reading:8.2f} s  x{reading / baseline:.2f}")
-    for fuzzing in (False, True):
-        took = results[f"t{fuzzing}"]
-        say(f"read + replay, fuzzing {'on ' if fuzzing else 'off'}:        {took:8.2f} s  "
-              f"x{took / baseline:.2f}  ({took / answers * 1e6:.1f} us per answer)")  # fmt: skip
-    say(f"  of which fsrs review_card alone:   {reviews:8.2f} s  "
-          f"({reviews / answers * 1e6:.1f} us per review)")  # fmt: skip
-    say(f"  questions with a state: {len(results['False']):,}")
+    def ratio(name: str) -> float:
+        return statistics.median(t / j for t, j in zip(times[name], times["json"], strict=True))
+
+    say(f"bare json.loads of every line:       {med['json']:8.2f} s  (median of {repeat})")
+    say(f"iter_records (json + validation):    {med['read']:8.2f} s  x{ratio('read'):.2f}")
+    for name, label in (("off", "off"), ("on", "on ")):
+        took = med[name]
+        say(f"read + replay, fuzzing {label}:        {took:8.2f} s  "
+            f"x{ratio(name):.2f}  ({took / answers * 1e6:.1f} us per answer)")  # fmt: skip
+    say(f"  fsrs review_card alone, same count:{med['fsrs']:8.2f} s  x{ratio('fsrs'):.2f}  "
+        f"({med['fsrs'] / answers * 1e6:.1f} us per review)")  # fmt: skip
+    say(f"  questions with a state: {len(states):,}")
 
 
 def _bare_reviews(scheduler: Scheduler, answers: int, questions: int) -> None:
