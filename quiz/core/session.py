@@ -385,9 +385,7 @@ class Session:
             record["mode"] = self.mode
         return record
 
-    def answer(
-        self, response: Response, *, hinted: bool = False, elapsed: float | None = None
-    ) -> Feedback:
+    def answer(self, response: Response, *, hinted: bool = False, elapsed: float | None = None) -> Feedback:
         """Grade `response` to the current question, log it durably, and schedule it."""
         presented = self._current
         if presented is None:
@@ -425,9 +423,7 @@ class Session:
         feedback = Feedback(question, response, outcome, rating, card.due, record["id"])
         self._seq += 1
         self._answers.append(
-            _Answer(
-                presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review
-            )
+            _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review)
         )
         self._feedback = feedback
         return feedback
@@ -443,14 +439,10 @@ class Session:
         base = previous.card if previous else self.scheduler.new_card(question.key, entry.time)
         card = self.scheduler.review(base, rating, entry.time)
         now = ensure_utc(self.clock())
-        record = self._record(
-            "rerate", question.key, now, ref=entry.feedback.record_id, rating=int(rating)
-        )
+        record = self._record("rerate", question.key, now, ref=entry.feedback.record_id, rating=int(rating))
         self.store.append(record)
 
-        self.states[question.key] = _after(
-            previous, card, entry.feedback.outcome.correct, entry.time
-        )
+        self.states[question.key] = _after(previous, card, entry.feedback.outcome.correct, entry.time)
         entry.feedback = replace(entry.feedback, rating=rating, due=card.due)
         self._feedback = entry.feedback
         return entry.feedback
@@ -463,11 +455,7 @@ class Session:
             raise RuntimeError("answer the current question before moving on")
         entry = self._answers[-1]
         state = self.states[entry.presented.question.key]
-        if (
-            self.mode == "drill"
-            and state.card.state != State.Review
-            and state.card.due - entry.time <= REQUEUE_WITHIN
-        ):
+        if self.mode == "drill" and state.card.state != State.Review and state.card.due - entry.time <= REQUEUE_WITHIN:
             entry.token = self._requeue(entry.presented.question, state.card.due)
         self._feedback = None
         self._advance()
@@ -521,9 +509,7 @@ class Session:
         misses = Counter(f.question.key for f in feedbacks if not f.outcome.correct)
         by_key = {f.question.key: f.question for f in feedbacks}
         hardest = tuple((by_key[key], n) for key, n in misses.most_common(HARDEST_SHOWN))
-        horizon = datetime.combine(
-            self.today + timedelta(days=2), datetime.min.time(), tzinfo=self.started.tzinfo
-        )
+        horizon = datetime.combine(self.today + timedelta(days=2), datetime.min.time(), tzinfo=self.started.tzinfo)
         due_tomorrow = 0
         for question in self.questions:
             state = self.states.get(question.key)
@@ -544,9 +530,7 @@ class Session:
         )
 
 
-def _after(
-    previous: QuestionState | None, card: Any, correct: bool, when: datetime
-) -> QuestionState:
+def _after(previous: QuestionState | None, card: Any, correct: bool, when: datetime) -> QuestionState:
     """A new state after one answer; `previous` is left as it was (undo restores it)."""
     if previous is None:
         return QuestionState(card, 1, int(correct is True), when, when)

@@ -81,8 +81,7 @@ def validate_learner(name: str) -> str:
         raise LearnerError("The learner name is empty; give a name such as 'ana'.")
     if "/" in name or "\\" in name:
         raise LearnerError(
-            f"The learner name {name!r} contains a path separator ('/' or '\\'); "
-            "use a plain name such as 'ana'."
+            f"The learner name {name!r} contains a path separator ('/' or '\\'); use a plain name such as 'ana'."
         )
     if name in (".", ".."):
         raise LearnerError(f"The learner name {name!r} is not allowed: it names a folder.")
@@ -91,13 +90,10 @@ def validate_learner(name: str) -> str:
     for char in name:
         if unicodedata.category(char) in ("Cc", "Cf"):
             raise LearnerError(
-                f"The learner name {name!r} contains an invisible control character "
-                f"(U+{ord(char):04X})."
+                f"The learner name {name!r} contains an invisible control character (U+{ord(char):04X})."
             )
     if len(name) > MAX_LEARNER_LENGTH:
-        raise LearnerError(
-            f"The learner name is {len(name)} characters long; the most is {MAX_LEARNER_LENGTH}."
-        )
+        raise LearnerError(f"The learner name is {len(name)} characters long; the most is {MAX_LEARNER_LENGTH}.")
     return name
 
 
@@ -161,9 +157,7 @@ def _check(record: Any) -> str | None:
 _DECODER = json.JSONDecoder()
 
 
-def iter_records(
-    path: Path, on_warning: Callable[[str], None] | None = None
-) -> Iterator[dict[str, Any]]:
+def iter_records(path: Path, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
     """Stream the usable records of a log, one line at a time.
 
     A line that is not JSON, or not a record with the keys its kind needs, is
@@ -191,8 +185,7 @@ def iter_records(
                         warn(f"{path}: line {number} is not valid JSON; skipped")
                 else:
                     warn(
-                        f"{path}: line {number} is incomplete (the app was probably "
-                        "stopped while writing it); skipped"
+                        f"{path}: line {number} is incomplete (the app was probably stopped while writing it); skipped"
                     )
                 continue
             problem = _check(record)
@@ -218,9 +211,7 @@ class Store:
 
     def append(self, record: dict[str, Any]) -> None:
         """Write `record` as one line, durably, without interleaving with other writers."""
-        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode(
-            "utf-8"
-        )
+        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -232,9 +223,7 @@ class Store:
         except StoreError:
             raise
         except OSError as error:
-            raise StoreError(
-                f"Could not save your answer to {self.path}: {_reason(error)}", error.errno
-            ) from error
+            raise StoreError(f"Could not save your answer to {self.path}: {_reason(error)}", error.errno) from error
 
     def _append_locked(self, data: bytes) -> None:
         """The write itself; the caller holds the lock."""
@@ -265,9 +254,7 @@ class Store:
                 finally:
                     os.close(dir_fd)
 
-    def iter_records(
-        self, on_warning: Callable[[str], None] | None = None
-    ) -> Iterator[dict[str, Any]]:
+    def iter_records(self, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
         """Stream this learner's records (see the module-level `iter_records`)."""
         return iter_records(self.path, on_warning)
 

@@ -53,9 +53,7 @@ def library(*questions: Question) -> Library:
     decks: dict[str, list[Question]] = {}
     for question in questions:
         decks.setdefault(question.deck, []).append(question)
-    return Library(
-        tuple(Bank(deck=d, title=d.upper(), questions=tuple(qs)) for d, qs in decks.items())
-    )
+    return Library(tuple(Bank(deck=d, title=d.upper(), questions=tuple(qs)) for d, qs in decks.items()))
 
 
 def numbered(n: int, deck: str = "d") -> Library:
@@ -330,9 +328,7 @@ def test_a_torn_log_still_starts_a_session_with_a_warning(store: Store) -> None:
 
 
 def test_filters_by_deck_and_tag(store: Store) -> None:
-    lib = library(
-        choice(0, "a", ("war",)), choice(1, "a"), choice(2, "b", ("war", "peace")), choice(3, "c")
-    )
+    lib = library(choice(0, "a", ("war",)), choice(1, "a"), choice(2, "b", ("war", "peace")), choice(3, "c"))
     by_deck = Session(lib, store, PLAIN, clock=Clock(), decks=["a", "c"])
     assert [q.key for q in by_deck.questions] == ["a/q0", "a/q1", "c/q3"]
     by_tag = Session(lib, store, PLAIN, clock=Clock(), tags=["war"])
@@ -385,19 +381,13 @@ def test_exam_draws_count_questions_and_scores_them(store: Store) -> None:
 
 def test_display_order_is_shuffled_as_the_bank_allows(store: Store) -> None:
     order = OrderQuestion(deck="d", id="o", prompt="Order", items=("a", "b", "c"))
-    fixed = ChoiceQuestion(
-        deck="d", id="f", prompt="?", choices=("1", "2", "3", "4"), answer="1", shuffle=False
-    )
+    fixed = ChoiceQuestion(deck="d", id="f", prompt="?", choices=("1", "2", "3", "4"), answer="1", shuffle=False)
     mixed = ChoiceQuestion(deck="d", id="m", prompt="?", choices=tuple("abcdefgh"), answer="a")
-    match = MatchQuestion(
-        deck="d", id="p", prompt="Pair", pairs=tuple((str(i), f"r{i}") for i in range(6))
-    )
+    match = MatchQuestion(deck="d", id="p", prompt="Pair", pairs=tuple((str(i), f"r{i}") for i in range(6)))
     lib = library(order, fixed, mixed, match)
     seen_items = set()
     for seed in range(40):
-        session = Session(
-            lib, store, PLAIN, mode="practice", clock=Clock(), rng=random.Random(seed)
-        )
+        session = Session(lib, store, PLAIN, mode="practice", clock=Clock(), rng=random.Random(seed))
         shown = []
         while session.current is not None:
             shown.append(session.current)

@@ -27,9 +27,7 @@ from quiz.core.store import (
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
-def answer(
-    n: int, key: str = "d/q", rating: int = 3, when: datetime = T0, correct: bool = True
-) -> dict[str, Any]:
+def answer(n: int, key: str = "d/q", rating: int = 3, when: datetime = T0, correct: bool = True) -> dict[str, Any]:
     """An answer record as the session writes it."""
     return {
         "v": 1,
@@ -182,9 +180,7 @@ def _write_many(scores: str, worker: int, count: int) -> None:
 
 def test_two_processes_never_interleave(tmp_path: Path) -> None:
     context = multiprocessing.get_context("fork")
-    workers = [
-        context.Process(target=_write_many, args=(str(tmp_path), worker, 1000)) for worker in (1, 2)
-    ]
+    workers = [context.Process(target=_write_many, args=(str(tmp_path), worker, 1000)) for worker in (1, 2)]
     for process in workers:
         process.start()
     for process in workers:
