@@ -390,23 +390,12 @@ def test_tabs_are_reported_at_their_line_and_column() -> None:
 CONTROL_IN_PLAIN_TEXT = "deck: d\nquestions:\n  - id: a\n    prompt: ding\x07\n    type: card\n    answer: b\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quiz/core/bank.py _load_text: a yaml.ReaderError (control character in the "
-    "file) is not a MarkedYAMLError, so it is reported at 1:1 with PyYAML's multi-line "
-    "text ('...\\n  in \"<unicode string>\", position N') instead of at its line",
-)
 def test_a_control_character_is_reported_at_its_line_in_one_line() -> None:
     bank, problems = load(CONTROL_IN_PLAIN_TEXT)
     assert bank is None
     assert [(p.line, "\n" in p.message) for p in problems] == [(4, False)], problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quiz/cli.py _check prints Problem messages raw: bank text quoted in a message "
-    "(an unknown key, an answer not in the choices) carries ESC sequences to the terminal",
-)
 def test_quiz_check_prints_no_escape_sequence_from_a_bank(tmp_path: Path) -> None:
     path = tmp_path / "esc.yaml"
     path.write_text(

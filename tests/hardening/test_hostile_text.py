@@ -43,8 +43,12 @@ async def test_hostile_bank_and_log_go_through_every_screen(tmp_path: Path) -> N
 )
 async def test_no_control_character_from_a_bank_reaches_the_terminal(tmp_path: Path) -> None:
     seen = await trip(tmp_path)
-    leaks = {state: sorted({repr(c) for c in CONTROL.findall(svg)}) for state, svg in seen.shots.items()}
-    assert not any(leaks.values()), {state: chars for state, chars in leaks.items() if chars}
+    leaks = [
+        f"{state}: {' '.join(sorted({repr(c) for c in found}))}"
+        for state, svg in seen.shots.items()
+        if (found := CONTROL.findall(svg))
+    ]
+    assert not leaks, "control characters drawn on:\n" + "\n".join(leaks)
 
 
 def test_history_command_prints_a_hostile_score_file_safely(tmp_path: Path) -> None:
