@@ -27,6 +27,7 @@ from quiz.core.prefs import load_prefs, prefs_path, update_prefs
 from quiz.core.scheduling import Scheduler, Settings, utc_now
 from quiz.core.store import QuestionState, Store, StoreError, replay
 from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from quiz.tui.widgets.base import safe
 
 if TYPE_CHECKING:
     from quiz.core.session import Session
@@ -128,7 +129,7 @@ class QuizApp(App[int]):
         scope = ", ".join(titles or decks) if decks else "all decks"
         if tags:
             scope = "tag " + ", ".join(tags)
-        title = f"{MODE_TITLES.get(mode, mode)}: {scope}"
+        title = safe(f"{MODE_TITLES.get(mode, mode)}: {scope}")
 
         def build() -> Session | str:
             try:
@@ -153,7 +154,7 @@ class QuizApp(App[int]):
         from quiz.tui.screens.drill import DrillScreen
 
         if isinstance(session, str):
-            self.notify(session, title="Cannot start", severity="error", markup=False)
+            self.notify(safe(session), title="Cannot start", severity="error", markup=False)
             return
         if session.current is None:
             what = "due or new" if mode == "drill" else "to ask"
@@ -179,7 +180,7 @@ class QuizApp(App[int]):
                 settings=self.settings,
             )
         except (StoreError, ValueError) as error:
-            self.notify(str(error), title="No history", severity="error", markup=False)
+            self.notify(safe(str(error)), title="No history", severity="error", markup=False)
             return
         self.push_screen(HistoryScreen(history))
 
@@ -219,7 +220,7 @@ class QuizApp(App[int]):
         try:
             update_prefs(self.prefs_file, theme=theme.name)
         except OSError as error:
-            self.notify(f"Could not remember the theme: {error}", severity="warning", markup=False)
+            self.notify(safe(f"Could not remember the theme: {error}"), severity="warning", markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         """Swap in a clear message while the terminal is too small, and out again."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from textual.widgets import DataTable
@@ -260,3 +261,39 @@ async def test_long_logs_are_replayed_without_blocking_the_screen(tmp_path: Path
         assert isinstance(app.screen, DrillScreen)
         assert app.screen.presented is not None
         assert app.screen.presented.question.key == "tf/two"
+
+
+CONTROL_BANK = """\
+deck: esc
+title: "Deck \\e[2J title \\a"
+description: "Clears \\e]0;pwned\\a the title"
+questions:
+  - id: q
+    type: choice
+    prompt: "Prompt \\e[2J with \\e]52;c;cHduZWQ=\\a escapes"
+    choices: ["One \\e[31m", "Two"]
+    answer: Two
+    shuffle: false
+    explanation: "Explained \\u202e backwards"
+"""
+
+
+async def test_control_characters_from_a_bank_never_reach_the_terminal(
+    tmp_path: Path, make_app: AppFactory
+) -> None:
+    app = make_app(write_bank(tmp_path / "esc", "esc", CONTROL_BANK))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shots = [app.export_screenshot()]
+        await pilot.press("p")
+        await pilot.pause()
+        assert text(app.screen.query_one("#prompt")) == (
+            "Prompt \\x1b[2J with \\x1b]52;c;cHduZWQ=\\x07 escapes"
+        )
+        shots.append(app.export_screenshot())
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        assert "Explained \\u202e backwards" in text(app.screen.query_one("#feedback"))
+        shots.append(app.export_screenshot())
+    for svg in shots:
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", svg)

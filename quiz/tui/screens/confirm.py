@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from quiz.tui.widgets.base import safe
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True for yes, False for no."""
@@ -26,9 +28,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, markup=False, classes="dialog-title")
+            yield Static(safe(self.question), markup=False, classes="dialog-title")
             if self.detail:
-                yield Static(self.detail, markup=False, classes="dialog-body")
+                yield Static(safe(self.detail), markup=False, classes="dialog-body")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", id="yes", variant="primary")
                 yield Button("No (n)", id="no")

@@ -18,7 +18,7 @@ from textual.worker import get_current_worker
 
 from quiz.tui.screens.help import HOME_KEYS, HelpScreen
 from quiz.tui.screens.prompt import PromptScreen
-from quiz.tui.widgets.base import literal
+from quiz.tui.widgets.base import literal, safe
 
 if TYPE_CHECKING:
     from quiz.core.session import DeckStats
@@ -181,10 +181,10 @@ class HomeScreen(Screen[None]):
             table.add_column(label, key=label.lower())
         self.deck_keys = []
         for deck in self.stats:
-            name = Text(deck.title or deck.deck, style="bold", no_wrap=True, overflow="ellipsis")
+            name = Text(safe(deck.title or deck.deck), style="bold", no_wrap=True, overflow="ellipsis")
             if deck.description:
                 name.append("\n")
-                name.append(Text(deck.description, style="dim"))
+                name.append(Text(safe(deck.description), style="dim"))
             numbers = [deck.new, deck.due, deck.learned]
             table.add_row(
                 name,

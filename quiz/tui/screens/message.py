@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from quiz.tui.widgets.base import safe
+
 
 class MessageScreen(ModalScreen[None]):
     """A title and a literal message (it may quote a path or an OS error)."""
@@ -25,8 +27,8 @@ class MessageScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, markup=False, classes="dialog-title")
-            yield Static(self.message, markup=False, classes="dialog-body")
+            yield Static(safe(self.title_text), markup=False, classes="dialog-title")
+            yield Static(safe(self.message), markup=False, classes="dialog-body")
             yield Button("OK", id="ok", variant="primary")
 
     def action_close(self) -> None:

@@ -15,6 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from quiz.tui.widgets.base import safe
+
 
 class PromptScreen(ModalScreen[str | None]):
     """Dismisses with the accepted text, or None on Escape."""
@@ -39,9 +41,9 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, markup=False, classes="dialog-title")
+            yield Static(safe(self.title_text), markup=False, classes="dialog-title")
             if self.detail:
-                yield Static(self.detail, markup=False, classes="dialog-body")
+                yield Static(safe(self.detail), markup=False, classes="dialog-body")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", markup=False, id="prompt-error", classes="error")
 
@@ -51,7 +53,7 @@ class PromptScreen(ModalScreen[str | None]):
         text = event.value.strip()
         problem = self.check(text) if self.check else (None if text else "Type something.")
         if problem:
-            self.query_one("#prompt-error", Static).update(problem)
+            self.query_one("#prompt-error", Static).update(safe(problem))
             return
         self.dismiss(text)
 

@@ -46,7 +46,7 @@ def summary_content(summary: Summary, mode: str) -> Content:
                 Content.assemble(
                     f"  {misses} {'miss' if misses == 1 else 'misses'}  ",
                     literal(question.prompt or question.key),
-                    (f"  ({question.key})", "dim"),
+                    literal(f"  ({question.key})", "dim"),
                 )
             )
     if mode == "exam" and summary.feedbacks:

@@ -7,6 +7,7 @@ which builds a `Content` without parsing anything.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -27,14 +28,39 @@ __all__ = [
     "QuestionWidget",
     "join_lines",
     "literal",
+    "safe",
 ]
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+def safe(text: str) -> str:
+    """`text` harmless to a terminal but otherwise as typed.
+
+    Line breaks stay; tabs and carriage returns become spaces; every other control or
+    format character (ESC, BEL, bidi overrides...) becomes a visible escape such as
+    `\\x1b`, so a bank cannot clear the screen, retitle the window or write to the
+    clipboard. The same convention as `quiz.reports.clean`.
+    """
+    if text.isprintable():
+        return text
+    out: list[str] = []
+    for char in text:
+        if char == "\n":
+            out.append(char)
+        elif char in "\r\t":
+            out.append(" ")
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def literal(text: str, style: str = "") -> Content:
-    """Bank or log text as displayable content, with no markup interpreted."""
-    content = Content(text)
+    """Bank or log text as displayable content: no markup, no control characters."""
+    content = Content(safe(text))
     return content.stylize(style) if style else content
 
 
