@@ -274,5 +274,5 @@ class QuizApp(App[int]):
 def run(options: Options, library: Library) -> int:
     """Start the TUI; the exit code for the shell."""
     app = QuizApp(options, library)
-    result = app.run()
-    return result if isinstance(result, int) else 0
+    app.run()
+    return app.return_code or 0

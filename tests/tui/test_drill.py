@@ -194,3 +194,21 @@ async def test_command_palette_offers_the_drill_actions(tmp_path: Path, make_app
         await pilot.pause()
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert "Undo the answer" in titles
+
+
+async def test_space_continues_and_q_asks_before_leaving(tmp_path: Path, make_app: AppFactory) -> None:
+    app = make_app(command="practice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert app.screen.phase == "feedback"
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.screen.phase == "asking"
+        assert app.screen.presented is not None
+        assert app.screen.presented.question.key == "every/several"
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)

@@ -42,6 +42,7 @@ class DrillScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Leave"),
+        Binding("q", "leave", "Leave", show=False),
         Binding("h", "hint", "Hint"),
         Binding("f2", "hint_in_input", "Hint"),
         Binding("enter,space", "continue", "Continue"),
