@@ -133,14 +133,17 @@ def feedback_content(
     lines: list[Content] = [verdict(outcome)]
     if outcome.detail:
         lines.append(literal(outcome.detail))
-    lines.append(_label("Your answer") + literal(format_response(question, response, order)))
-    if question.type != "card":
+    parts = part_lines(question, response, outcome)
+    if not parts:
+        # Multi-part answers are shown part by part below instead.
+        lines.append(_label("Your answer") + literal(format_response(question, response, order)))
+    if question.type != "card" and (not parts or not outcome.correct):
         lines.append(_label("Right answer") + literal(outcome.expected))
     if outcome.matched and outcome.correct and outcome.matched != response:
         lines.append(_label("Accepted as") + literal(outcome.matched))
-    parts = part_lines(question, response, outcome)
     if parts:
         lines.append(Content(""))
+        lines.append(Content.styled("Your answer, part by part", "bold"))
         lines.extend(parts)
     notes = choice_notes(question, response)
     if notes:
