@@ -297,3 +297,12 @@ async def test_control_characters_from_a_bank_never_reach_the_terminal(
         shots.append(app.export_screenshot())
     for svg in shots:
         assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", svg)
+
+
+async def test_q_on_home_quits(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running

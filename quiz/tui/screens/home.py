@@ -54,7 +54,7 @@ class HomeScreen(Screen[None]):
         Binding("H,s", "history", "History", key_display="H"),
         Binding("l", "switch_learner", "Learner"),
         Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self) -> None:
