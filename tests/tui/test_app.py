@@ -278,18 +278,14 @@ questions:
 """
 
 
-async def test_control_characters_from_a_bank_never_reach_the_terminal(
-    tmp_path: Path, make_app: AppFactory
-) -> None:
+async def test_control_characters_from_a_bank_never_reach_the_terminal(tmp_path: Path, make_app: AppFactory) -> None:
     app = make_app(write_bank(tmp_path / "esc", "esc", CONTROL_BANK))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         shots = [app.export_screenshot()]
         await pilot.press("p")
         await pilot.pause()
-        assert text(app.screen.query_one("#prompt")) == (
-            "Prompt \\x1b[2J with \\x1b]52;c;cHduZWQ=\\x07 escapes"
-        )
+        assert text(app.screen.query_one("#prompt")) == ("Prompt \\x1b[2J with \\x1b]52;c;cHduZWQ=\\x07 escapes")
         shots.append(app.export_screenshot())
         await pilot.press("1", "enter")
         await pilot.pause()
@@ -306,3 +302,23 @@ async def test_q_on_home_quits(make_app: AppFactory) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_home_keys_start_practice_and_exam_on_the_highlighted_deck(banks: Path, make_app: AppFactory) -> None:
+    write_bank(banks, "tf", TRUE_OR_FALSE)
+    app = make_app(banks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "p")  # the second deck: True or false
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert app.screen.mode == "practice"
+        assert app.screen.presented is not None
+        assert app.screen.presented.question.deck == "tf"
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen)
+        assert app.screen.mode == "exam"
+        assert app.screen.title == "Exam: True or false"
