@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,8 @@ def load_prefs(path: Path) -> dict[str, Any]:
 
 def save_prefs(path: Path, prefs: Mapping[str, Any]) -> None:
     """Write `prefs` atomically; raises `OSError` when the folder cannot be written."""
+    import tempfile  # only when saving: keeps start-up lean
+
     path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(dict(prefs), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     fd, temporary = tempfile.mkstemp(prefix=".prefs-", suffix=".tmp", dir=path.parent)
