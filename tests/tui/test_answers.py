@@ -107,6 +107,17 @@ CASES: list[tuple[str, list[str], Any, bool, list[str]]] = [
             "✓ Talbott → Deputy Secretary of State",
         ],
     ),
+    (
+        "pairs",  # with arrows and Enter only: pick on the left, partner on the right
+        ["enter", "enter", "down", "enter", "down", "enter", "enter"],
+        {
+            "Clinton": "US President",
+            "Putin": "Acting President of Russia",
+            "Talbott": "Deputy Secretary of State",
+        },
+        True,
+        ["✓ Correct"],
+    ),
     ("flash", ["space", "3"], 3, True, ["✓ Correct", "Rated: Good"]),
     ("flash", ["space", "1"], 1, False, ["✗ Wrong", "Rated: Again"]),
 ]
@@ -115,7 +126,7 @@ CASES: list[tuple[str, list[str], Any, bool, list[str]]] = [
 @pytest.mark.parametrize(
     ("question_id", "keys", "logged", "correct", "shown"),
     CASES,
-    ids=[f"{case[0]}-{'right' if case[3] else 'wrong'}" for case in CASES],
+    ids=[f"{case[0]}-{'right' if case[3] else 'wrong'}-{n}" for n, case in enumerate(CASES)],
 )
 async def test_answer_by_keys(
     tmp_path: Path,
