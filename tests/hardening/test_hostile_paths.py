@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.cli import main
+from quiz.core.config import Options
+from quiz.core.model import Library
 from quiz.core.store import LOG_NAME, LearnerError, Store, validate_learner
 from quiz.tui.screens.home import HomeScreen
 from tests.hardening.apps import make_app
@@ -84,8 +86,16 @@ USAGE_NAMES = ["../x", "a/b", "..", ".", "", "\n", "x" * 500, "\x1b]0;pwned\x07"
 @pytest.mark.parametrize("name", USAGE_NAMES, ids=repr)
 @pytest.mark.parametrize("command", [["history"], ["history", "--json"], ["drill"], []])
 def test_the_command_line_refuses_them_with_exit_2(
-    name: str, command: list[str], tmp_path: Path
+    name: str, command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    started: list[str] = []
+
+    def run(options: Options, library: Library) -> int:
+        """Were a name let through, the TUI must not take over the test's terminal."""
+        started.append(options.learner)
+        return 0
+
+    monkeypatch.setattr("quiz.tui.app.run", run)
     out, err = io.StringIO(), io.StringIO()
     args = ["--scores", str(tmp_path / "scores"), "--learner", name, *command]
     assert main(args, out, err) == 2
@@ -93,7 +103,7 @@ def test_the_command_line_refuses_them_with_exit_2(
     assert message.startswith("quiz") and message.count("\n") == 1, message
     assert "Traceback" not in message and out.getvalue() == ""
     assert "\x1b" not in message, "the refused name is echoed raw to the terminal"
-    assert not (tmp_path / "scores").exists()
+    assert not (tmp_path / "scores").exists() and started == []
 
 
 def test_quiz_learner_from_the_environment_is_checked_too(
