@@ -112,8 +112,9 @@ class DrillScreen(Screen[None]):
         self.query_one("#deck-line", Static).update(
             Content.assemble(literal(deck), f"  ·  question {presented.number}  ·  {question.type}")
         )
-        prompt = question.prompt if question.type != "cloze" else question.prompt or ""
-        self.query_one("#prompt", Static).update(literal(prompt))
+        prompt = self.query_one("#prompt", Static)
+        prompt.update(literal(question.prompt))
+        prompt.display = bool(question.prompt)  # a cloze may have only its text
         hint = self.query_one("#hint", Static)
         hint.update("")
         hint.remove_class("-shown")
