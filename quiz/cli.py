@@ -130,6 +130,7 @@ def _check(args: argparse.Namespace, paths: tuple[Path, ...], stdout: TextIO, st
 
 def _start_tui(options: Options, stderr: TextIO) -> int:
     from quiz.core.bank import find_bank_files, load_paths
+    from quiz.core.bank_cache import cache_dir
     from quiz.core.store import LearnerError, validate_learner
 
     try:
@@ -139,7 +140,7 @@ def _start_tui(options: Options, stderr: TextIO) -> int:
     _, errors = find_bank_files(options.question_paths)
     if errors:
         raise UsageError("; ".join(errors))
-    library, problems = load_paths(options.question_paths)
+    library, problems = load_paths(options.question_paths, cache=cache_dir())
     if problems:
         for problem in problems:
             print(problem, file=stderr)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from quiz.core.bank import load_paths
+from quiz.core.bank_cache import cache_dir
 from quiz.core.history import (
     ClassReport,
     DayCount,
@@ -621,7 +622,7 @@ def write_report_csv(report: ClassReport, out: TextIO) -> None:
 
 def _library(question_paths: Sequence[Path], err: TextIO) -> Library:
     """The banks; their problems are `quiz check`'s business, so only counted here."""
-    library, problems = load_paths(question_paths)
+    library, problems = load_paths(question_paths, cache=cache_dir())
     if problems:
         err.write(
             f"warning: {_count(len(problems), 'problem')} in the question banks (run `quiz check` for the details)\n"

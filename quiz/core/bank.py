@@ -24,6 +24,7 @@ from typing import Any, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from quiz.core import bank_cache
 from quiz.core.config import bundled_questions_dir
 from quiz.core.model import (
     QUESTION_TYPES,
@@ -657,20 +658,32 @@ def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | N
     return bank, []
 
 
-def load_file(path: Path) -> tuple[Bank | None, list[Problem]]:
-    """Read and build one bank file; unreadable or non-UTF-8 files are problems."""
+def load_file(path: Path, cache: Path | None = None) -> tuple[Bank | None, list[Problem]]:
+    """Read and build one bank file; unreadable or non-UTF-8 files are problems.
+
+    With `cache` (a folder, see `bank_cache`), a bank whose exact bytes were
+    loaded before comes back from JSON instead of being parsed again.
+    """
     file = str(path)
     try:
         data = path.read_bytes()
     except OSError as error:
         return None, [Problem(file, 1, 1, f"cannot read the file: {error.strerror or error}")]
+    sha = bank_cache.digest(data) if cache is not None else ""
+    if cache is not None:
+        cached = bank_cache.get(cache, path, sha)
+        if cached is not None:
+            return cached, []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return None, [Problem(file, line, column, "not UTF-8 text (is this a binary file?)")]
-    return load_text(text, file, path.stem)
+    bank, problems = load_text(text, file, path.stem)
+    if cache is not None and bank is not None:
+        bank_cache.put(cache, path, sha, bank)
+    return bank, problems
 
 
 def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
@@ -692,8 +705,11 @@ def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return list(dict.fromkeys(files)), errors
 
 
-def load_paths(paths: Sequence[Path]) -> tuple[Library, list[Problem]]:
+def load_paths(paths: Sequence[Path], *, cache: Path | None = None) -> tuple[Library, list[Problem]]:
     """Load every bank under `paths`; all problems of all files, sorted.
+
+    `cache`: a folder for `bank_cache` (the TUI and reports pass one; `quiz
+    check` does not, so a teacher always gets a full check).
 
     Missing paths are reported as problems at 1:1 here; the CLI checks them
     first to give a usage error instead.
@@ -703,7 +719,7 @@ def load_paths(paths: Sequence[Path]) -> tuple[Library, list[Problem]]:
     banks: list[Bank] = []
     decks: dict[str, Bank] = {}
     for path in files:
-        bank, found = load_file(path)
+        bank, found = load_file(path, cache)
         problems.extend(found)
         if bank is None:
             continue
