@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.cli import main
-from quiz.core.bank import TYPE_FIELDS, load_file, load_text
+from quiz.core.bank import load_file, load_text
 from quiz.core.model import QUESTION_TYPES, Bank, Problem
 from tests.hardening.conftest import PROFILE
 from tests.hardening.strategies import (
@@ -219,9 +219,6 @@ def bank_with_a_field_of_the_wrong_kind(draw: st.DrawFn) -> tuple[Data, str, Any
         target: Data = bank
     else:
         target = draw(st.sampled_from(questions_of(bank)))
-        # Also fields the question lacks: a wrong kind must be caught either way.
-        for name in TYPE_FIELDS[question_type(target)]:
-            target.setdefault(name, "x")
     name = draw(st.sampled_from(sorted(target)))
     value = draw(st.sampled_from(WRONG_KINDS))
     target[name] = value

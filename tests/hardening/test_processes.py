@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -39,28 +39,56 @@ TIMEOUT = 60.0
 when things work; only there so a broken build fails instead of hanging)."""
 
 
-def python(code: str, *args: str) -> subprocess.Popen[str]:
-    """`python -c code args...` from the repository root, talking over pipes."""
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        bufsize=1,
-    )
+class Child:
+    """`python -c code args...` run from the repository root, talking over pipes.
 
+    Lines are read straight from the pipe (no Python-level buffering), so waiting for
+    the next line never stalls while that line already sits in a buffer.
+    """
 
-def read_line(stream: IO[str], process: subprocess.Popen[str]) -> str:
-    """The next line from a child, failing (with its stderr) if it dies or hangs."""
-    ready, _, _ = select.select([stream], [], [], TIMEOUT)
-    line = stream.readline() if ready else ""
-    if not line:
-        process.kill()
-        _, err = process.communicate()
-        pytest.fail(f"child process gave no line (exit {process.returncode}):\n{err}")
-    return line.rstrip("\n")
+    def __init__(self, code: str, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        assert self.process.stdout is not None and self.process.stdin is not None
+        self.out = self.process.stdout.fileno()
+        self.stdin = self.process.stdin
+        self.pending = b""
+
+    def send(self, line: str) -> None:
+        self.stdin.write(line.encode() + b"\n")
+
+    def read_line(self) -> str:
+        """The next line, failing (with the child's stderr) if it dies or hangs."""
+        while b"\n" not in self.pending:
+            ready, _, _ = select.select([self.out], [], [], TIMEOUT)
+            chunk = os.read(self.out, 65536) if ready else b""
+            if not chunk:
+                self.fail("the child process gave no line")
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode()
+
+    def fail(self, message: str) -> NoReturn:
+        """Fail the test with the child's stderr (it is killed to get it)."""
+        self.process.kill()
+        _, err = self.process.communicate()
+        pytest.fail(f"{message} (exit {self.process.returncode}):\n{err.decode(errors='replace')}")
+
+    def close(self) -> None:
+        """End the child: close its stdin, then kill it if it does not exit."""
+        if self.process.poll() is None:
+            self.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 def raw_lines(log: Path) -> list[bytes]:
@@ -101,39 +129,27 @@ def bank(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def zygote(bank: Path, tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+def zygote(bank: Path, tmp_path: Path) -> Iterator[Child]:
     """A child that forks answering sessions on request (see `workers.zygote`)."""
-    process = python(
-        "from tests.hardening.workers import zygote; zygote()", str(bank), str(tmp_path / "scores")
-    )
-    assert process.stdout is not None
-    assert read_line(process.stdout, process) == "READY"
-    yield process
-    if process.poll() is None:
-        assert process.stdin is not None
-        process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    child = Child("from tests.hardening.workers import zygote; zygote()", str(bank), str(tmp_path / "scores"))
+    assert child.read_line() == "READY"
+    yield child
+    child.close()
 
 
 def test_sessions_killed_at_random_moments_lose_no_shown_answer(
-    zygote: subprocess.Popen[str], bank: Path, tmp_path: Path
+    zygote: Child, bank: Path, tmp_path: Path
 ) -> None:
     rng = random.Random(SEED)
     store = Store(tmp_path / "scores", LEARNER)
-    assert zygote.stdin is not None and zygote.stdout is not None
     shown: set[str] = set()
     torn: set[int] = set()
     for kill in range(KILLS):
-        zygote.stdin.write(f"fork {SEED * 1000 + kill}\n")
-        zygote.stdin.flush()
+        zygote.send(f"fork {SEED * 1000 + kill}")
         wait_for = rng.randint(0, 6)  # 0: usually while the session is still starting
         pid, seen = None, 0
         while pid is None or seen < wait_for:
-            line = read_line(zygote.stdout, zygote)
+            line = zygote.read_line()
             if line.startswith("PID "):
                 pid = int(line.split()[1])
             elif line.startswith("SHOWN "):
@@ -143,13 +159,12 @@ def test_sessions_killed_at_random_moments_lose_no_shown_answer(
                 pytest.fail(f"unexpected line from the worker: {line!r}")
         time.sleep(rng.uniform(0, 0.004))  # land anywhere: mid-answer, mid-fsync, mid-replay
         os.kill(pid, signal.SIGKILL)
-        while not (line := read_line(zygote.stdout, zygote)).startswith("DONE "):
+        while not (line := zygote.read_line()).startswith("DONE "):
             assert line.startswith("SHOWN "), line
             shown.add(line.split()[1])  # printed before the kill, read after it
         status = int(line.split()[1])
-        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
-            f"the worker died by itself (status {status}): {zygote.stderr}"
-        )
+        if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
+            zygote.fail(f"the worker died by itself (status {status})")
         assert_log_sound(store, shown, torn)
     assert len(shown) >= KILLS, "the workers hardly answered anything"
 
@@ -206,18 +221,18 @@ def test_two_processes_on_one_learner_lose_and_interleave_nothing(tmp_path: Path
     bank.write_text(many_questions_bank(WRITES), encoding="utf-8")
     scores = tmp_path / "scores"
     code = "from tests.hardening.workers import write_many; write_many()"
-    writers = [python(code, str(bank), str(scores), name) for name in ("w1", "w2")]
-    for writer in writers:
-        assert writer.stdout is not None
-        assert read_line(writer.stdout, writer) == "READY"
-    for writer in writers:
-        assert writer.stdin is not None
-        writer.stdin.write("go\n")
-        writer.stdin.flush()
-    for writer in writers:
-        assert writer.stdout is not None
-        assert read_line(writer.stdout, writer) == f"WROTE {WRITES}"
-        assert writer.wait(timeout=TIMEOUT) == 0
+    writers = [Child(code, str(bank), str(scores), name) for name in ("w1", "w2")]
+    try:
+        for writer in writers:
+            assert writer.read_line() == "READY"
+        for writer in writers:
+            writer.send("go")
+        for writer in writers:
+            assert writer.read_line() == f"WROTE {WRITES}"
+            assert writer.process.wait(timeout=TIMEOUT) == 0
+    finally:
+        for writer in writers:
+            writer.close()
 
     lines = raw_lines(scores / LEARNER / LOG_NAME)
     assert len(lines) == 2 * WRITES
