@@ -84,7 +84,7 @@ class DrillScreen(Screen[None]):
             yield Vertical(id="question-area")
             yield FeedbackView("", id="feedback")
         with Horizontal(id="drill-buttons"):
-            yield Button("Hint (h)", id="hint-button", compact=True)
+            yield Button("Hint (h, F2)", id="hint-button", compact=True)
             yield Button("Continue (Enter)", id="continue-button", compact=True)
         yield Footer()
 
@@ -199,11 +199,11 @@ class DrillScreen(Screen[None]):
         asking = self.phase == "asking"
         typing = isinstance(self.focused, Input)
         if action == "hint":
-            if typing or not asking:
+            if typing or not asking or self.mode == "exam":
                 return False
             return None if self.hinted or not self._has_hint() else True
         if action == "hint_in_input":
-            if not (typing and asking):
+            if not (typing and asking) or self.mode == "exam":
                 return False
             return None if self.hinted or not self._has_hint() else True
         if action == "help":
