@@ -131,6 +131,10 @@ def rating_for(question: Question, outcome: _Outcome, hinted: bool) -> Rating:
     return Rating.Good
 
 
+_DAYS: dict[int, timedelta] = {}
+"""timedelta(days=n) by n: building a timedelta costs more than the rest of the fuzz."""
+
+
 class _ReproducibleFsrs(fsrs.Scheduler):
     """`fsrs.Scheduler` whose fuzz comes from `_draw` instead of the global `random`."""
 
@@ -158,8 +162,11 @@ class _ReproducibleFsrs(fsrs.Scheduler):
         if bounds is None:
             bounds = self._fuzz_ranges[interval_days] = self._fuzz_range(interval_days)
         min_ivl, max_ivl = bounds
-        fuzzed = round(self._draw * (max_ivl - min_ivl + 1) + min_ivl)
-        return timedelta(days=min(fuzzed, self.maximum_interval))
+        fuzzed = min(round(self._draw * (max_ivl - min_ivl + 1) + min_ivl), self.maximum_interval)
+        days = _DAYS.get(fuzzed)
+        if days is None:
+            days = _DAYS[fuzzed] = timedelta(days=fuzzed)
+        return days
 
 
 @lru_cache(maxsize=16)
