@@ -142,7 +142,7 @@ def get(folder: Path, bank_file: Path, sha: str) -> Bank | None:
         ):
             return None
         return _bank_from_json(entry["bank"], bank_file)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
 
 
