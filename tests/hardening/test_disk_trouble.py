@@ -336,6 +336,17 @@ async def test_the_tui_says_so_and_keeps_the_question(
         failing_log_writes(0)
         await pilot.press("t")  # answered again once the disk has room
         await pilot.pause()
-        assert phase_of(screen) == "feedback"
+        assert phase_of(screen) == "feedback" and screen.feedback is not None
+        rating = screen.feedback.rating
+
+        failing_log_writes(errno.ENOSPC)  # then the disk fills again
+        for key, title in (("g", "Could not save the new rating"), ("u", "Could not undo")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, MessageScreen), key
+            assert title in shown_text(app) and "disk full" in shown_text(app)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert phase_of(screen) == "feedback" and screen.feedback.rating == rating, key
     records = Store(tmp_path / "scores", "ana").read().records
-    assert [r["key"] for r in records] == [asked.question.key]
+    assert [(r["kind"], r["key"]) for r in records] == [("answer", asked.question.key)]

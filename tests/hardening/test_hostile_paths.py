@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,26 @@ async def test_a_scores_file_is_reported_in_the_tui(tmp_path: Path) -> None:
         messages = " ".join(str(n.message) for n in app._notifications)
         assert "a file is in the way" in messages, messages
     assert scores.read_text() == "a file, not a folder\n"
+
+
+def test_a_bank_folder_with_a_fifo_a_device_and_link_loops_is_checked_without_hanging(
+    tmp_path: Path,
+) -> None:
+    """A shared folder may hold things that are not files: a named pipe (reading it would
+    block forever), a link to /dev/zero (endless), a dangling link, a link to itself."""
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    (folder / "ok.yaml").write_text("questions:\n  - {id: a, type: card, prompt: p, answer: b}\n")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    (folder / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (folder / "loop").symlink_to(folder)
+    done = subprocess.run(
+        [sys.executable, "-m", "quiz", "check", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 files, 1 questions, 0 problems" in done.stderr
