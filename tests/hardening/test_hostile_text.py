@@ -10,8 +10,10 @@ The command-line reports get the same hostile score file.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
+from quiz.cli import main
 from quiz.core.bank import load_paths
 from quiz.reports import Format, history_command
 from tests.hardening.apps import NOW
@@ -68,3 +70,20 @@ def test_history_command_prints_a_hostile_score_file_safely(tmp_path: Path) -> N
             assert not CONTROL.search(out.getvalue()), "control characters in the table"
         assert not CONTROL.search(err.getvalue()), "control characters in the warnings"
     assert HOSTILE  # the payload the file was built from
+
+
+def test_quiz_report_prints_hostile_score_files_safely(tmp_path: Path) -> None:
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    (banks / "bank.yaml").write_text(BANK, encoding="utf-8")
+    write_hostile_log(tmp_path / "class", "ana")
+    write_hostile_log(tmp_path / "class", "bob")
+    for extra in ([], ["--json"]):
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["--questions", str(banks), "report", str(tmp_path / "class"), *extra], out, err)
+        assert code == 0, err.getvalue()
+        if extra:
+            json.loads(out.getvalue())
+        else:
+            assert "ana" in out.getvalue() and not CONTROL.search(out.getvalue())
+        assert not CONTROL.search(err.getvalue())
