@@ -38,6 +38,7 @@ __all__ = [
     "LOG_NAME",
     "LearnerError",
     "LogRead",
+    "LogReader",
     "QuestionState",
     "Replayer",
     "Store",
@@ -50,6 +51,10 @@ __all__ = [
 LOG_NAME = "reviews.jsonl"
 LOCK_NAME = "reviews.lock"
 MAX_LEARNER_LENGTH = 64
+MIN_YEAR = 1970
+MAX_YEAR = 9000
+"""Record times outside these UTC years are refused: a due date 100 years after 9999
+overflows `datetime`, and nothing real was answered before the epoch."""
 
 REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "answer": ("v", "kind", "id", "time", "key", "rating", "correct"),
@@ -138,6 +143,8 @@ def _check(record: Any) -> str | None:
             return f"lacks {key!r}"
     if not isinstance(record["key"], str) or not isinstance(record["id"], str):
         return "has a malformed key or id"
+    if "ref" in required and not isinstance(record["ref"], str):
+        return "has a malformed ref"
     if "rating" in required:
         rating = record["rating"]
         if type(rating) is not int or not 1 <= rating <= 4:
@@ -151,10 +158,100 @@ def _check(record: Any) -> str | None:
         return f"has a malformed time {when!r}"
     if moment.tzinfo is None:
         return f"has a time without a time zone {when!r}"
+    try:
+        year = moment.astimezone(UTC).year
+    except (OverflowError, ValueError):
+        year = 0
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"has a time out of range {when!r}"
     return None
 
 
 _DECODER = json.JSONDecoder()
+
+
+class LogReader:
+    """Streams the usable records of a log from a byte offset, counting what it consumed.
+
+    Iterating yields the records of whole lines (ending in a newline) only; `offset`
+    and `lines` then say how far those went, always at a line boundary, and
+    `problems` lists the warnings of those lines without the path (what a cache
+    must replay). A last line without its newline is read afterwards: its record,
+    if usable, is `tail` (a torn line is warned about, never counted).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        on_warning: Callable[[str], None] | None = None,
+        *,
+        offset: int = 0,
+        lines: int = 0,
+    ) -> None:
+        self.path = path
+        self.on_warning = on_warning
+        self.offset = offset
+        """Bytes of the file consumed as whole lines."""
+        self.lines = lines
+        """Whole lines consumed (the line number of the last one)."""
+        self.problems: list[str] = []
+        """Warnings of the whole lines consumed by this reader, without the `path: ` prefix."""
+        self.tail: dict[str, Any] | None = None
+        """The usable record of a last line that lacks its newline, if any."""
+
+    def _warn(self, problem: str, whole: bool) -> None:
+        if whole:
+            self.problems.append(problem)
+        if self.on_warning is not None:
+            self.on_warning(f"{self.path}: {problem}")
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        decode = _DECODER.decode
+        path = self.path
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+        number = lines = self.lines
+        offset = self.offset
+        try:
+            if offset:
+                handle.seek(offset)
+            for raw in handle:
+                number += 1
+                whole = raw.endswith(b"\n")
+                if whole:
+                    offset += len(raw)
+                    lines = number
+                try:
+                    # Decoding first skips json.loads' encoding sniffing; both raise ValueError.
+                    record = decode(raw.decode("utf-8"))
+                except ValueError:
+                    if whole:
+                        if raw.strip():
+                            self._warn(f"line {number} is not valid JSON; skipped", True)
+                    else:
+                        self._warn(
+                            f"line {number} is incomplete (the app was probably stopped while writing it); skipped",
+                            False,
+                        )
+                    continue
+                problem = _check(record)
+                if problem is not None:
+                    self._warn(f"line {number} {problem}; skipped", whole)
+                    continue
+                if whole:
+                    yield record
+                else:
+                    self.tail = record
+        except OSError as error:
+            raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+        finally:
+            self.offset = offset
+            self.lines = lines
+            handle.close()
 
 
 def iter_records(path: Path, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
@@ -164,39 +261,10 @@ def iter_records(path: Path, on_warning: Callable[[str], None] | None = None) ->
     skipped and reported through `on_warning` with its 1-based line number. A
     missing file is an empty log. Disk errors become `StoreError`.
     """
-    warn = on_warning if on_warning is not None else (lambda message: None)
-    decode = _DECODER.decode
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
-    try:
-        number = 0
-        for raw in handle:
-            number += 1
-            try:
-                # Decoding first skips json.loads' encoding sniffing; both raise ValueError.
-                record = decode(raw.decode("utf-8"))
-            except ValueError:
-                if raw.endswith(b"\n"):
-                    if raw.strip():
-                        warn(f"{path}: line {number} is not valid JSON; skipped")
-                else:
-                    warn(
-                        f"{path}: line {number} is incomplete (the app was probably stopped while writing it); skipped"
-                    )
-                continue
-            problem = _check(record)
-            if problem is not None:
-                warn(f"{path}: line {number} {problem}; skipped")
-                continue
-            yield record
-    except OSError as error:
-        raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
-    finally:
-        handle.close()
+    reader = LogReader(path, on_warning)
+    yield from reader
+    if reader.tail is not None:
+        yield reader.tail
 
 
 class Store:
@@ -294,25 +362,38 @@ class Replayer:
 
     Answers of a question are applied in time order (records a few lines out of
     order, as two processes may write them, are sorted within the held-back
-    window). With `day`, also counts the new questions introduced and the reviews
-    of learned questions done on that UTC day, for the daily limits.
+    window). With `day`, `new_on_day` and `reviews_on_day` count the new questions
+    introduced and the reviews of learned questions done on that UTC day, for the
+    daily limits. The counts are kept for every day, so a replay saved by
+    `quiz.core.replay_cache` serves any later day.
     """
 
     def __init__(self, scheduler: Scheduler, day: date | None = None) -> None:
         self.scheduler = scheduler
         self.day = day
         self.states: dict[str, QuestionState] = {}
-        self.new_on_day = 0
-        self.reviews_on_day = 0
         # key -> held-back answers [time, id, rating, correct], oldest first
         self._pending: dict[str, list[list[Any]]] = {}
+        # UTC day ordinal -> questions introduced / reviews of learned questions that day
+        self._new_days: dict[int, int] = {}
+        self._review_days: dict[int, int] = {}
+
+    @property
+    def new_on_day(self) -> int:
+        """New questions introduced on `day` (0 without a day)."""
+        return self._new_days.get(self.day.toordinal(), 0) if self.day is not None else 0
+
+    @property
+    def reviews_on_day(self) -> int:
+        """Reviews of questions already in the Review state done on `day` (0 without a day)."""
+        return self._review_days.get(self.day.toordinal(), 0) if self.day is not None else 0
 
     def feed(self, record: dict[str, Any]) -> None:
         """Take one record (of any kind) into account."""
         kind = record["kind"]
         key = record["key"]
         if kind == "answer":
-            entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"]]
+            entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"] is True]
             held = self._pending.get(key)
             if not held:
                 self._pending[key] = [entry]
@@ -340,17 +421,22 @@ class Replayer:
         """Apply one effective answer to its question's state."""
         when, _id, rating, correct = entry
         state = self.states.get(key)
+        card = state.card if state is not None else self.scheduler.new_card(key, when)
+        try:
+            reviewed = self.scheduler.review(card, rating, when)
+        except OverflowError:
+            # A due date past the year 9999; `_check` refuses such times, this is a last guard.
+            return
+        day = when.toordinal()
         if state is None:
-            card = self.scheduler.new_card(key, when)
             state = QuestionState(card, first=when)
             self.states[key] = state
-            if self.day is not None and when.date() == self.day:
-                self.new_on_day += 1
-        elif self.day is not None and state.card.state == State.Review and when.date() == self.day:
-            self.reviews_on_day += 1
-        state.card = self.scheduler.review(state.card, rating, when)
+            self._new_days[day] = self._new_days.get(day, 0) + 1
+        elif card.state == State.Review:
+            self._review_days[day] = self._review_days.get(day, 0) + 1
+        state.card = reviewed
         state.answers += 1
-        if correct is True:
+        if correct:
             state.correct += 1
         state.last = when
 

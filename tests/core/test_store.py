@@ -302,3 +302,44 @@ def test_replayer_counts_the_days_new_questions_and_reviews() -> None:
     replayer.finish()
     assert replayer.new_on_day == 1
     assert replayer.reviews_on_day == 1
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "9999-12-31T23:59:59+00:00",
+        "0001-01-01T00:00:00+14:00",
+        "1969-12-31T23:59:59+00:00",
+        "9001-01-01T00:00:00+00:00",
+    ],
+)
+def test_an_answer_at_an_impossible_time_is_skipped_with_a_warning(tmp_path: Path, when: str) -> None:
+    store = Store(tmp_path, "ana")
+    store.append(answer(1))
+    store.append(answer(2) | {"time": when})
+    log = store.read()
+    assert [record["id"] for record in log.records] == ["a1"]
+    assert len(log.warnings) == 1
+    assert "line 2" in log.warnings[0] and "out of range" in log.warnings[0]
+    states = replay(log.records, SCHEDULER)
+    assert states["d/q"].answers == 1
+
+
+def test_the_replayer_survives_a_review_that_overflows() -> None:
+    """Records built in memory skip the check; a due date past 9999 must not crash the replay."""
+    late = datetime(9999, 12, 31, 23, 59, tzinfo=UTC)
+    states = replay([answer(1), answer(2, when=late, rating=4)], SCHEDULER)
+    assert states["d/q"].answers == 1
+    assert states["d/q"].last == T0
+
+
+@pytest.mark.parametrize("ref", [["a1"], 7, None, {"id": "a1"}])
+@pytest.mark.parametrize("kind", ["undo", "rerate"])
+def test_an_undo_or_rerate_whose_ref_is_not_text_is_skipped(tmp_path: Path, kind: str, ref: object) -> None:
+    store = Store(tmp_path, "ana")
+    store.append(answer(1))
+    store.append(follow_up(kind, "a1", rating=4 if kind == "rerate" else None) | {"ref": ref})
+    log = store.read()
+    assert [record["id"] for record in log.records] == ["a1"]
+    assert len(log.warnings) == 1 and "line 2" in log.warnings[0] and "ref" in log.warnings[0]
+    assert replay(log.records, SCHEDULER)["d/q"].answers == 1
