@@ -52,8 +52,9 @@ from quiz.core.model import (
     OrderQuestion,
     Question,
 )
+from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
-from quiz.core.store import QuestionState, Replayer, Store
+from quiz.core.store import QuestionState, Store
 
 __all__ = [
     "DEFAULT_EXAM_COUNT",
@@ -199,11 +200,11 @@ class Session:
         self.started = ensure_utc(clock())
         self.today = self.started.date()
 
-        replayer = Replayer(self.scheduler, day=self.today)
         self.warnings: list[str] = []
         """Lines of the log that were skipped (torn or damaged), for the TUI to show."""
-        replayer.feed_all(store.iter_records(self.warnings.append))
-        self.states: dict[str, QuestionState] = replayer.finish()
+        # The replay of the log, from a snapshot of it when one fits (see `replay_cache`).
+        replayer = replay_log(store.path, self.scheduler, day=self.today, on_warning=self.warnings.append)
+        self.states: dict[str, QuestionState] = replayer.states
         """Every question's state, including questions no longer in any bank."""
         self.new_today = replayer.new_on_day
         self.reviews_today = replayer.reviews_on_day
