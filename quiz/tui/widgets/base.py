@@ -11,8 +11,13 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LETTERS",
     "Answered",
+    "Hanging",
     "OptionRow",
     "QuestionWidget",
     "join_lines",
@@ -67,6 +73,58 @@ def literal(text: str, style: str = "") -> Content:
 def join_lines(lines: Sequence[Content | str]) -> Content:
     """Lines joined with newlines; plain `str` parts are literal too."""
     return Content("\n").join([line if isinstance(line, Content) else Content(line) for line in lines])
+
+
+class Hanging(Visual):
+    """Lines of `prefix` + `body` where a wrapped body hangs under its own first word.
+
+    A plain `Content` wraps to the left edge, so a long choice or a match partner
+    would continue under its number. Here each body wraps to the width left after its
+    prefix, and continuation lines are indented by the prefix's width. `str()` is the
+    plain text, prefixes and bodies joined, one line per pair.
+    """
+
+    def __init__(self, lines: Sequence[tuple[Content | str, Content | str]]) -> None:
+        self.lines: tuple[tuple[Content, Content], ...] = tuple(
+            (
+                prefix if isinstance(prefix, Content) else Content(prefix),
+                body if isinstance(body, Content) else Content(body),
+            )
+            for prefix, body in lines
+        )
+
+    def __str__(self) -> str:
+        return "\n".join(prefix.plain + body.plain for prefix, body in self.lines)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max(
+            (prefix.cell_length + body.get_optimal_width(rules, container_width) for prefix, body in self.lines),
+            default=0,
+        )
+
+    def get_minimal_width(self, rules: RulesMap) -> int:
+        return max((prefix.cell_length + body.get_minimal_width(rules) for prefix, body in self.lines), default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return sum(max(1, body.get_height(rules, max(1, width - prefix.cell_length))) for prefix, body in self.lines)
+
+    def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
+        """Each body rendered in the room its prefix leaves, the prefix on its first line."""
+        if width <= 0:
+            return []
+        # Selection offsets would not match the shifted bodies: render without them.
+        plain = RenderOptions(options.get_style, options.rules)
+        rich_style = style.rich_style
+        strips: list[Strip] = []
+        for prefix, body in self.lines:
+            indent = min(prefix.cell_length, max(0, width - 1))
+            head = prefix.render_strips(max(1, indent), 1, style, plain) if indent else []
+            first = head[0].adjust_cell_length(indent, rich_style) if head else Strip.blank(indent, rich_style)
+            body_strips = body.render_strips(width - indent, None, style, plain) or [Strip([Segment("")])]
+            for number, line in enumerate(body_strips):
+                left = first if number == 0 else Strip.blank(indent, rich_style)
+                strips.append(Strip.join([left, line]))
+        return strips[:height] if height is not None else strips
 
 
 class Answered(Message):
@@ -131,7 +189,7 @@ class OptionRow(Static):
             super().__init__()
             self.row = row
 
-    def __init__(self, index: int, content: Content, *, group: str = "") -> None:
+    def __init__(self, index: int, content: Content | Hanging, *, group: str = "") -> None:
         super().__init__(content, classes="option")
         self.index = index
         """Position of the row in its list."""

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Button
 
 from quiz.core.model import Question
-from quiz.tui.widgets.base import OptionRow, QuestionWidget, literal
+from quiz.tui.widgets.base import Hanging, OptionRow, QuestionWidget, literal
 
 
 class ChoiceWidget(QuestionWidget, can_focus=True):
@@ -46,9 +46,9 @@ class ChoiceWidget(QuestionWidget, can_focus=True):
             yield OptionRow(index, self._row(index))
         yield Button("Submit", id="submit", compact=True)
 
-    def _row(self, index: int) -> Content:
+    def _row(self, index: int) -> Hanging:
         marker = "(•)" if index == self.selected else "( )"
-        return Content.assemble((f"{marker} {index + 1}. ", "bold"), literal(self.choices[index]))
+        return Hanging([(Content.styled(f"{marker} {index + 1}. ", "bold"), literal(self.choices[index]))])
 
     def watch_selected(self, old: int | None, new: int | None) -> None:
         """Redraw the rows whose mark changed."""

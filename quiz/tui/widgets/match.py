@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Button
 
 from quiz.core.model import MatchQuestion, Question
-from quiz.tui.widgets.base import LETTERS, OptionRow, QuestionWidget, literal
+from quiz.tui.widgets.base import LETTERS, Hanging, OptionRow, QuestionWidget, literal
 
 
 class MatchWidget(QuestionWidget, can_focus=True):
@@ -77,20 +77,25 @@ class MatchWidget(QuestionWidget, can_focus=True):
         """Every left item has a partner."""
         return len(self.pairing) == len(self.lefts)
 
-    def _left_row(self, index: int) -> Content:
+    def _left_row(self, index: int) -> Hanging:
+        """The item on one line, its partner (or `?`) under it; wrapped text hangs under its own start."""
         cursor = "›" if self.column == "left" and self.cursor["left"] == index else " "
         mark = "▶" if index == self.picked else " "
+        head = f"{cursor}{mark}{index + 1}. "
+        indent = " " * len(head)
         partner = self.pairing.get(index)
-        target = (
-            Content.assemble((f"{LETTERS[partner]}. ", "bold"), literal(self.rights[partner]))
-            if partner is not None
-            else Content("?")
-        )
-        return Content.assemble((f"{cursor}{mark}{index + 1}. ", "bold"), literal(self.lefts[index]), "  → ", target)
+        if partner is None:
+            second: tuple[Content, Content] = (Content(f"{indent}→ "), Content("?"))
+        else:
+            second = (
+                Content.assemble(f"{indent}→ ", (f"{LETTERS[partner]}. ", "bold")),
+                literal(self.rights[partner]),
+            )
+        return Hanging([(Content.styled(head, "bold"), literal(self.lefts[index])), second])
 
-    def _right_row(self, index: int) -> Content:
+    def _right_row(self, index: int) -> Hanging:
         cursor = "›" if self.column == "right" and self.cursor["right"] == index else " "
-        return Content.assemble((f"{cursor} {LETTERS[index]}. ", "bold"), literal(self.rights[index]))
+        return Hanging([(Content.styled(f"{cursor} {LETTERS[index]}. ", "bold"), literal(self.rights[index]))])
 
     def _redraw(self) -> None:
         for row in self.query(OptionRow):

@@ -12,7 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Button
 
 from quiz.core.model import Question
-from quiz.tui.widgets.base import OptionRow, QuestionWidget, literal
+from quiz.tui.widgets.base import Hanging, OptionRow, QuestionWidget, literal
 
 
 class MultiWidget(QuestionWidget, can_focus=True):
@@ -45,10 +45,10 @@ class MultiWidget(QuestionWidget, can_focus=True):
             yield OptionRow(index, self._row(index))
         yield Button("Submit", id="submit", compact=True)
 
-    def _row(self, index: int) -> Content:
+    def _row(self, index: int) -> Hanging:
         box = "[x]" if index in self.ticked else "[ ]"
         cursor = "›" if index == self.highlighted else " "
-        return Content.assemble((f"{cursor}{box} {index + 1}. ", "bold"), literal(self.choices[index]))
+        return Hanging([(Content.styled(f"{cursor}{box} {index + 1}. ", "bold"), literal(self.choices[index]))])
 
     def _redraw(self) -> None:
         for row in self.query(OptionRow):

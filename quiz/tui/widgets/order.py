@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Button
 
 from quiz.core.model import Question
-from quiz.tui.widgets.base import OptionRow, QuestionWidget, literal
+from quiz.tui.widgets.base import Hanging, OptionRow, QuestionWidget, literal
 
 
 class OrderWidget(QuestionWidget, can_focus=True):
@@ -42,9 +42,9 @@ class OrderWidget(QuestionWidget, can_focus=True):
             yield Button("▼ Move down", id="down", compact=True)
             yield Button("Submit", id="submit", compact=True)
 
-    def _row(self, index: int) -> Content:
+    def _row(self, index: int) -> Hanging:
         cursor = "›" if index == self.highlighted else " "
-        return Content.assemble((f"{cursor} {index + 1}. ", "bold"), literal(self.arrangement[index]))
+        return Hanging([(Content.styled(f"{cursor} {index + 1}. ", "bold"), literal(self.arrangement[index]))])
 
     def _redraw(self) -> None:
         for row in self.query(OptionRow):

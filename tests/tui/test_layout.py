@@ -1,0 +1,88 @@
+"""How screens lay text out: wrapped lines that hang under their own text, aligned rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.widget import Widget
+
+from quiz.tui.widgets.base import OptionRow
+from quiz.tui.widgets.match import MatchWidget
+from tests.tui.banks import write_bank
+from tests.tui.conftest import AppFactory
+
+LONG_MATCH = """\
+deck: long
+title: Long texts
+questions:
+  - id: offices
+    type: match
+    prompt: Match each person with his position on 1 January 2000.
+    pairs:
+      Bill Clinton: President of the United States, in the last full year of his second term
+      Vladimir Putin: Acting President of Russia and prime minister since August 1999
+      Boris Yeltsin: Former President of Russia, who had resigned the day before the call
+    shuffle: false
+  - id: capital
+    type: choice
+    prompt: Which of these describes Moscow best?
+    choices:
+      - The capital of Russia since 1918, when the Bolshevik government moved there from Petrograd
+      - A port on the Baltic Sea
+    answer: The capital of Russia since 1918, when the Bolshevik government moved there from Petrograd
+    shuffle: false
+"""
+
+
+def lines_of(widget: Widget) -> list[str]:
+    """The text of each line a widget shows on screen, trailing spaces removed."""
+    width, height = widget.size
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+def assert_hangs(lines: list[str], column: int) -> None:
+    """Every line after the first starts at `column`: blank before it, text at it."""
+    assert len(lines) > 1, lines  # the text did wrap, or the test proves nothing
+    for line in lines[1:]:
+        assert line[:column].strip() == "", lines
+        assert line[column : column + 1].strip(), lines
+
+
+@pytest.mark.parametrize("size", [(100, 30), (60, 20)])
+async def test_match_rows_wrap_under_their_own_text(
+    tmp_path: Path, make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    app = make_app(write_bank(tmp_path / "long", "long", LONG_MATCH), command="practice", decks=("long",))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        widget = app.screen.query_one(MatchWidget)
+        await pilot.press("c")  # Bill Clinton -> c. Former President of Russia...
+        await pilot.pause()
+        rows = list(widget.query(OptionRow))
+        left = [row for row in rows if row.group == "left"]
+        right = [row for row in rows if row.group == "right"]
+
+        clinton = lines_of(left[0])
+        assert "1. Bill Clinton" in clinton[0]
+        assert "→ c. Former" in clinton[1]
+        partner_lines = clinton[1:]
+        assert_hangs(partner_lines, partner_lines[0].index("Former"))
+        assert "→ ?" in lines_of(left[1])[1]  # not paired yet
+
+        for row, letter in zip(right, "abc", strict=True):
+            shown = lines_of(row)
+            assert_hangs(shown, shown[0].index(f"{letter}. ") + 3)
+
+
+async def test_long_choices_wrap_under_their_own_text(tmp_path: Path, make_app: AppFactory) -> None:
+    app = make_app(write_bank(tmp_path / "long", "long", LONG_MATCH), command="practice", decks=("long",))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "b", "c", "enter", "enter")  # answer the match, go on
+        await pilot.pause()
+        first = app.screen.query(OptionRow)[0]
+        shown = lines_of(first)
+        assert shown[0].lstrip().startswith("( ) 1. The capital")
+        assert_hangs(shown, shown[0].index("The capital"))
