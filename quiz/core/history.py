@@ -47,6 +47,7 @@ from typing import Any, Literal, TypeAlias
 
 from fsrs import State
 
+from quiz.core import replay_cache
 from quiz.core.model import Library, Question
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
@@ -267,6 +268,8 @@ class UnknownKeys:
 # --------------------------------------------------------------------------- the pass
 
 _NAN = float("nan")
+_HUGE = 10**300
+"""An integer `elapsed` beyond this would overflow a float: it is no time at all."""
 
 
 _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
@@ -279,20 +282,22 @@ class _Answers:
     One row per answer record in file order. `bits[row]` packs live (0 once
     undone), correct, hinted, typo forgiven and the rating (after rerates);
     `tm[row]` indexes an interned (question type, mode) pair. Rows of a question
-    are listed in `key_rows` so a question's history needs no scan.
+    are listed in `key_rows` so a question's history needs no scan; `key_recent`
+    holds (id, row) of each question's latest live answers, the ones a rerate or
+    undo may refer to. `dump` and `restore` carry all of it to and from a
+    `replay_cache` snapshot.
     """
 
     def __init__(self) -> None:
         self.keys: list[str] = []
         self.key_index: dict[str, int] = {}
         self.key_rows: list[array[int]] = []
-        self.key_held: list[int] = []
+        self.key_recent: list[list[tuple[str, int]]] = []
         self.row_key: array[int] = array("i")
         self.time: array[float] = array("d")
         self.bits = bytearray()
         self.elapsed: array[float] = array("d")
         self.session: array[int] = array("i")
-        self.idhash: array[int] = array("q")
         self.tm = bytearray()
         self.tm_index: dict[tuple[object, object], int] = {}
         self.tm_pairs: list[tuple[str, str]] = []
@@ -365,16 +370,19 @@ class _Answers:
             bits |= _TYPO
         elapsed: Any = get("elapsed")
         kind_of = type(elapsed)
-        self.key_rows[k].append(len(self.bits))
-        held = self.key_held[k]
-        if held < PENDING_PER_KEY:
-            self.key_held[k] = held + 1
+        row = len(self.bits)
+        self.key_rows[k].append(row)
+        recent = self.key_recent[k]
+        recent.append((record["id"], row))
+        if len(recent) > PENDING_PER_KEY:
+            del recent[0]
         self.row_key.append(k)
         self.time.append(ts)
         self.bits.append(bits)
-        self.elapsed.append(elapsed if kind_of is float else float(elapsed) if kind_of is int else _NAN)
+        if kind_of is not float:
+            elapsed = float(elapsed) if kind_of is int and -_HUGE < elapsed < _HUGE else _NAN
+        self.elapsed.append(elapsed)
         self.session.append(s)
-        self.idhash.append(hash(record["id"]))
         self.tm.append(tm)
         self.response.append(get("response"))
 
@@ -383,7 +391,7 @@ class _Answers:
         self.key_index[key] = k
         self.keys.append(key)
         self.key_rows.append(array("i"))
-        self.key_held.append(0)
+        self.key_recent.append([])
         return k
 
     def _new_pair(self, pair: tuple[object, object]) -> int:
@@ -419,26 +427,16 @@ class _Answers:
 
     def _amend(self, k: int, record: dict[str, Any], undo: bool) -> None:
         """A rerate or undo: find its answer among the question's held-back ones."""
-        held = self.key_held[k]
-        if not held:
-            return
-        wanted = hash(record["ref"])
-        rows = self.key_rows[k]
-        bits = self.bits
-        seen = 0
-        for i in range(len(rows) - 1, -1, -1):
-            row = rows[i]
-            if not bits[row] & _LIVE:
-                continue
-            if self.idhash[row] == wanted:
+        recent = self.key_recent[k]
+        ref = record["ref"]
+        for index in range(len(recent) - 1, -1, -1):
+            ident, row = recent[index]
+            if ident == ref:
                 if undo:
                     self._cancel(row)
-                    self.key_held[k] = held - 1
+                    del recent[index]
                 else:
-                    bits[row] = (bits[row] & 0x0F) | (record["rating"] << _RATING_SHIFT)
-                return
-            seen += 1
-            if seen >= held:
+                    self.bits[row] = (self.bits[row] & 0x0F) | (record["rating"] << _RATING_SHIFT)
                 return
 
     def _cancel(self, row: int) -> None:
@@ -453,6 +451,112 @@ class _Answers:
             self.right -= 1
             self.day_right[day] -= 1
             self.sess_right[s] -= 1
+
+    def dump(self) -> tuple[dict[str, Any], dict[str, array[Any] | bytearray]]:
+        """Everything, as a JSON-able body and binary columns, for `replay_cache`."""
+        body = {
+            "keys": self.keys,
+            "recent": [[k, [list(item) for item in recent]] for k, recent in enumerate(self.key_recent) if recent],
+            "tm_pairs": self.tm_pairs,
+            "response": self.response,
+            "sessions": self.sessions,
+            "sess_mode": self.sess_mode,
+            "day_answers": list(self.day_answers.items()),
+            "day_right": list(self.day_right.items()),
+            "total": self.total,
+            "right": self.right,
+        }
+        flat: array[int] = array("i")
+        for rows in self.key_rows:
+            flat.extend(rows)
+        sections: dict[str, array[Any] | bytearray] = {
+            "row_key": self.row_key,
+            "time": self.time,
+            "bits": self.bits,
+            "elapsed": self.elapsed,
+            "session": self.session,
+            "tm": self.tm,
+            "key_rows": flat,
+            "key_rows_len": array("i", map(len, self.key_rows)),
+            "sess_start": array("d", self.sess_start),
+            "sess_end": array("d", self.sess_end),
+            "sess_answers": array("q", self.sess_answers),
+            "sess_right": array("q", self.sess_right),
+        }
+        return body, sections
+
+    @classmethod
+    def restore(cls, body: Mapping[str, Any], sections: Mapping[str, bytes]) -> _Answers:
+        """The column store `dump` saved; `replay_cache.CacheError` (or another
+        ValueError, TypeError...) if any part is missing, mistyped or out of range."""
+        section = replay_cache.section
+        need = replay_cache.require
+        answers = cls()
+        keys = body["keys"]
+        need(isinstance(keys, list) and all(isinstance(key, str) for key in keys))
+        answers.keys = keys
+        answers.key_index = {key: k for k, key in enumerate(keys)}
+        need(len(answers.key_index) == len(keys))
+        rows = len(sections["bits"])
+        answers.bits = bytearray(sections["bits"])
+        answers.tm = bytearray(sections["tm"])
+        answers.row_key = section(sections, "row_key", "i")
+        answers.time = section(sections, "time", "d")
+        answers.elapsed = section(sections, "elapsed", "d")
+        answers.session = section(sections, "session", "i")
+        answers.response = body["response"]
+        need(isinstance(answers.response, list))
+        for column in (answers.tm, answers.row_key, answers.time, answers.elapsed, answers.session, answers.response):
+            need(len(column) == rows)
+        need(not rows or (min(answers.row_key) >= 0 and max(answers.row_key) < len(keys)))
+
+        flat = section(sections, "key_rows", "i")
+        lengths = section(sections, "key_rows_len", "i")
+        need(len(lengths) == len(keys) and len(flat) == rows and sum(lengths) == rows)
+        need(not rows or (min(flat) >= 0 and max(flat) < rows and min(lengths) >= 0))
+        start = 0
+        for length in lengths:
+            answers.key_rows.append(flat[start : start + length])
+            start += length
+        answers.key_recent = [[] for _ in keys]
+        for item in body["recent"]:
+            k, recent = item
+            need(type(k) is int and 0 <= k < len(keys) and isinstance(recent, list) and not answers.key_recent[k])
+            need(len(recent) <= PENDING_PER_KEY)
+            for ident, row in recent:
+                need(isinstance(ident, str) and type(row) is int and 0 <= row < rows)
+                answers.key_recent[k].append((ident, row))
+
+        pairs = body["tm_pairs"]
+        need(isinstance(pairs, list) and len(pairs) <= 255)
+        for pair in pairs:
+            need(isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair))
+            answers.tm_pairs.append((pair[0], pair[1]))
+        answers.tm_index = {pair: index for index, pair in enumerate(answers.tm_pairs)}
+        need(not rows or max(answers.tm) < len(pairs))
+
+        sessions = body["sessions"]
+        need(isinstance(sessions, list) and all(isinstance(name, str) for name in sessions))
+        answers.sessions = sessions
+        answers.session_index = {name: s for s, name in enumerate(sessions)}
+        need(len(answers.session_index) == len(sessions))
+        answers.sess_mode = body["sess_mode"]
+        need(isinstance(answers.sess_mode, list) and all(isinstance(mode, str) for mode in answers.sess_mode))
+        answers.sess_start = section(sections, "sess_start", "d").tolist()
+        answers.sess_end = section(sections, "sess_end", "d").tolist()
+        answers.sess_answers = section(sections, "sess_answers", "q").tolist()
+        answers.sess_right = section(sections, "sess_right", "q").tolist()
+        sizes = {len(answers.sess_mode), len(answers.sess_start), len(answers.sess_end), len(answers.sess_answers)}
+        need(sizes == {len(sessions)} and len(answers.sess_right) == len(sessions))
+        need(not rows or (min(answers.session) >= 0 and max(answers.session) < len(sessions)))
+
+        for name, counts in (("day_answers", answers.day_answers), ("day_right", answers.day_right)):
+            for day, count in body[name]:
+                need(type(day) is int and type(count) is int)
+                counts[day] = count
+        answers.total, answers.right = body["total"], body["right"]
+        need(type(answers.total) is int and type(answers.right) is int)
+        return answers
 
     def live(self, row: int) -> bool:
         """Whether the answer still counts (not undone)."""
@@ -506,6 +610,44 @@ def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_
         feed_answers(record)
         feed_replay(record)
     return answers, replayer.finish()
+
+
+class _HistoryPass:
+    """The same pass over a log file, resumable from a `replay_cache` snapshot."""
+
+    def __init__(self, answers: _Answers, replayer: Replayer) -> None:
+        self.answers = answers
+        self.replayer = replayer
+        feed_answers = answers.feed
+        feed_replay = replayer.feed
+
+        def feed(record: dict[str, Any]) -> None:
+            feed_answers(record)
+            feed_replay(record)
+
+        self.feed = feed
+
+    def dump(self) -> tuple[dict[str, Any], dict[str, array[Any] | bytearray]]:
+        body, sections = self.answers.dump()
+        return {"replay": replay_cache.replayer_to_json(self.replayer), "answers": body}, sections
+
+
+def _collect_log(
+    path: Path, scheduler: Scheduler, on_warning: Callable[[str], None]
+) -> tuple[_Answers, dict[str, QuestionState]]:
+    """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
+
+    def restore(snapshot: replay_cache.Snapshot) -> _HistoryPass:
+        body = snapshot.body
+        return _HistoryPass(
+            _Answers.restore(body["answers"], snapshot.sections),
+            replay_cache.replayer_from_json(body["replay"], scheduler, None),
+        )
+
+    work = replay_cache.run_pass(
+        path, "history", scheduler, lambda: _HistoryPass(_Answers(), Replayer(scheduler)), restore, on_warning
+    )
+    return work.answers, work.replayer.finish()
 
 
 # --------------------------------------------------------------------------- one learner
@@ -613,8 +755,10 @@ def load_history(
     """
     store = Store(scores_dir, learner)
     warnings: list[str] = []
-    records = store.iter_records(warnings.append)
-    return build_history(records, library, now=now, learner=learner, settings=settings, warnings=warnings)
+    now = ensure_utc(now)
+    scheduler = Scheduler(settings)
+    answers, states = _collect_log(store.path, scheduler, warnings.append)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
 
 
 def _history(
@@ -865,7 +1009,10 @@ def build_class_report(
 
     for index, (name, path) in enumerate(logs):
         warnings: list[str] = []
-        answers, states = _collect(open_records(path, warnings.append), scheduler)
+        if open_records is iter_records:
+            answers, states = _collect_log(path, scheduler, warnings.append)
+        else:
+            answers, states = _collect(open_records(path, warnings.append), scheduler)
         all_warnings.extend(warnings)
         mastered = sum(
             1

@@ -49,14 +49,17 @@ from quiz.core.store import PENDING_PER_KEY, LogReader, QuestionState, Replayer
 __all__ = [
     "CACHE_FORMAT",
     "MIN_NEW_LINES",
+    "CacheError",
     "CachedPass",
     "Snapshot",
     "load",
     "replay_log",
     "replayer_from_json",
     "replayer_to_json",
+    "require",
     "run_pass",
     "save",
+    "section",
 ]
 
 CACHE_FORMAT = 1
@@ -80,7 +83,8 @@ class CacheError(ValueError):
     """A snapshot that is inconsistent; only ever caught here, never shown."""
 
 
-def _require(condition: bool) -> None:
+def require(condition: bool) -> None:
+    """CacheError unless `condition`: the one check every restoring step uses."""
     if not condition:
         raise CacheError("malformed snapshot")
 
@@ -144,9 +148,9 @@ def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot |
     try:
         with open(_entry_path(folder, log, kind), "rb") as handle:
             header = json.loads(handle.readline(MAX_HEADER_BYTES))
-            _require(isinstance(header, dict))
+            require(isinstance(header, dict))
             identity = header.get("log")
-            _require(isinstance(identity, dict))
+            require(isinstance(identity, dict))
             if (
                 header.get("format") != CACHE_FORMAT
                 or header.get("app") != __version__
@@ -157,7 +161,7 @@ def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot |
             ):
                 return None
             offset, lines = identity.get("offset"), identity.get("lines")
-            _require(type(offset) is int and type(lines) is int and offset >= 0 and lines >= 0)
+            require(type(offset) is int and type(lines) is int and offset >= 0 and lines >= 0)
             probe = _probe(log, offset)
             if probe is None or [identity.get("head"), identity.get("tail")] != list(probe):
                 return None
@@ -165,23 +169,23 @@ def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot |
         if hashlib.sha256(rest).hexdigest() != header.get("digest"):
             return None
         size = header.get("body")
-        _require(type(size) is int and 0 <= size <= len(rest))
+        require(type(size) is int and 0 <= size <= len(rest))
         body = json.loads(rest[:size])
-        _require(isinstance(body, dict))
+        require(isinstance(body, dict))
         problems = body.get("problems")
-        _require(isinstance(problems, list) and all(isinstance(text, str) for text in problems))
+        require(isinstance(problems, list) and all(isinstance(text, str) for text in problems))
         sections: dict[str, bytes] = {}
         position = size
         listed = header.get("sections")
-        _require(isinstance(listed, list))
+        require(isinstance(listed, list))
         for item in listed:
-            _require(isinstance(item, list) and len(item) == 3)
+            require(isinstance(item, list) and len(item) == 3)
             name, typecode, nbytes = item
-            _require(isinstance(name, str) and typecode in ("b", "i", "q", "d") and type(nbytes) is int)
-            _require(0 <= nbytes <= len(rest) - position and nbytes % array(typecode).itemsize == 0)
+            require(isinstance(name, str) and typecode in ("b", "i", "q", "d") and type(nbytes) is int)
+            require(0 <= nbytes <= len(rest) - position and nbytes % array(typecode).itemsize == 0)
             sections[name] = rest[position : position + nbytes]
             position += nbytes
-        _require(position == len(rest))
+        require(position == len(rest))
         return Snapshot(offset, lines, problems, body, sections)
     except _DAMAGE:
         return None
@@ -250,9 +254,9 @@ def save(
 def section(sections: Mapping[str, bytes], name: str, typecode: str) -> array[Any]:
     """A binary section as an array of `typecode` (missing or misfit: CacheError)."""
     data = sections.get(name)
-    _require(data is not None)
+    require(data is not None)
     values: array[Any] = array(typecode)
-    _require(len(data or b"") % values.itemsize == 0)
+    require(len(data or b"") % values.itemsize == 0)
     values.frombytes(data or b"")
     return values
 
@@ -280,7 +284,7 @@ def _maybe_time(value: object) -> datetime | None:
 
 def _count(value: object) -> int:
     number = _int(value)
-    _require(number >= 0)
+    require(number >= 0)
     return number
 
 
@@ -325,17 +329,17 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
 
 def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> Replayer:
     """A replayer in the state `replayer_to_json` saved; CacheError if anything is off."""
-    _require(isinstance(data, dict))
+    require(isinstance(data, dict))
     assert isinstance(data, dict)
     replayer = Replayer(scheduler, day)
     states = replayer.states
     rows = data["states"]
-    _require(isinstance(rows, list))
+    require(isinstance(rows, list))
     for row in rows:
-        _require(isinstance(row, list) and len(row) == 12)
+        require(isinstance(row, list) and len(row) == 12)
         key, answers, correct, last, first, card_id, state, step, stability, difficulty, due, last_review = row
-        _require(isinstance(key, str) and key not in states and type(card_id) is int and state in _STATES)
-        _require(step is None or type(step) is int)
+        require(isinstance(key, str) and key not in states and type(card_id) is int and state in _STATES)
+        require(step is None or type(step) is int)
         card = object.__new__(Card)
         card.__dict__.update(
             card_id=card_id,
@@ -348,25 +352,25 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> 
         )
         states[key] = QuestionState(card, _count(answers), _count(correct), _maybe_time(last), _maybe_time(first))
     pending = data["pending"]
-    _require(isinstance(pending, list))
+    require(isinstance(pending, list))
     for item in pending:
-        _require(isinstance(item, list) and len(item) == 2)
+        require(isinstance(item, list) and len(item) == 2)
         key, held = item
-        _require(isinstance(key, str) and key not in replayer._pending and isinstance(held, list))
-        _require(len(held) <= PENDING_PER_KEY)
+        require(isinstance(key, str) and key not in replayer._pending and isinstance(held, list))
+        require(len(held) <= PENDING_PER_KEY)
         entries: list[list[Any]] = []
         for entry in held:
-            _require(isinstance(entry, list) and len(entry) == 4)
+            require(isinstance(entry, list) and len(entry) == 4)
             when, ident, rating, correct = entry
-            _require(isinstance(ident, str) and type(rating) is int and 1 <= rating <= 4 and type(correct) is bool)
+            require(isinstance(ident, str) and type(rating) is int and 1 <= rating <= 4 and type(correct) is bool)
             entries.append([_time(when), ident, rating, correct])
-        _require(all(a[0] <= b[0] for a, b in itertools.pairwise(entries)))
+        require(all(a[0] <= b[0] for a, b in itertools.pairwise(entries)))
         replayer._pending[key] = entries
     for name, days in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
         pairs = data[name]
-        _require(isinstance(pairs, list))
+        require(isinstance(pairs, list))
         for pair in pairs:
-            _require(isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int)
+            require(isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int)
             days[pair[0]] = _count(pair[1])
     return replayer
 

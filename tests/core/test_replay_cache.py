@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from quiz.core import history as history_module
 from quiz.core import replay_cache
 from quiz.core.bank_cache import cache_dir
+from quiz.core.history import LearnerHistory, build_class_report, load_history
 from quiz.core.model import Bank, ChoiceQuestion, Library
 from quiz.core.replay_cache import load, replay_log
 from quiz.core.scheduling import Scheduler, Settings
@@ -28,6 +30,28 @@ KEYS = [f"d/q{n}" for n in range(6)]
 def _every_pass_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Snapshots after any number of lines, so small logs exercise them."""
     monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 0)
+
+
+@pytest.fixture
+def restored(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the snapshots actually restored (a failed restore falls back silently)."""
+    count = [0]
+    real = replay_cache.replayer_from_json
+    real_answers = history_module._Answers.restore.__func__  # type: ignore[attr-defined]
+
+    def spy(data: object, scheduler: Scheduler, day: date | None) -> Replayer:
+        replayer = real(data, scheduler, day)
+        count[0] += 1
+        return replayer
+
+    def spy_answers(cls: type[Any], body: Any, sections: Any) -> Any:
+        answers = real_answers(cls, body, sections)
+        count[0] += 1
+        return answers
+
+    monkeypatch.setattr(replay_cache, "replayer_from_json", spy)
+    monkeypatch.setattr(history_module._Answers, "restore", classmethod(spy_answers))
+    return count
 
 
 def random_log(seed: int, count: int) -> list[bytes]:
@@ -50,7 +74,7 @@ def random_log(seed: int, count: int) -> list[bytes]:
         else:
             when += timedelta(hours=rng.choice([0.02, 0.2, 5, 30, 80]))
             moment = when - timedelta(minutes=3) if rng.random() < 0.05 else when
-            key = rng.choice(KEYS)
+            key = rng.choice([*KEYS, "old/gone"])
             correct = rng.random() < 0.7
             record = {
                 "v": 1,
@@ -94,7 +118,7 @@ def assert_same(got: tuple[Replayer, list[str]], want: tuple[Replayer, list[str]
     assert got[1] == want[1]
 
 
-def test_split_anywhere_then_appended_gives_the_full_replay(tmp_path: Path) -> None:
+def test_split_anywhere_then_appended_gives_the_full_replay(tmp_path: Path, restored: list[int]) -> None:
     lines = random_log(1, 240)
     log = tmp_path / "reviews.jsonl"
     day = (T0 + timedelta(days=6)).date()
@@ -105,7 +129,9 @@ def test_split_anywhere_then_appended_gives_the_full_replay(tmp_path: Path) -> N
         snapshot = load(folder, log, "states", SCHEDULER)
         assert snapshot is not None and snapshot.offset == log.stat().st_size
         log.write_bytes(b"".join(lines))
+        before = restored[0]
         assert_same(cached(log, folder, day), full(log, day))
+        assert restored[0] == before + 1
 
 
 def test_appended_in_many_steps(tmp_path: Path) -> None:
@@ -269,7 +295,7 @@ def bank() -> Library:
 
 
 def test_a_session_starts_from_the_snapshot_with_the_same_queue(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
 ) -> None:
     store = Store(tmp_path / "scores", "ana")
     store.folder.mkdir(parents=True)
@@ -284,9 +310,108 @@ def test_a_session_starts_from_the_snapshot_with_the_same_queue(
     start()  # writes the snapshot
     store.path.write_bytes(b"".join(lines))
     warm = start()
+    assert restored[0] == 1
     assert load(tmp_path / "cache", store.path, "states", SCHEDULER) is not None
     monkeypatch.setenv("QUIZ_CACHE", "off")
     cold = start()
     assert warm.states == cold.states
     assert (warm.new_today, warm.reviews_today, warm.warnings) == (cold.new_today, cold.reviews_today, cold.warnings)
     assert warm.current == cold.current
+
+
+def history(scores: Path, now: datetime) -> LearnerHistory:
+    return load_history(scores, "ana", bank(), now=now)
+
+
+def assert_same_history(got: LearnerHistory, want: LearnerHistory) -> None:
+    assert got == want
+    assert got.warnings == want.warnings
+    assert list(got.iter_answers()) == list(want.iter_answers())
+    for key in [*KEYS, "old/gone", "d/never"]:
+        assert got.question_history(key) == want.question_history(key)
+
+
+def test_history_from_a_snapshot_equals_the_full_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
+) -> None:
+    lines = random_log(12, 260)
+    scores = tmp_path / "scores"
+    log = scores / "ana" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    now = T0 + timedelta(days=40)
+    for split in range(0, len(lines) + 1, 13):
+        monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / f"cache{split}"))
+        log.write_bytes(b"".join(lines[:split]))
+        history(scores, now)
+        assert load(tmp_path / f"cache{split}", log, "history", SCHEDULER) is not None
+        log.write_bytes(b"".join(lines))
+        before = restored[0]
+        warm = history(scores, now)
+        assert restored[0] == before + 2  # the replayer and the columns
+        twice = history(scores, now + timedelta(days=1))
+        monkeypatch.setenv("QUIZ_CACHE", "off")
+        assert_same_history(warm, history(scores, now))
+        assert_same_history(twice, history(scores, now + timedelta(days=1)))
+
+
+def test_a_damaged_history_snapshot_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scores = tmp_path / "scores"
+    log = scores / "ana" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_bytes(b"".join(random_log(13, 200)))
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
+    now = T0 + timedelta(days=40)
+    reference = history(scores, now)
+    (entry,) = (tmp_path / "cache" / "replay").iterdir()
+    good = entry.read_bytes()
+    header, _, rest = good.partition(b"\n")
+    fields = json.loads(header)
+    body = json.loads(rest[: fields["body"]])
+    sections = rest[fields["body"] :]
+
+    def forged(changed: dict[str, Any], tail: bytes = sections) -> bytes:
+        """A snapshot with a valid digest whose content is wrong: only restoring can tell."""
+        payload = json.dumps(body | {"answers": body["answers"] | changed}).encode() + tail
+        digest = hashlib.sha256(payload).hexdigest()
+        size = len(payload) - len(tail)
+        return json.dumps(fields | {"digest": digest, "body": size}).encode() + b"\n" + payload
+
+    broken = [
+        *damage(entry),
+        forged({"keys": body["answers"]["keys"][:1]}),
+        forged({"sessions": []}),
+        forged({"tm_pairs": []}),
+        forged({"response": body["answers"]["response"][:-1]}),
+        forged({"recent": [[0, [["x", 10**6]]]]}),
+        forged({"total": "many"}),
+        forged({}, sections[:-8]),
+    ]
+    for data in broken:
+        entry.write_bytes(data)
+        assert_same_history(history(scores, now), reference)
+    entry.write_bytes(good)
+    assert_same_history(history(scores, now), reference)
+
+
+def test_the_class_report_uses_each_learners_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
+) -> None:
+    room = tmp_path / "room"
+    logs = []
+    for index in range(5):
+        log = room / f"l{index}" / "reviews.jsonl"
+        log.parent.mkdir(parents=True)
+        log.write_bytes(b"".join(random_log(20 + index, 120 + 30 * index)))
+        logs.append((f"l{index}", log))
+    now = T0 + timedelta(days=40)
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
+    build_class_report(logs, bank(), now=now)
+    for index, (_, log) in enumerate(logs):
+        assert load(tmp_path / "cache", log, "history", SCHEDULER) is not None
+        with log.open("ab") as handle:
+            handle.write(b"".join(random_log(40 + index, 60)[index:]))
+    before = restored[0]
+    warm = build_class_report(logs, bank(), now=now)
+    assert restored[0] == before + 2 * len(logs)
+    monkeypatch.setenv("QUIZ_CACHE", "off")
+    assert warm == build_class_report(logs, bank(), now=now)
