@@ -72,6 +72,7 @@ SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 TRUE_WORDS = frozenset({"true", "yes", "on", "y"})
 FALSE_WORDS = frozenset({"false", "no", "off", "n"})
+LONG_QUOTE = re.compile(r"'([^']{80,})'")
 MAX_NODES = 2_000_000
 """A file with more nodes than this is refused (a guard against alias bombs)."""
 
@@ -88,7 +89,11 @@ class _Ctx:
     problems: list[Problem] = field(default_factory=list)
 
     def add(self, node: Node | None, message: str) -> None:
-        """Record a problem at a node's start (1:1 when there is none)."""
+        """Record a problem at a node's start (1:1 when there is none).
+
+        A long quoted value is abbreviated: a 1 MB scalar quoted whole would
+        bury the message it belongs to."""
+        message = LONG_QUOTE.sub(lambda m: f"'{m.group(1)[:60]}…'", message)
         if node is None:
             self.problems.append(Problem(self.file, 1, 1, message))
         else:

@@ -467,13 +467,15 @@ def _grade_cloze(question: ClozeQuestion, response: Response) -> Outcome:
             edits += match.edits
         else:
             wrong.append(index)
+    # Answers beyond the last gap (a hand-edited log, a buggy caller) are not a fill.
+    wrong.extend(range(len(gaps), len(typed)))
     correct = not wrong
     if correct:
         detail = f"Accepted with {_plural(edits, 'typo')}" if edits else ""
     elif not any(s.strip() for s in typed):
         detail = NO_ANSWER
     else:
-        detail = f"{len(gaps) - len(wrong)} of {_plural(len(gaps), 'gap')} right"
+        detail = f"{len(gaps) - len([w for w in wrong if w < len(gaps)])} of {_plural(len(gaps), 'gap')} right"
     return Outcome(
         correct=correct,
         expected=", ".join(firsts),

@@ -305,3 +305,9 @@ def test_alias_bomb_is_refused_quickly() -> None:
     lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 12)]
     bank, problems = load_text("\n".join(lines) + "\n", "bomb.yaml")
     assert bank is None and "aliases" in str(problems[0])
+
+
+def test_a_huge_value_is_abbreviated_in_its_message() -> None:
+    huge = "x" * 100_000
+    _, problems = load(f"questions:\n  - id: a\n    prompt: p\n    choices: [x, y]\n    answer: {huge}\n")
+    assert len(problems) == 1 and len(problems[0]) < 200 and "…'" in problems[0]

@@ -472,3 +472,13 @@ def test_malformed_stored_response_raises_bad_response(question: Question, data:
         response_from_json(question, data)
     assert isinstance(caught.value, ValueError)
     assert question.type in str(caught.value)
+
+
+def test_cloze_with_more_answers_than_gaps_is_wrong() -> None:
+    """A hand-edited log or a buggy caller must not score extra text as right."""
+    question = ClozeQuestion(
+        deck="d", id="q", prompt="", text="{{a}} and {{b}}", parts=(Gap(("a",)), " and ", Gap(("b",)))
+    )
+    assert grade(question, ("a", "b")).correct
+    outcome = grade(question, ("a", "b", "c"))
+    assert not outcome.correct and outcome.wrong_parts == (2,)
