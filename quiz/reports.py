@@ -56,6 +56,7 @@ __all__ = [
     "report_command",
     "report_json",
     "table",
+    "whole_weeks",
     "width",
     "write_history_csv",
     "write_report_csv",
@@ -201,6 +202,17 @@ def heat_level(count: int, busiest: int) -> int:
     return max(1, min(4, math.ceil(4 * count / busiest)))
 
 
+def whole_weeks(days: Sequence[DayCount]) -> list[DayCount]:
+    """The days from the first Monday on, so the calendar's first column is a whole week.
+
+    A window that starts mid-week would put only its last weekdays in the first
+    column, and those rows would look shifted one column left of the others. A
+    window shorter than a week is kept as it is.
+    """
+    start = next((index for index, cell in enumerate(days) if cell.day.weekday() == 0), None)
+    return list(days) if start is None else list(days[start:])
+
+
 def calendar_grid(days: Sequence[DayCount]) -> list[list[DayCount | None]]:
     """Weeks as columns, Monday first: `grid[weekday][week]`, None outside the window."""
     if not days:
@@ -240,7 +252,8 @@ def month_labels(days: Sequence[DayCount], cell_width: int) -> str:
 
 
 def render_heatmap(days: Sequence[DayCount], cell_width: int = 2) -> str:
-    """The text calendar of the module docstring."""
+    """The text calendar of the module docstring, whole weeks only (`whole_weeks`)."""
+    days = whole_weeks(days)
     busiest = max((cell.count for cell in days), default=0)
     grid = calendar_grid(days)
     lines = ["    " + month_labels(days, cell_width)]
@@ -268,9 +281,10 @@ def render_history(history: LearnerHistory) -> str:
     )
     if not history.answers:
         parts.append("No answers yet.")
-    busiest = max((cell.count for cell in history.days), default=0)
+    shown = whole_weeks(history.days)
+    busiest = max((cell.count for cell in shown), default=0)
     parts.append(
-        f"Answers per day, last {len(history.days)} days (UTC; a column is a week; "
+        f"Answers per day, last {len(shown)} days (UTC; a column is a week; "
         f"' ░▒▓█' from none to the busiest day: {busiest})\n" + render_heatmap(history.days)
     )
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
 
+from quiz.core.history import DayCount
+from quiz.reports import render_heatmap
+from quiz.tui.screens.history import heatmap_text
 from quiz.tui.widgets.base import OptionRow
 from quiz.tui.widgets.match import MatchWidget
 from tests.tui.banks import write_bank
@@ -86,3 +90,27 @@ async def test_long_choices_wrap_under_their_own_text(tmp_path: Path, make_app: 
         shown = lines_of(first)
         assert shown[0].lstrip().startswith("( ) 1. The capital")
         assert_hangs(shown, shown[0].index("The capital"))
+
+
+def saturday_window() -> list[DayCount]:
+    """182 days up to Saturday 28 November 2026: the window starts on a Sunday."""
+    end = date(2026, 11, 28)
+    return [DayCount(end - timedelta(days=n), 1 + n % 3) for n in range(181, -1, -1)]
+
+
+def first_cell_columns(lines: list[str]) -> dict[str, int]:
+    """For each weekday row, the column of its first day cell (after the label)."""
+    rows = [line for line in lines if line[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+    assert len(rows) == 7, lines
+    return {row[:3]: 4 + len(row[4:]) - len(row[4:].lstrip()) for row in rows}
+
+
+def test_heatmap_rows_start_in_the_same_column() -> None:
+    """A window starting on a Sunday put Sunday alone in the first column ("Sun ··" vs "Sat   ··")."""
+    columns = first_cell_columns(heatmap_text(saturday_window()).plain.splitlines())
+    assert set(columns.values()) == {4}, columns
+
+
+def test_quiz_history_heatmap_rows_start_in_the_same_column() -> None:
+    columns = first_cell_columns(render_heatmap(saturday_window()).splitlines())
+    assert set(columns.values()) == {4}, columns

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from quiz.core.history import DayCount, LearnerHistory, QuestionHistory, response_text
-from quiz.reports import SHADES, calendar_grid, clean, clip, heat_level, month_labels
+from quiz.reports import SHADES, calendar_grid, clean, clip, heat_level, month_labels, whole_weeks
 
 __all__ = ["HistoryScreen", "column_chart", "heatmap_text", "question_text"]
 
@@ -34,7 +34,12 @@ _RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 def heatmap_text(days: Sequence[DayCount]) -> Text:
-    """Weeks as columns (two cells each), Monday on top, shaded ' ░▒▓█' by answers."""
+    """Weeks as columns (two cells each), Monday on top, shaded ' ░▒▓█' by answers.
+
+    Whole weeks only (`whole_weeks`): a first column holding just the window's last
+    weekdays would make those rows look shifted left of the others.
+    """
+    days = whole_weeks(days)
     busiest = max((day.count for day in days), default=0)
     grid = calendar_grid(days)
     months = Text("    " + month_labels(days, 2), style="dim")
@@ -171,7 +176,7 @@ class HistoryScreen(Screen[None]):
                         id="empty",
                     )
                 yield Static(
-                    Text(f"Answers per day, last {len(history.days)} days (UTC)"),
+                    Text(f"Answers per day, last {len(whole_weeks(history.days))} days (UTC)"),
                     classes="history-title",
                 )
                 yield Static(heatmap_text(history.days), id="heatmap")
