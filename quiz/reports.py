@@ -281,10 +281,10 @@ def render_history(history: LearnerHistory) -> str:
     )
     if not history.answers:
         parts.append("No answers yet.")
-    shown = whole_weeks(history.days)
-    busiest = max((cell.count for cell in shown), default=0)
+    calendar_days = whole_weeks(history.days)
+    busiest = max((cell.count for cell in calendar_days), default=0)
     parts.append(
-        f"Answers per day, last {len(shown)} days (UTC; a column is a week; "
+        f"Answers per day, last {len(calendar_days)} days (UTC; a column is a week; "
         f"' ░▒▓█' from none to the busiest day: {busiest})\n" + render_heatmap(history.days)
     )
 
