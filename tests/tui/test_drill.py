@@ -13,6 +13,7 @@ from quiz.tui.screens.drill import DrillScreen
 from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.message import MessageScreen
+from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.base import QuestionWidget
 from quiz.tui.widgets.feedback import FeedbackView
 from tests.tui.banks import answers, log_records, one_question_bank, screen_texts, text
@@ -129,8 +130,25 @@ async def test_escape_asks_before_leaving_and_says_answers_are_saved(tmp_path: P
         await pilot.pause()
         await pilot.press("y")
         await pilot.pause()
+        # One answer this session: its summary first, then home.
+        assert isinstance(app.screen, SummaryScreen)
+        shown = screen_texts(app)
+        assert "Practice left early" in shown
+        assert "Answered: 1   Right: 1" in shown
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert len(answers(app)) == 1
+
+
+async def test_leaving_before_any_answer_goes_straight_home(tmp_path: Path, make_app: AppFactory) -> None:
+    app = make_app(command="practice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert answers(app) == []
 
 
 async def test_escape_from_a_typed_answer_also_asks(tmp_path: Path, make_app: AppFactory) -> None:

@@ -187,11 +187,12 @@ class DrillScreen(Screen[None]):
         view.show(self.feedback, self.quiz.clock(), self.presented.choices)
         view.add_class("-shown")
 
-    def finish(self) -> None:
-        """Replace this screen with the session's summary."""
+    def finish(self, *, early: bool = False) -> None:
+        """Replace this screen with the session's summary (`early`: the learner left)."""
         from quiz.tui.screens.summary import SummaryScreen
 
-        self.app.switch_screen(SummaryScreen(self.session.summary(), self.mode, self.title_text))
+        summary = SummaryScreen(self.session.summary(), self.mode, self.title_text, finished=not early)
+        self.app.switch_screen(summary)
 
     # ------------------------------------------------------------------ actions
 
@@ -276,10 +277,17 @@ class DrillScreen(Screen[None]):
         await self.show(presented)
 
     def action_leave(self) -> None:
-        """Ask before leaving; nothing is lost either way."""
+        """Ask before leaving; nothing is lost either way.
+
+        After at least one answer the summary of this session comes first, then home.
+        """
 
         def leave(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            if self.session.progress[0]:
+                self.finish(early=True)
+            else:
                 self.dismiss(None)
 
         done, _ = self.session.progress

@@ -21,11 +21,12 @@ from quiz.tui.widgets.base import join_lines, literal
 from quiz.tui.widgets.feedback import feedback_content
 
 
-def summary_content(summary: Summary, mode: str) -> Content:
-    """The whole summary as text (the exam review included)."""
+def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Content:
+    """The whole summary as text (the exam review included); `finished` False: left early."""
     lines: list[Content] = []
     title = {"drill": "Drill", "practice": "Practice", "exam": "Exam"}.get(mode, "Session")
-    lines.append(Content.styled(f"{title} finished", "bold"))
+    ending = "finished" if finished else "left early: what you answered this time"
+    lines.append(Content.styled(f"{title} {ending}", "bold"))
     lines.append(Content(""))
     if summary.score is not None:
         out_of = summary.out_of if summary.out_of is not None else summary.answered
@@ -67,16 +68,18 @@ class SummaryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self, summary: Summary, mode: str, title: str) -> None:
+    def __init__(self, summary: Summary, mode: str, title: str, *, finished: bool = True) -> None:
         super().__init__()
         self.summary = summary
         self.mode = mode
         self.title_text = title
+        self.finished = finished
+        """False when the learner left before the end."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="summary-body"):
-            yield Static(summary_content(self.summary, self.mode), id="summary")
+            yield Static(summary_content(self.summary, self.mode, finished=self.finished), id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
