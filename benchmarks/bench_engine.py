@@ -7,12 +7,18 @@ Prints numbers only; nothing here is asserted (timings do not belong in tests).
 Targets from the design: read+replay at most 1.5x a bare `json.loads` of every
 line; choosing the next question under 5 ms with 50,000 questions; an answer
 end to end (grade, schedule, one fsynced append) as fast as the disk allows.
+
+Replay is shown cold (every answer through FSRS, no cache) and warm: from the
+`quiz.core.replay_cache` snapshot made by an earlier run, with `--appended`
+answers (1,000 by default) written to the log since, as after a day's drill.
+The cache lives in a temporary folder, never the user's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -27,6 +33,7 @@ import fsrs
 from fsrs import Rating
 
 from quiz.core.model import Bank, ChoiceQuestion, Library
+from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.session import Session
 from quiz.core.store import Store, iter_records, replay
@@ -106,13 +113,22 @@ def bare_json(path: Path) -> int:
     return count
 
 
-def bench_replay(folder: Path, answers: int, questions: int, repeat: int) -> None:
+def bench_replay(folder: Path, answers: int, questions: int, repeat: int, appended: int) -> None:
     path = folder / "reviews.jsonl"
     start = time.perf_counter()
     lines = write_log(path, answers, questions)
     size = path.stat().st_size / 1e6
     say(f"log: {lines:,} lines ({answers:,} answers over {questions:,} questions), "
           f"{size:.0f} MB, written in {time.perf_counter() - start:.1f} s")  # fmt: skip
+    # The warm case: the log as it was when the snapshot was made, then `appended` more lines.
+    data = path.read_bytes()
+    cut = len(data)
+    for _ in range(appended):
+        cut = data.rindex(b"\n", 0, cut - 1) + 1 if cut > 1 else 0
+    warm_path = folder / "warm" / "reviews.jsonl"
+    warm_path.parent.mkdir()
+    warm_path.write_bytes(data[:cut])
+    cache = folder / "cache"
 
     # The runs are interleaved, one of each per round, so that a machine whose load
     # changes over minutes slows every measure alike; ratios are taken per round.
@@ -122,11 +138,20 @@ def bench_replay(folder: Path, answers: int, questions: int, repeat: int) -> Non
     def replay_with(scheduler: Scheduler) -> None:
         states.update(replay(iter_records(path), scheduler))
 
+    start = time.perf_counter()
+    replay_log(warm_path, on, folder=cache)
+    snapshot_run = time.perf_counter() - start
+    snapshot_size = sum(entry.stat().st_size for entry in (cache / "replay").iterdir()) / 1e6
+    with open(warm_path, "ab") as handle:
+        handle.write(data[cut:])
+    del data
+
     measures: dict[str, Callable[[], object]] = {
         "json": lambda: bare_json(path),
         "read": lambda: sum(1 for _ in iter_records(path)),
         "off": lambda: replay_with(off),
         "on": lambda: replay_with(on),
+        "warm": lambda: states.update(replay_log(warm_path, on, folder=cache).states),
         "fsrs": lambda: _bare_reviews(off, answers, questions),
     }
     times: dict[str, list[float]] = {name: [] for name in measures}
@@ -144,6 +169,9 @@ def bench_replay(folder: Path, answers: int, questions: int, repeat: int) -> Non
         took = med[name]
         say(f"read + replay, fuzzing {label}:        {took:8.2f} s  "
             f"x{ratio(name):.2f}  ({took / answers * 1e6:.1f} us per answer)")  # fmt: skip
+    say(f"warm: snapshot + {appended:,} new lines:  {med['warm']:8.2f} s  x{ratio('warm'):.2f}  "
+        f"(replay_log, fuzzing on; the snapshot is {snapshot_size:.1f} MB)")  # fmt: skip
+    say(f"  cold replay_log writing the snapshot: {snapshot_run:6.2f} s  (once, then warm)")
     say(f"  fsrs review_card alone, same count:{med['fsrs']:8.2f} s  x{ratio('fsrs'):.2f}  "
         f"({med['fsrs'] / answers * 1e6:.1f} us per review)")  # fmt: skip
     say(f"  questions with a state: {len(states):,}")
@@ -202,7 +230,11 @@ def bench_session(folder: Path, questions: int, answers: int) -> None:
     session = Session(lib, store, settings, clock=lambda: now[0], rng=random.Random(1))
     started = time.perf_counter() - start
     say(f"session start with {questions:,} questions, {questions // 2:,} states "
-          f"(replay + queue): {started * 1e3:.0f} ms; queue of {session.size:,}")  # fmt: skip
+          f"(replay + queue), cold: {started * 1e3:.0f} ms; queue of {session.size:,}")  # fmt: skip
+    start = time.perf_counter()
+    session = Session(lib, store, settings, clock=lambda: now[0], rng=random.Random(1))
+    started = time.perf_counter() - start
+    say(f"  the same, warm (from the snapshot the cold start wrote): {started * 1e3:.0f} ms")
 
     answer_times: list[float] = []
     next_times: list[float] = []
@@ -231,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true", help="a tenth of the sizes")
     parser.add_argument("--repeat", type=int, default=3, help="runs per median (default 3)")
+    parser.add_argument("--appended", type=int, default=1000, help="lines written since the snapshot (default 1000)")
     args = parser.parse_args(argv)
     answers, questions, library_size, answered = 1_000_000, 10_000, 50_000, 1_000
     if args.quick:
@@ -238,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
         folder = Path(tmp)
-        bench_replay(folder, answers, questions, args.repeat)
+        os.environ["QUIZ_CACHE"] = str(folder / "session-cache")  # never the user's cache
+        bench_replay(folder, answers, questions, args.repeat, args.appended)
         bench_session(folder, library_size, answered)
     return 0
 

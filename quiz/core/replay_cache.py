@@ -44,7 +44,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir
 from quiz.core.scheduling import Card, Scheduler, State
-from quiz.core.store import PENDING_PER_KEY, LogReader, QuestionState, Replayer
+from quiz.core.store import NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
 __all__ = [
     "CACHE_FORMAT",
@@ -294,34 +294,54 @@ def _maybe_float(value: object) -> float | None:
     raise CacheError("malformed snapshot")
 
 
-def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
-    """The replayer's state before `finish()`: states, held-back answers, per-day counts."""
-    states = []
-    for key, state in replayer.states.items():
-        card = state.card
-        states.append(
-            [
-                key,
-                state.answers,
-                state.correct,
-                _us(state.last),
-                _us(state.first),
-                card.card_id,
-                int(card.state),
-                card.step,
-                card.stability,
-                card.difficulty,
-                _us(card.due),
-                _us(card.last_review),
-            ]
-        )
-    pending = [
-        [key, [[_us(when), ident, int(rating), bool(correct)] for when, ident, rating, correct in held]]
-        for key, held in replayer._pending.items()
+def _state_row(state: QuestionState) -> list[Any]:
+    card = state.card
+    return [
+        state.answers,
+        state.correct,
+        _us(state.last),
+        _us(state.first),
+        card.card_id,
+        int(card.state),
+        card.step,
+        card.stability,
+        card.difficulty,
+        _us(card.due),
+        _us(card.last_review),
     ]
+
+
+def _state_from_row(row: object) -> QuestionState:
+    require(isinstance(row, list) and len(row) == 11)
+    assert isinstance(row, list)
+    answers, correct, last, first, card_id, state, step, stability, difficulty, due, last_review = row
+    require(type(card_id) is int and state in _STATES and (step is None or type(step) is int))
+    card = object.__new__(Card)
+    card.__dict__.update(
+        card_id=card_id,
+        state=_STATES[state],
+        step=step,
+        stability=_maybe_float(stability),
+        difficulty=_maybe_float(difficulty),
+        due=_time(due),
+        last_review=_maybe_time(last_review),
+    )
+    return QuestionState(card, _count(answers), _count(correct), _maybe_time(last), _maybe_time(first))
+
+
+def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
+    """The replayer's whole state: committed states, held-back answers, per-day counts,
+    and (after a `finish()`, run here) what the held-back answers give, per question."""
+    replayer.finish()
     return {
-        "states": states,
-        "pending": pending,
+        "states": [[key, *_state_row(state)] for key, state in replayer._base.items()],
+        "pending": [
+            [key, [[_us(when), ident, int(rating), bool(correct)] for when, ident, rating, correct in held]]
+            for key, held in replayer._pending.items()
+        ],
+        "done": [
+            [key, None if state is None else _state_row(state), codes] for key, (state, codes) in replayer._done.items()
+        ],
         "new_days": list(replayer._new_days.items()),
         "review_days": list(replayer._review_days.items()),
     }
@@ -332,25 +352,12 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> 
     require(isinstance(data, dict))
     assert isinstance(data, dict)
     replayer = Replayer(scheduler, day)
-    states = replayer.states
+    base = replayer._base
     rows = data["states"]
     require(isinstance(rows, list))
     for row in rows:
-        require(isinstance(row, list) and len(row) == 12)
-        key, answers, correct, last, first, card_id, state, step, stability, difficulty, due, last_review = row
-        require(isinstance(key, str) and key not in states and type(card_id) is int and state in _STATES)
-        require(step is None or type(step) is int)
-        card = object.__new__(Card)
-        card.__dict__.update(
-            card_id=card_id,
-            state=_STATES[state],
-            step=step,
-            stability=_maybe_float(stability),
-            difficulty=_maybe_float(difficulty),
-            due=_time(due),
-            last_review=_maybe_time(last_review),
-        )
-        states[key] = QuestionState(card, _count(answers), _count(correct), _maybe_time(last), _maybe_time(first))
+        require(isinstance(row, list) and len(row) == 12 and isinstance(row[0], str) and row[0] not in base)
+        base[row[0]] = _state_from_row(row[1:])
     pending = data["pending"]
     require(isinstance(pending, list))
     for item in pending:
@@ -366,6 +373,15 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> 
             entries.append([_time(when), ident, rating, correct])
         require(all(a[0] <= b[0] for a, b in itertools.pairwise(entries)))
         replayer._pending[key] = entries
+    done = data["done"]
+    require(isinstance(done, list))
+    for item in done:
+        require(isinstance(item, list) and len(item) == 3)
+        key, row, codes = item
+        require(isinstance(key, str) and key not in replayer._done and isinstance(codes, list))
+        require(len(codes) == len(replayer._pending.get(key) or ()) > 0)
+        require(all(code in (0, NEW, REVIEW) and type(code) is int for code in codes))
+        replayer._done[key] = (None if row is None else _state_from_row(row), codes)
     for name, days in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
         pairs = data[name]
         require(isinstance(pairs, list))
@@ -406,7 +422,7 @@ def run_pass(
     last line, if it lacks its newline, is fed after the snapshot is taken, so a
     snapshot always ends at a line boundary. `folder` defaults to `cache_dir()`.
     """
-    where = cache_dir() if folder == "auto" else folder
+    where = _default_folder() if folder == "auto" else folder
     snapshot = load(where, log, kind, scheduler) if where is not None else None
     work: P | None = None
     if snapshot is not None:
@@ -432,6 +448,14 @@ def run_pass(
     if reader.tail is not None:
         feed(reader.tail)
     return work
+
+
+def _default_folder() -> Path | None:
+    """`cache_dir()`, or None where no home folder can be found (no cache then)."""
+    try:
+        return cache_dir()
+    except (RuntimeError, KeyError, OSError):
+        return None
 
 
 class _ReplayPass:

@@ -357,6 +357,10 @@ back than this (see `quiz.core.session.UNDO_DEPTH`).
 """
 
 
+NEW, REVIEW = 1, 2
+"""What a committed answer counts as for the daily limits (see `Replayer`)."""
+
+
 class Replayer:
     """Feeds records one at a time through a scheduler; `finish()` gives the states.
 
@@ -366,27 +370,54 @@ class Replayer:
     introduced and the reviews of learned questions done on that UTC day, for the
     daily limits. The counts are kept for every day, so a replay saved by
     `quiz.core.replay_cache` serves any later day.
+
+    `finish()` leaves the replayer as it was (feeding may go on) and remembers,
+    per question, what applying its held-back answers gave, until a record of
+    that question arrives: a replay restored from a snapshot then only pays
+    FSRS for the questions answered since, not for every held-back answer.
     """
 
     def __init__(self, scheduler: Scheduler, day: date | None = None) -> None:
         self.scheduler = scheduler
         self.day = day
-        self.states: dict[str, QuestionState] = {}
+        self._base: dict[str, QuestionState] = {}
+        """States after the answers already committed (no longer held back)."""
+        self.states: dict[str, QuestionState] = self._base
+        """The states; complete once `finish()` has run."""
         # key -> held-back answers [time, id, rating, correct], oldest first
         self._pending: dict[str, list[list[Any]]] = {}
         # UTC day ordinal -> questions introduced / reviews of learned questions that day
         self._new_days: dict[int, int] = {}
         self._review_days: dict[int, int] = {}
+        # key -> (state after its held-back answers, what each did: 0, NEW or REVIEW)
+        self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
+        self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
+
+    def day_counts(self) -> tuple[dict[int, int], dict[int, int]]:
+        """(new questions, reviews of learned ones) per UTC day ordinal, held-back
+        answers included once `finish()` has run."""
+        extra_new, extra_reviews = self._finished_days
+        new, reviews = dict(self._new_days), dict(self._review_days)
+        for days, extra in ((new, extra_new), (reviews, extra_reviews)):
+            for day, count in extra.items():
+                days[day] = days.get(day, 0) + count
+        return new, reviews
 
     @property
     def new_on_day(self) -> int:
         """New questions introduced on `day` (0 without a day)."""
-        return self._new_days.get(self.day.toordinal(), 0) if self.day is not None else 0
+        if self.day is None:
+            return 0
+        day = self.day.toordinal()
+        return self._new_days.get(day, 0) + self._finished_days[0].get(day, 0)
 
     @property
     def reviews_on_day(self) -> int:
         """Reviews of questions already in the Review state done on `day` (0 without a day)."""
-        return self._review_days.get(self.day.toordinal(), 0) if self.day is not None else 0
+        if self.day is None:
+            return 0
+        day = self.day.toordinal()
+        return self._review_days.get(day, 0) + self._finished_days[1].get(day, 0)
 
     def feed(self, record: dict[str, Any]) -> None:
         """Take one record (of any kind) into account."""
@@ -394,6 +425,8 @@ class Replayer:
         key = record["key"]
         if kind == "answer":
             entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"] is True]
+            if self._done:
+                self._done.pop(key, None)
             held = self._pending.get(key)
             if not held:
                 self._pending[key] = [entry]
@@ -411,34 +444,45 @@ class Replayer:
         ref = record["ref"]
         for index in range(len(held) - 1, -1, -1):
             if held[index][1] == ref:
+                if self._done:
+                    self._done.pop(key, None)
                 if kind == "undo":
                     del held[index]
                 else:
                     held[index][2] = record["rating"]
                 return
 
-    def _commit(self, key: str, entry: list[Any]) -> None:
-        """Apply one effective answer to its question's state."""
+    def _apply(self, key: str, state: QuestionState | None, entry: list[Any]) -> tuple[QuestionState | None, int]:
+        """`state` (changed in place, or created) after one effective answer, and what
+        the answer was for the daily counts: NEW, REVIEW of a learned question, or 0."""
         when, _id, rating, correct = entry
-        state = self.states.get(key)
         card = state.card if state is not None else self.scheduler.new_card(key, when)
         try:
             reviewed = self.scheduler.review(card, rating, when)
         except OverflowError:
             # A due date past the year 9999; `_check` refuses such times, this is a last guard.
-            return
-        day = when.toordinal()
+            return state, 0
         if state is None:
             state = QuestionState(card, first=when)
-            self.states[key] = state
-            self._new_days[day] = self._new_days.get(day, 0) + 1
-        elif card.state == State.Review:
-            self._review_days[day] = self._review_days.get(day, 0) + 1
+            code = NEW
+        else:
+            code = REVIEW if card.state == State.Review else 0
         state.card = reviewed
         state.answers += 1
         if correct:
             state.correct += 1
         state.last = when
+        return state, code
+
+    def _commit(self, key: str, entry: list[Any]) -> None:
+        """Apply one answer no longer held back to its question's state."""
+        state, code = self._apply(key, self._base.get(key), entry)
+        if state is not None:
+            self._base.setdefault(key, state)
+        if code:
+            days = self._new_days if code == NEW else self._review_days
+            day = entry[0].toordinal()
+            days[day] = days.get(day, 0) + 1
 
     def feed_all(self, records: Iterable[dict[str, Any]]) -> None:
         """`feed` every record."""
@@ -447,12 +491,35 @@ class Replayer:
             feed(record)
 
     def finish(self) -> dict[str, QuestionState]:
-        """Apply every held-back answer; the states by question key."""
+        """The states by question key, every held-back answer applied (see the class)."""
+        states = dict(self._base)
+        extra: tuple[dict[int, int], dict[int, int]] = ({}, {})
         for key, held in self._pending.items():
-            for entry in held:
-                self._commit(key, entry)
-        self._pending.clear()
-        return self.states
+            if not held:
+                continue
+            done = self._done.get(key)
+            if done is None:
+                base = self._base.get(key)
+                state = (
+                    None
+                    if base is None
+                    else QuestionState(base.card, base.answers, base.correct, base.last, base.first)
+                )
+                codes = []
+                for entry in held:
+                    state, code = self._apply(key, state, entry)
+                    codes.append(code)
+                done = self._done[key] = (state, codes)
+            if done[0] is not None:
+                states[key] = done[0]
+            for entry, code in zip(held, done[1], strict=True):
+                if code:
+                    days = extra[code - 1]
+                    day = entry[0].toordinal()
+                    days[day] = days.get(day, 0) + 1
+        self.states = states
+        self._finished_days = extra
+        return states
 
 
 def _parse_time(text: str) -> datetime:

@@ -114,7 +114,7 @@ def assert_same(got: tuple[Replayer, list[str]], want: tuple[Replayer, list[str]
     assert got[0].states == want[0].states
     assert (got[0].new_on_day, got[0].reviews_on_day) == (want[0].new_on_day, want[0].reviews_on_day)
     # The counts of every day, so a snapshot made on one day serves the next.
-    assert (got[0]._new_days, got[0]._review_days) == (want[0]._new_days, want[0]._review_days)
+    assert got[0].day_counts() == want[0].day_counts()
     assert got[1] == want[1]
 
 
