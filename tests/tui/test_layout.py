@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.widget import Widget
+from textual.widgets import DataTable, TabbedContent
 
+from quiz.core.bank import bundled_questions_dir
 from quiz.core.history import DayCount
 from quiz.reports import render_heatmap
-from quiz.tui.screens.history import heatmap_text
+from quiz.tui.screens.history import HistoryScreen, heatmap_text
 from quiz.tui.widgets.base import OptionRow
 from quiz.tui.widgets.match import MatchWidget
 from tests.tui.banks import write_bank
@@ -114,3 +116,20 @@ def test_heatmap_rows_start_in_the_same_column() -> None:
 def test_quiz_history_heatmap_rows_start_in_the_same_column() -> None:
     columns = first_cell_columns(render_heatmap(saturday_window()).splitlines())
     assert set(columns.values()) == {4}, columns
+
+
+async def test_history_summary_and_deck_table_fit_in_100_columns(make_app: AppFactory) -> None:
+    """The summary used to wrap ("as of … UTC" on a line of its own) and "Mature" was cut to "Matu"."""
+    app = make_app(bundled_questions_dir())  # long deck titles
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert "as of 2026-01-05 10:00 UTC" in screen.sub_title
+        assert screen.query_one("#history-summary").size.height == 1
+        screen.query_one(TabbedContent).active = "groups"
+        await pilot.pause()
+        table = screen.query_one("#groups-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width

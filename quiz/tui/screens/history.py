@@ -31,6 +31,8 @@ CHART_WEEKS = 26
 _HEAT_STYLES = ("", "green", "green", "green", "bold green")
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+NAME_WIDTH = 42
+"""Deck titles and tag names are cut to this, so every column fits in 100 cells."""
 
 
 def heatmap_text(days: Sequence[DayCount]) -> Text:
@@ -214,7 +216,7 @@ class HistoryScreen(Screen[None]):
         text.append(
             f"   {history.answers} answers, {history.accuracy:.0%} right   "
             f"mastery {history.mastery:.0%} (predicted recall at least "
-            f"{history.desired_retention:.0%})   as of {history.now:%Y-%m-%d %H:%M} UTC"
+            f"{history.desired_retention:.0%})"
         )
         if history.unknown.answers:
             text.append("\n" + history.unknown.message(), style="dim")
@@ -283,12 +285,15 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         history = self.history
+        # The moment goes in the header, so the summary line fits in 100 columns.
+        self.title = "History"
+        self.sub_title = f"{clean(history.learner)}, as of {history.now:%Y-%m-%d %H:%M} UTC"
         groups = self.query_one("#groups-table", DataTable)
         groups.add_columns("Kind", "Name", "Questions", "Mastery", "New", "Learning", "Mature")
         for group in history.groups:
             groups.add_row(
                 _cell(group.kind),
-                _cell(clip(group.title if group.kind == "deck" else group.name, 50)),
+                _cell(clip(group.title if group.kind == "deck" else group.name, NAME_WIDTH)),
                 _cell(str(group.total), "right"),
                 _cell(f"{group.mastery:.0%}", "right"),
                 _cell(str(group.new), "right"),
