@@ -425,18 +425,25 @@ class Replayer:
         key = record["key"]
         if kind == "answer":
             entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"] is True]
-            if self._done:
-                self._done.pop(key, None)
+            done = self._done.pop(key, None) if self._done else None
             held = self._pending.get(key)
             if not held:
                 self._pending[key] = [entry]
                 return
             if held[-1][0] <= entry[0]:
                 held.append(entry)
+                if done is not None:
+                    # The same answers in the same order, one more: extend what finish() gave.
+                    done = self._extend(key, done, entry)
             else:
                 bisect.insort(held, entry, key=lambda item: item[0])
+                done = None
             if len(held) > PENDING_PER_KEY:
                 self._commit(key, held.pop(0))
+                if done is not None:
+                    done = (done[0], done[1][1:])
+            if done is not None:
+                self._done[key] = done
             return
         held = self._pending.get(key)
         if not held:
@@ -473,6 +480,16 @@ class Replayer:
             state.correct += 1
         state.last = when
         return state, code
+
+    def _extend(
+        self, key: str, done: tuple[QuestionState | None, list[int]], entry: list[Any]
+    ) -> tuple[QuestionState | None, list[int]]:
+        """A remembered `finish()` result with one more answer applied (on a copy)."""
+        state, codes = done
+        if state is not None:
+            state = QuestionState(state.card, state.answers, state.correct, state.last, state.first)
+        state, code = self._apply(key, state, entry)
+        return state, [*codes, code]
 
     def _commit(self, key: str, entry: list[Any]) -> None:
         """Apply one answer no longer held back to its question's state."""
