@@ -13,12 +13,18 @@ seconds of:
 - `build_history`: everything the history screen shows (the FSRS replay included);
 - `quiz history` end to end, as a subprocess (start-up, banks, the table);
 - `build_class_report` over the class, and `quiz report` as a subprocess.
+
+Each is shown cold (no cache: every answer through FSRS) and, where the app uses
+the `quiz.core.replay_cache` snapshot, warm: the snapshot made by an earlier run,
+with `--appended` answers (1,000 by default) written to the log since. The cache
+lives in the temporary folder, never the user's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -30,7 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quiz.core.bank import bundled_questions_dir, load_paths
-from quiz.core.history import _Answers, build_class_report, build_history, find_learner_logs
+from quiz.core.history import _Answers, build_class_report, build_history, find_learner_logs, load_history
 from quiz.core.store import iter_records
 
 START = datetime(2023, 11, 1, 8, tzinfo=UTC)
@@ -92,6 +98,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--per-learner", type=int, default=2_000)
+    parser.add_argument("--appended", type=int, default=1_000, help="answers written since the snapshot")
     args = parser.parse_args()
 
     library, _ = load_paths([bundled_questions_dir()])
@@ -106,6 +113,17 @@ def main() -> None:
         write_log(log, "bench", args.answers, keys, seed=1)
         size = log.stat().st_size / 1e6
         print(f"generated {args.answers:,} answers ({size:.0f} MB) in {time.perf_counter() - start:.1f} s")
+
+        cache = root / "cache"
+        os.environ["QUIZ_CACHE"] = "off"  # cold figures first; subprocesses inherit it
+
+        def bare_json() -> int:
+            count = 0
+            with log.open(encoding="utf-8") as handle:
+                for line in handle:
+                    json.loads(line)
+                    count += 1
+            return count
 
         def read_only() -> int:
             return sum(1 for _ in iter_records(log))
@@ -127,14 +145,43 @@ def main() -> None:
             )
 
         per = args.answers / 1e6
-        for label, action in (
+        baseline = median_seconds(args.runs, bare_json)
+        print(f"{'bare json.loads of every line':<48} {baseline:8.2f} s")
+
+        def show(label: str, seconds: float) -> None:
+            print(
+                f"{label:<48} {seconds:8.2f} s   ({seconds / per:.2f} s per million answers, x{seconds / baseline:.2f})"
+            )
+
+        cold: list[tuple[str, Callable[[], object]]] = [
             ("read the log (iter_records)", read_only),
             ("read + history column store (no replay)", columns_only),
-            ("build_history (everything the screen shows)", history),
-            ("quiz history, end to end (subprocess)", lambda: cli("history", "--learner", "bench")),
+            ("cold: build_history (everything the screen shows)", history),
+            ("cold: quiz history, end to end (subprocess)", lambda: cli("history", "--learner", "bench")),
+        ]
+        for label, action in cold:
+            show(label, median_seconds(args.runs, action))
+
+        # Warm: a snapshot made before the last `appended` answers were written.
+        data = log.read_bytes()
+        cut = len(data)
+        for _ in range(args.appended):
+            cut = data.rindex(b"\n", 0, cut - 1) + 1 if cut > 1 else 0
+        log.write_bytes(data[:cut])
+        os.environ["QUIZ_CACHE"] = str(cache)
+        start = time.perf_counter()
+        load_history(scores, "bench", library, now=NOW)
+        show("cold load_history, writing the snapshot (once)", time.perf_counter() - start)
+        with log.open("ab") as handle:
+            handle.write(data[cut:])
+        del data
+        size = sum(entry.stat().st_size for entry in (cache / "replay").iterdir()) / 1e6
+        print(f"snapshot: {size:.1f} MB; then {args.appended:,} answers appended to the log")
+        for label, action in (
+            ("warm: load_history", lambda: load_history(scores, "bench", library, now=NOW)),
+            ("warm: quiz history, end to end (subprocess)", lambda: cli("history", "--learner", "bench")),
         ):
-            seconds = median_seconds(args.runs, action)
-            print(f"{label:<48} {seconds:8.2f} s   ({seconds / per:.2f} s per million answers)")
+            show(label, median_seconds(args.runs, action))
 
         room = root / "room"
         for index in range(args.learners):
@@ -142,10 +189,15 @@ def main() -> None:
             write_log(room / name / "reviews.jsonl", name, args.per_learner, keys, seed=100 + index)
         logs, _ = find_learner_logs([room])
         total = args.learners * args.per_learner
-        report = median_seconds(args.runs, lambda: build_class_report(logs, library, now=NOW))
-        print(f"{f'build_class_report, {args.learners} x {args.per_learner:,} answers':<48} {report:8.2f} s")
-        end_to_end = median_seconds(args.runs, lambda: cli("report", str(room)))
-        print(f"{'quiz report, end to end (subprocess)':<48} {end_to_end:8.2f} s   ({total:,} answers)")
+        label = f"build_class_report, {args.learners} x {args.per_learner:,} answers"
+        for state in ("cold", "warm"):
+            os.environ["QUIZ_CACHE"] = "off" if state == "cold" else str(cache)
+            if state == "warm":
+                build_class_report(logs, library, now=NOW)  # writes each learner's snapshot
+            report = median_seconds(args.runs, lambda: build_class_report(logs, library, now=NOW))
+            print(f"{f'{state}: {label}':<48} {report:8.2f} s")
+            end_to_end = median_seconds(args.runs, lambda: cli("report", str(room)))
+            print(f"{f'{state}: quiz report, end to end (subprocess)':<48} {end_to_end:8.2f} s   ({total:,} answers)")
 
 
 if __name__ == "__main__":
