@@ -4,6 +4,9 @@ Everything here is computed in one streaming pass over the log: each record goes
 to `quiz.core.store.Replayer` (the FSRS card states, so nothing disagrees with a
 session) and to a column store of the answers (plain `array`s, no object per
 record) from which the figures are drawn. The clock is always a parameter.
+`load_history` and `build_class_report` resume that pass from a
+`quiz.core.replay_cache` snapshot of the log when one fits, so only the lines
+written since go through FSRS; the figures are exactly those of a full pass.
 
 Definitions, so the figures can be checked by hand:
 

@@ -12,6 +12,9 @@ the new record starts on its own line, and reading skips it with a warning.
 
 Reading and replaying stream the file line by line and are linear in its size:
 a million answers must not need a million records in memory at once.
+`LogReader` can start at a byte offset, and a `Replayer`'s state can be saved
+and restored (`quiz.core.replay_cache`), so a log read before need only be read
+from where it grew.
 """
 
 from __future__ import annotations

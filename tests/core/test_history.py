@@ -414,3 +414,30 @@ def test_find_learner_logs_reports_empty_folders(tmp_path: Path) -> None:
     logs, problems = find_learner_logs([tmp_path / "empty", tmp_path / "missing"])
     assert logs == []
     assert len(problems) == 2 and "no such folder" in problems[1]
+
+
+def test_records_that_broke_the_history_are_skipped_with_warnings(tmp_path: Path) -> None:
+    path = write_log(
+        tmp_path / "ana" / "reviews.jsonl",
+        [
+            answer("geo/q1", NOW - DAY, True, rid="a1"),
+            answer("geo/q1", NOW - DAY, True) | {"time": "9999-12-31T23:59:59+00:00"},
+            amend("undo", "a1", "geo/q1", NOW - DAY) | {"ref": ["a1"]},
+        ],
+    )
+    assert path.exists()
+    history = load_history(tmp_path, "ana", library(), now=NOW)
+    assert history.answers == 1
+    assert [w.split(": ", 1)[1][:6] for w in history.warnings] == ["line 2", "line 3"]
+
+
+def test_an_undo_reaches_only_the_latest_answers_as_in_the_replay(tmp_path: Path) -> None:
+    records = [answer("geo/q2", NOW - 40 * DAY + n * DAY / 2, n % 3 != 0, rid=f"r{n}") for n in range(40)]
+    records.append(amend("undo", "r2", "geo/q2", NOW - DAY))  # too old: held back no more
+    records.append(amend("undo", "r39", "geo/q2", NOW - DAY))
+    records.append(amend("rerate", "r38", "geo/q2", NOW - DAY, rating=4))
+    history = history_of(tmp_path, records)
+    assert history.answers == 39
+    assert history.questions[0].answers == 39  # the replay agrees
+    ratings = [entry.rating for entry in history.question_history("geo/q2").answers]
+    assert len(ratings) == 39 and ratings[-1] == 4
