@@ -161,6 +161,7 @@ async def test_switch_learner_validates_the_name(make_app: AppFactory) -> None:
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
+        assert "Enter to accept, Escape to cancel." in screen_texts(app)  # a modal has no footer
         await pilot.press("ctrl+u", "slash", "e", "t", "c", "enter")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)  # refused, with a reason

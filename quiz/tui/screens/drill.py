@@ -199,14 +199,15 @@ class DrillScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         asking = self.phase == "asking"
         typing = isinstance(self.focused, Input)
+        # A question without a hint shows no Hint key at all; a used hint greys it out.
         if action == "hint":
-            if typing or not asking or self.mode == "exam":
+            if typing or not asking or not self._has_hint():
                 return False
-            return None if self.hinted or not self._has_hint() else True
+            return None if self.hinted else True
         if action == "hint_in_input":
-            if not (typing and asking) or self.mode == "exam":
+            if not (typing and asking) or not self._has_hint():
                 return False
-            return None if self.hinted or not self._has_hint() else True
+            return None if self.hinted else True
         if action == "help":
             return not typing
         if action == "help_in_input":

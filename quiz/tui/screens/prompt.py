@@ -46,6 +46,8 @@ class PromptScreen(ModalScreen[str | None]):
                 yield Static(safe(self.detail), markup=False, classes="dialog-body")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             yield Static("", markup=False, id="prompt-error", classes="error")
+            # A modal has no footer: say which keys accept and cancel.
+            yield Static("Enter to accept, Escape to cancel.", markup=False, classes="dim")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Accept the text, or show why it cannot be accepted."""
