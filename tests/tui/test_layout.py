@@ -14,6 +14,7 @@ from quiz.core.bank import bundled_questions_dir
 from quiz.core.history import DayCount
 from quiz.reports import render_heatmap
 from quiz.tui.screens.history import HistoryScreen, heatmap_text
+from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.base import OptionRow
 from quiz.tui.widgets.match import MatchWidget
 from tests.tui.banks import write_bank
@@ -133,3 +134,31 @@ async def test_history_summary_and_deck_table_fit_in_100_columns(make_app: AppFa
         await pilot.pause()
         table = screen.query_one("#groups-table", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+LONG_PROMPT = """\
+deck: long
+title: Long texts
+questions:
+  - id: campaign
+    type: truefalse
+    prompt: When Clinton proposed meeting soon, Putin was campaigning in the coming Russian presidential election.
+    answer: true
+"""
+
+
+async def test_summary_prompts_wrap_under_their_own_text(tmp_path: Path, make_app: AppFactory) -> None:
+    """The exam review and the hardest questions used to wrap under their number or count."""
+    app = make_app(write_bank(tmp_path / "long", "long", LONG_PROMPT), command="exam", count=1)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("f")  # wrong: the question is also the hardest
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        shown = lines_of(app.screen.query_one("#summary"))
+        review = shown.index(next(line for line in shown if line.startswith("1. When Clinton")))
+        verdict = next(n for n, line in enumerate(shown) if "✗ Wrong" in line)
+        assert_hangs(shown[review:verdict], 3)
+        assert shown[verdict].startswith("   ✗ Wrong")  # the feedback is indented under the prompt
+        hardest = next(n for n, line in enumerate(shown) if "1 miss" in line)
+        assert_hangs(shown[hardest : hardest + 2], shown[hardest].index("When Clinton"))

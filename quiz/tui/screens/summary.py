@@ -17,47 +17,54 @@ from textual.widgets import Footer, Header, Static
 
 from quiz.core.session import Summary
 from quiz.tui.text import duration, plural
-from quiz.tui.widgets.base import join_lines, literal
+from quiz.tui.widgets.base import Hanging, literal
 from quiz.tui.widgets.feedback import feedback_content
 
 
-def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Content:
-    """The whole summary as text (the exam review included); `finished` False: left early."""
-    lines: list[Content] = []
+def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Hanging:
+    """The whole summary (the exam review included); `finished` False: left early.
+
+    A `Hanging` visual, so a long prompt in the hardest questions or the review wraps
+    under its own text rather than under its count or number.
+    """
+    lines: list[tuple[Content | str, Content | str]] = []
+
+    def add(body: Content | str = "", prefix: Content | str = "") -> None:
+        lines.append((prefix, body))
+
     title = {"drill": "Drill", "practice": "Practice", "exam": "Exam"}.get(mode, "Session")
     ending = "finished" if finished else "left early: what you answered this time"
-    lines.append(Content.styled(f"{title} {ending}", "bold"))
-    lines.append(Content(""))
+    add(Content.styled(f"{title} {ending}", "bold"))
+    add()
     if summary.score is not None:
         out_of = summary.out_of if summary.out_of is not None else summary.answered
-        lines.append(Content.styled(f"Score: {summary.score} / {out_of}", "bold"))
-    lines.append(
-        Content(
-            f"Answered: {summary.answered}   Right: {summary.right}   "
-            f"Accuracy: {summary.accuracy:.0%}   "
-            f"Time spent: {duration(summary.time_spent.total_seconds())}"
-        )
+        add(Content.styled(f"Score: {summary.score} / {out_of}", "bold"))
+    add(
+        f"Answered: {summary.answered}   Right: {summary.right}   "
+        f"Accuracy: {summary.accuracy:.0%}   "
+        f"Time spent: {duration(summary.time_spent.total_seconds())}"
     )
-    lines.append(Content(f"Due by the end of tomorrow: {plural(summary.due_tomorrow, 'question')}"))
+    add(f"Due by the end of tomorrow: {plural(summary.due_tomorrow, 'question')}")
     if summary.hardest:
-        lines.append(Content(""))
-        lines.append(Content.styled("Hardest questions", "bold"))
+        add()
+        add(Content.styled("Hardest questions", "bold"))
         for question, misses in summary.hardest:
-            lines.append(
+            add(
                 Content.assemble(
-                    f"  {misses} {'miss' if misses == 1 else 'misses'}  ",
                     literal(question.prompt or question.key),
                     literal(f"  ({question.key})", "dim"),
-                )
+                ),
+                f"  {misses:>2} {'miss' if misses == 1 else 'misses':<6}  ",
             )
     if mode == "exam" and summary.feedbacks:
-        lines.append(Content(""))
-        lines.append(Content.styled("Review of every answer", "bold"))
+        add()
+        add(Content.styled("Review of every answer", "bold"))
         for number, feedback in enumerate(summary.feedbacks, start=1):
-            lines.append(Content(""))
-            lines.append(Content.assemble((f"{number}. ", "bold"), literal(feedback.question.prompt)))
-            lines.append(feedback_content(feedback, None, exam=True))
-    return join_lines(lines)
+            label = f"{number}. "
+            add()
+            add(literal(feedback.question.prompt), Content.styled(label, "bold"))
+            add(feedback_content(feedback, None, exam=True), " " * len(label))
+    return Hanging(lines)
 
 
 class SummaryScreen(Screen[None]):
