@@ -650,7 +650,9 @@ def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | N
     if root is None:
         ctx.add(None, "the file is empty: a bank needs at least 'questions'")
         return None, ctx.problems
-    if not _check_nodes(root, ctx):
+    # Aliases need a `*` and explicit tags a `!` in the text; most banks have
+    # neither, and the walk costs a third of the build on a large bank.
+    if ("*" in text or "!" in text) and not _check_nodes(root, ctx):
         return None, ctx.problems
     deck = default_deck if default_deck is not None else Path(file).stem
     try:
