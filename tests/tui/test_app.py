@@ -131,7 +131,7 @@ async def test_summary_reports_the_session(tmp_path: Path, make_app: AppFactory)
         assert "Practice finished" in shown
         assert "Answered: 3   Right: 2   Accuracy: 67%   Time spent: 0 s" in shown
         assert "Hardest questions" in shown
-        assert "1 miss  Clinton called from Moscow.  (tf/two)" in shown
+        assert "1 miss    Clinton called from Moscow.  (tf/two)" in shown  # counts padded to one width
         assert "Due by the end of tomorrow: 3 questions" in shown
         await pilot.press("enter")
         await pilot.pause()

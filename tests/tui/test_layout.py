@@ -16,6 +16,7 @@ from quiz.reports import render_heatmap
 from quiz.tui.screens.history import HistoryScreen, heatmap_text
 from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.base import OptionRow
+from quiz.tui.widgets.feedback import FeedbackView
 from quiz.tui.widgets.match import MatchWidget
 from tests.tui.banks import write_bank
 from tests.tui.conftest import AppFactory
@@ -162,3 +163,16 @@ async def test_summary_prompts_wrap_under_their_own_text(tmp_path: Path, make_ap
         assert shown[verdict].startswith("   ✗ Wrong")  # the feedback is indented under the prompt
         hardest = next(n for n, line in enumerate(shown) if "1 miss" in line)
         assert_hangs(shown[hardest : hardest + 2], shown[hardest].index("When Clinton"))
+
+
+async def test_feedback_parts_wrap_under_their_own_text(tmp_path: Path, make_app: AppFactory) -> None:
+    """A wrong pair with long texts used to continue at the feedback's left edge."""
+    app = make_app(write_bank(tmp_path / "long", "long", LONG_MATCH), command="practice", decks=("long",))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("b", "a", "c", "enter")  # Clinton and Putin swapped
+        await pilot.pause()
+        shown = [line[1:] for line in lines_of(app.screen.query_one(FeedbackView))]  # after the left border
+        first = next(n for n, line in enumerate(shown) if "✗ Bill Clinton →" in line)
+        second = next(n for n, line in enumerate(shown) if "✗ Vladimir Putin →" in line)
+        assert_hangs(shown[first:second], shown[first].index("Bill Clinton"))

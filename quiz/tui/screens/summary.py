@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Static
 from quiz.core.session import Summary
 from quiz.tui.text import duration, plural
 from quiz.tui.widgets.base import Hanging, literal
-from quiz.tui.widgets.feedback import feedback_content
+from quiz.tui.widgets.feedback import feedback_lines
 
 
 def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Hanging:
@@ -63,7 +63,8 @@ def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Ha
             label = f"{number}. "
             add()
             add(literal(feedback.question.prompt), Content.styled(label, "bold"))
-            add(feedback_content(feedback, None, exam=True), " " * len(label))
+            for prefix, body in feedback_lines(feedback, None, exam=True):
+                add(body, Content(" " * len(label)) + prefix)
     return Hanging(lines)
 
 

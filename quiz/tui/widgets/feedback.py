@@ -23,7 +23,7 @@ from quiz.core.model import (
     Question,
 )
 from quiz.tui.text import format_response, rating_name, when
-from quiz.tui.widgets.base import join_lines, literal
+from quiz.tui.widgets.base import Hanging, literal
 
 RIGHT = "✓"
 WRONG = "✗"
@@ -62,31 +62,39 @@ def _mark(wrong: bool) -> str:
     return WRONG if wrong else RIGHT
 
 
-def part_lines(question: Question, response: Response, outcome: Outcome) -> list[Content]:
+Line = tuple[Content, Content]
+"""(prefix, body): the body wraps under itself, not under the prefix (see `Hanging`)."""
+
+
+def _plain(body: Content) -> Line:
+    return (Content(""), body)
+
+
+def part_lines(question: Question, response: Response, outcome: Outcome) -> list[Line]:
     """One line per part of a multi-part answer, marked right or wrong."""
     wrong = set(outcome.wrong_parts)
-    lines: list[Content] = []
+    lines: list[Line] = []
     if isinstance(question, OrderQuestion) and isinstance(response, tuple):
         for index, right in enumerate(question.items):
             given = response[index] if index < len(response) else ""
-            line = Content.assemble(f"  {_mark(index in wrong)} {index + 1}. ", literal(given))
+            line = literal(given)
             if index in wrong:
                 line += Content.assemble("  (should be ", literal(right), ")")
-            lines.append(line)
+            lines.append((Content(f"  {_mark(index in wrong)} {index + 1}. "), line))
     elif isinstance(question, MatchQuestion) and isinstance(response, dict):
         for index, (left, right) in enumerate(question.pairs):
             given = response.get(left, "?")
-            line = Content.assemble(f"  {_mark(index in wrong)} ", literal(left), " → ", literal(given))
+            line = Content.assemble(literal(left), " → ", literal(given))
             if index in wrong:
                 line += Content.assemble("  (should be ", literal(right), ")")
-            lines.append(line)
+            lines.append((Content(f"  {_mark(index in wrong)} "), line))
     elif isinstance(question, ClozeQuestion) and isinstance(response, tuple):
         for index, gap in enumerate(question.gaps):
             given = response[index] if index < len(response) else ""
-            line = Content.assemble(f"  {_mark(index in wrong)} [{index + 1}] ", literal(given or "(blank)"))
+            line = literal(given or "(blank)")
             if index in wrong and gap.answers:
                 line += Content.assemble("  (should be ", literal(gap.answers[0]), ")")
-            lines.append(line)
+            lines.append((Content(f"  {_mark(index in wrong)} [{index + 1}] "), line))
     elif isinstance(question, MultiQuestion) and isinstance(response, frozenset):
         for index, choice in enumerate(question.choices):
             ticked = choice in response
@@ -96,13 +104,12 @@ def part_lines(question: Question, response: Response, outcome: Outcome) -> list
             note = "ticked" if ticked else "not ticked"
             if ticked != should:
                 note += ", should be ticked" if should else ", should not be ticked"
-            lines.append(
-                Content.assemble(f"  {_mark(ticked != should or index in wrong)} ", literal(choice), f" ({note})")
-            )
+            mark = Content(f"  {_mark(ticked != should or index in wrong)} ")
+            lines.append((mark, Content.assemble(literal(choice), f" ({note})")))
     return lines
 
 
-def choice_notes(question: Question, response: Response) -> list[Content]:
+def choice_notes(question: Question, response: Response) -> list[Line]:
     """The bank's per-choice feedback for the chosen and the right choices."""
     if not isinstance(question, ChoiceQuestion | MultiQuestion) or not question.feedback:
         return []
@@ -113,11 +120,11 @@ def choice_notes(question: Question, response: Response) -> list[Content]:
     else:
         given = response if isinstance(response, frozenset) else frozenset()
         wanted = [c for c in question.choices if c in given or c in question.answers]
-    lines: list[Content] = []
+    lines: list[Line] = []
     for choice in wanted:
         note = question.feedback.get(str(choice))
         if note:
-            lines.append(Content.assemble("  ", literal(str(choice)), " — ", literal(note)))
+            lines.append((Content("  "), Content.assemble(literal(str(choice)), " — ", literal(note))))
     return lines
 
 
@@ -127,8 +134,19 @@ def feedback_content(
     order: Sequence[str] = (),
     *,
     exam: bool = False,
-) -> Content:
-    """The whole feedback text for one answer (exam reviews leave out the schedule)."""
+) -> Hanging:
+    """The whole feedback for one answer; parts and notes wrap under their own text."""
+    return Hanging(feedback_lines(feedback, now, order, exam=exam))
+
+
+def feedback_lines(
+    feedback: FeedbackLike,
+    now: datetime | None,
+    order: Sequence[str] = (),
+    *,
+    exam: bool = False,
+) -> list[Line]:
+    """The feedback text for one answer as (prefix, body) lines (exam reviews leave out the schedule)."""
     question, outcome, response = feedback.question, feedback.outcome, feedback.response
     lines: list[Content] = [verdict(outcome)]
     if outcome.detail:
@@ -141,27 +159,28 @@ def feedback_content(
         lines.append(_label("Right answer") + literal(outcome.expected))
     if outcome.matched and outcome.correct and outcome.matched != response:
         lines.append(_label("Accepted as") + literal(outcome.matched))
+    out = [_plain(line) for line in lines]
     if parts:
-        lines.append(Content(""))
-        lines.append(Content.styled("Your answer, part by part", "bold"))
-        lines.extend(parts)
+        out.append(_plain(Content("")))
+        out.append(_plain(Content.styled("Your answer, part by part", "bold")))
+        out.extend(parts)
     notes = choice_notes(question, response)
     if notes:
-        lines.append(Content(""))
-        lines.append(Content.styled("Why", "bold"))
-        lines.extend(notes)
+        out.append(_plain(Content("")))
+        out.append(_plain(Content.styled("Why", "bold")))
+        out.extend(notes)
     if question.explanation:
-        lines.append(Content(""))
-        lines.append(_label("Explanation") + literal(question.explanation))
+        out.append(_plain(Content("")))
+        out.append(_plain(_label("Explanation") + literal(question.explanation)))
     if question.citation:
-        lines.append(_label("Source") + literal(question.citation))
+        out.append(_plain(_label("Source") + literal(question.citation)))
     if not exam:
-        lines.append(Content(""))
+        out.append(_plain(Content("")))
         schedule = _label("Rated") + Content(rating_name(feedback.rating))
         if feedback.due is not None and now is not None:
             schedule += Content("   ") + _label("Next review") + Content(when(feedback.due, now))
-        lines.append(schedule)
-    return join_lines(lines)
+        out.append(_plain(schedule))
+    return out
 
 
 class FeedbackView(Static):
