@@ -176,3 +176,12 @@ async def test_feedback_parts_wrap_under_their_own_text(tmp_path: Path, make_app
         first = next(n for n, line in enumerate(shown) if "✗ Bill Clinton →" in line)
         second = next(n for n, line in enumerate(shown) if "✗ Vladimir Putin →" in line)
         assert_hangs(shown[first:second], shown[first].index("Bill Clinton"))
+
+
+async def test_home_table_fits_the_smallest_terminal(make_app: AppFactory) -> None:
+    """At 60 columns the deck column used to push "Learned" out of view."""
+    app = make_app(bundled_questions_dir())
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#decks", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width

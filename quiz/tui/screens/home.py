@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 DECK_COLUMN_MARGIN = 42
 """Columns the numbers, cell padding, margins and scrollbar take beside the deck column."""
+MIN_DECK_WIDTH = 16
+"""The deck column never gets narrower than this (a wider one would push "Learned" out of view at 60 columns)."""
 
 
 class DeckRow(NamedTuple):
@@ -91,7 +93,8 @@ class HomeScreen(Screen[None]):
             self._fill_table(counts=self._counted)
 
     def _deck_width(self) -> int:
-        return max(24, self.app.size.width - DECK_COLUMN_MARGIN)
+        # Down to the smallest terminal (60 columns) every number column stays in view.
+        return max(MIN_DECK_WIDTH, self.app.size.width - DECK_COLUMN_MARGIN)
 
     def on_screen_resume(self) -> None:
         """Back from a session or history: the numbers have changed."""
