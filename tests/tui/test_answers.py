@@ -193,6 +193,8 @@ async def test_order_wrong_marks_each_position(tmp_path: Path, make_app: AppFact
         feedback = text(app.screen.query_one("#feedback", FeedbackView))
     assert "✗ Wrong" in feedback
     assert "(should be" in feedback
+    # Each wrong position says what it should be; no run-on "Right answer: 1. …  2. …" on top.
+    assert "Right answer" not in feedback
     record = answers(app)[0]
     assert record["response"] == shown
     assert record["correct"] is False

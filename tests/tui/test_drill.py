@@ -231,3 +231,15 @@ async def test_space_continues_and_q_asks_before_leaving(tmp_path: Path, make_ap
         await pilot.press("q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_no_easy_or_guessed_keys_after_a_card(tmp_path: Path, make_app: AppFactory) -> None:
+    """A card is graded by the learner: e and g would do nothing, so the footer leaves them out."""
+    app = make_app(one_question_bank(tmp_path / "one", "flash"), command="practice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("space", "3")
+        await pilot.pause()
+        bindings = app.screen.active_bindings
+        assert "enter" in bindings  # feedback is showing
+        assert "e" not in bindings and "g" not in bindings

@@ -219,7 +219,7 @@ class DrillScreen(Screen[None]):
                 return False
             feedback = self.feedback
             if feedback is None or feedback.question.type == "card":
-                return None
+                return False  # a card's grade is the learner's own: nothing to re-rate
             return True if feedback.outcome.correct else None
         if action == "undo":
             if asking:

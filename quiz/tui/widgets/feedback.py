@@ -155,7 +155,9 @@ def feedback_lines(
     if not parts:
         # Multi-part answers are shown part by part below instead.
         lines.append(_label("Your answer") + literal(format_response(question, response, order)))
-    if question.type != "card" and (not parts or not outcome.correct):
+    if question.type != "card" and not parts:
+        # With parts, each wrong one says what it should be: the whole expected answer
+        # on one line would only repeat that as a hard-to-read run-on paragraph.
         lines.append(_label("Right answer") + literal(outcome.expected))
     if outcome.matched and outcome.correct and outcome.matched != response:
         lines.append(_label("Accepted as") + literal(outcome.matched))
