@@ -76,7 +76,17 @@ _STATES = {int(state): state for state in State}
 Sections = Mapping[str, "array[Any] | bytearray"]
 
 # Everything a damaged or hostile snapshot can make the loading code raise.
-_DAMAGE = (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, OverflowError)
+_DAMAGE = (
+    OSError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    RecursionError,
+    OverflowError,
+    RuntimeError,  # Path.resolve() of a symlink loop
+)
 
 
 class CacheError(ValueError):
