@@ -6,13 +6,15 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.widget import Widget
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import DataTable, Static, TabbedContent
 
 from quiz.core.bank import bundled_questions_dir
 from quiz.core.history import DayCount
 from quiz.reports import render_heatmap
+from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.history import HistoryScreen, heatmap_text
 from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.base import OptionRow
@@ -185,3 +187,19 @@ async def test_home_table_fits_the_smallest_terminal(make_app: AppFactory) -> No
         await pilot.pause()
         table = app.screen.query_one("#decks", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_help_fits_the_smallest_terminal_and_descriptions_hang(tmp_path: Path, make_app: AppFactory) -> None:
+    app = make_app(write_bank(tmp_path / "long", "long", LONG_MATCH), command="practice", decks=("long",))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        dialog = app.screen.query_one(".dialog")
+        closing = next(w for w in app.screen.query(Static) if "Escape closes this help." in str(w.render()))
+        assert closing.region.height == 1 and dialog.region.contains_region(closing.region)
+        keys = app.screen.query_one(VerticalScroll).query_one(Static)
+        shown = lines_of(keys)
+        first = next(n for n, line in enumerate(shown) if line.startswith("1-9 "))
+        assert_hangs(shown[first : first + 2], shown[first].index("choice:"))

@@ -11,6 +11,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from quiz.tui.widgets.base import Hanging
+
 HOME_KEYS = (
     ("Enter", "drill the highlighted deck"),
     ("d", "drill every deck (due reviews first, then new questions)"),
@@ -54,7 +56,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max(len(key) for key, _ in self.keys) + 2
-        lines = Content("\n").join(Content.assemble((key.ljust(width), "bold"), what) for key, what in self.keys)
+        # A long description wraps under itself, not under its key.
+        lines = Hanging([(Content.styled(key.ljust(width), "bold"), what) for key, what in self.keys])
         with Vertical(classes="dialog help"):
             yield Static(self.title_text, markup=False, classes="dialog-title")
             with VerticalScroll():
