@@ -203,3 +203,34 @@ async def test_help_fits_the_smallest_terminal_and_descriptions_hang(tmp_path: P
         shown = lines_of(keys)
         first = next(n for n, line in enumerate(shown) if line.startswith("1-9 "))
         assert_hangs(shown[first : first + 2], shown[first].index("choice:"))
+
+
+FIVE_PAIRS = """\
+deck: five
+title: Five pairs
+questions:
+  - id: georgia
+    type: match
+    prompt: Match each person to the office held in August 2008, during the war in Georgia.
+    pairs:
+      Dmitry Medvedev: President of Russia
+      Vladimir Putin: Prime Minister of Russia
+      Mikheil Saakashvili: President of Georgia
+      Nicolas Sarkozy: President of France, holding the EU presidency
+      Sergei Lavrov: Foreign Minister of Russia
+    shuffle: false
+"""
+
+
+async def test_match_keeps_the_next_item_in_view(tmp_path: Path, make_app: AppFactory) -> None:
+    """At 60x20 the fifth item, next to pair, used to stay below the bottom edge."""
+    app = make_app(write_bank(tmp_path / "five", "five", FIVE_PAIRS), command="practice", decks=("five",))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "e", "a", "b")
+        await pilot.pause()
+        widget = app.screen.query_one(MatchWidget)
+        assert widget.picked == 4
+        body = app.screen.query_one("#body")
+        row = next(r for r in widget.query(OptionRow) if r.group == "left" and r.index == 4)
+        assert body.region.contains_region(row.region), (body.region, row.region)
