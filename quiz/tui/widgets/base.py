@@ -170,6 +170,16 @@ class QuestionWidget(Widget):
         """Put the keyboard focus where the learner starts answering."""
         self.focus()
 
+    def show_row(self, index: int, group: str = "") -> None:
+        """After the next refresh, scroll so this row is on screen (long lists, small terminals)."""
+
+        def scroll() -> None:
+            for row in self.query(OptionRow):
+                if row.index == index and row.group == group:
+                    row.scroll_visible(animate=False)
+
+        self.call_after_refresh(scroll)
+
 
 class OptionRow(Static):
     """One clickable line of a list (a choice, an item, a side of a pair).

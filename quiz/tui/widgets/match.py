@@ -107,14 +107,8 @@ class MatchWidget(QuestionWidget, can_focus=True):
                 row.set_class(row.index in self.pairing.values(), "-paired")
             row.set_class(row.group == self.column and row.index == self.cursor[row.group], "-highlight")
         self.refresh_bindings()
-        self.call_after_refresh(self._keep_cursor_in_view)
-
-    def _keep_cursor_in_view(self) -> None:
-        """Scroll so the row with the cursor shows: with five long pairs on a small
-        terminal, the next item to pair can be below the bottom edge."""
-        for row in self.query(OptionRow):
-            if row.group == self.column and row.index == self.cursor[self.column]:
-                row.scroll_visible(animate=False)
+        # With five long pairs on a small terminal the next item can be below the edge.
+        self.show_row(self.cursor[self.column], self.column)
 
     def on_mount(self) -> None:
         self._redraw()
