@@ -36,6 +36,7 @@ from quiz.core.history import (
 from quiz.core.model import Library
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.store import LearnerError, StoreError
+from quiz.core.text import clean
 
 __all__ = [
     "FORMATS",
@@ -101,26 +102,6 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 # --------------------------------------------------------------------------- text helpers
-
-
-def clean(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` safe for a terminal, otherwise literal: line breaks become spaces (or
-    stay, with `keep_newlines`), other control and format characters become visible
-    escapes such as `\\x1b`."""
-    if text.isprintable():
-        return text
-    out: list[str] = []
-    for char in text:
-        if char == "\n" and keep_newlines:
-            out.append(char)
-        elif char in "\n\r\t":
-            out.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def width(text: str) -> int:

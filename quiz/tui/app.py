@@ -25,7 +25,7 @@ from quiz.core.config import Options
 from quiz.core.model import Library
 from quiz.core.prefs import load_prefs, prefs_path, update_prefs
 from quiz.core.scheduling import Scheduler, Settings, utc_now
-from quiz.core.store import QuestionState, Store, StoreError, replay
+from quiz.core.store import QuestionState, Store, StoreError
 from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from quiz.tui.widgets.base import safe
 
@@ -81,10 +81,12 @@ class QuizApp(App[int]):
 
         Thread-safe: it touches no widget, so screens may call it from a worker.
         """
+        from quiz.core.replay_cache import replay_log
+
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        states = replay(store.iter_records(warnings.append), Scheduler(self.settings))
-        return states, warnings
+        replayer = replay_log(store.path, Scheduler(self.settings), on_warning=warnings.append)
+        return replayer.states, warnings
 
     def new_session(
         self,

@@ -22,7 +22,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from quiz.core.history import DayCount, LearnerHistory, QuestionHistory, response_text
-from quiz.reports import SHADES, calendar_grid, clean, clip, heat_level, month_labels, whole_weeks
+from quiz.core.text import clean
+from quiz.reports import SHADES, calendar_grid, clip, heat_level, month_labels, whole_weeks
 
 __all__ = ["HistoryScreen", "column_chart", "heatmap_text", "question_text"]
 

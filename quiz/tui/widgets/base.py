@@ -7,7 +7,6 @@ which builds a `Content` without parsing anything.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from quiz.core.model import Question
+from quiz.core.text import clean
 
 if TYPE_CHECKING:
     from quiz.core.grading import Response
@@ -41,27 +41,12 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def safe(text: str) -> str:
-    """`text` harmless to a terminal but otherwise as typed.
+    """`text` harmless to a terminal but otherwise as typed, line breaks kept.
 
-    Line breaks stay; tabs and carriage returns become spaces; every other control or
-    format character (ESC, BEL, bidi overrides...) becomes a visible escape such as
-    `\\x1b`, so a bank cannot clear the screen, retitle the window or write to the
-    clipboard. The same convention as `quiz.reports.clean`.
+    A bank cannot clear the screen, retitle the window or write to the clipboard:
+    see `quiz.core.text.clean`, which every printer of bank text shares.
     """
-    if text.isprintable():
-        return text
-    out: list[str] = []
-    for char in text:
-        if char == "\n":
-            out.append(char)
-        elif char in "\r\t":
-            out.append(" ")
-        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return clean(text, keep_newlines=True)
 
 
 def literal(text: str, style: str = "") -> Content:
