@@ -147,6 +147,18 @@ class QuestionWidget(Widget):
         self.items: tuple[str, ...] = tuple(items)
         self.rights: tuple[str, ...] = tuple(rights)
 
+    def bind_digits(self, action: str, description: str) -> None:
+        """Keys 1-9 run `action(index)` on the first nine options, shown once as "1-N"."""
+        count = min(9, len(self.choices))
+        for index in range(count):
+            self._bindings.bind(
+                str(index + 1),
+                f"{action}({index})",
+                description,
+                show=index == 0,
+                key_display=f"1-{count}",
+            )
+
     def answer(self, response: Response) -> None:
         """Post `Answered` for the screen to grade."""
         self.post_message(Answered(response))

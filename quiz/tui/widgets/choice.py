@@ -31,15 +31,7 @@ class ChoiceWidget(QuestionWidget, can_focus=True):
 
     def __init__(self, question: Question, *, choices: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(question, choices=choices, id=id)
-        count = min(9, len(self.choices))
-        for index in range(count):
-            self._bindings.bind(
-                str(index + 1),
-                f"select({index})",
-                "Choose",
-                show=index == 0,
-                key_display=f"1-{count}",
-            )
+        self.bind_digits("select", "Choose")
 
     def compose(self) -> ComposeResult:
         for index in range(len(self.choices)):

@@ -30,15 +30,7 @@ class MultiWidget(QuestionWidget, can_focus=True):
 
     def __init__(self, question: Question, *, choices: Sequence[str] = (), id: str | None = None) -> None:
         super().__init__(question, choices=choices, id=id)
-        count = min(9, len(self.choices))
-        for index in range(count):
-            self._bindings.bind(
-                str(index + 1),
-                f"tick({index})",
-                "Tick",
-                show=index == 0,
-                key_display=f"1-{count}",
-            )
+        self.bind_digits("tick", "Tick")
 
     def compose(self) -> ComposeResult:
         for index in range(len(self.choices)):
