@@ -625,8 +625,22 @@ def _library(question_paths: Sequence[Path], err: TextIO) -> Library:
     return library
 
 
-def _emit(fmt: str, out: TextIO, text: Callable[[], str], data: Callable[[], Any]) -> None:
-    if fmt == "json":
+def _emit(
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    *,
+    warnings: Sequence[str],
+    text: Callable[[], str],
+    data: Callable[[], Any],
+    csv_rows: Callable[[TextIO], None],
+) -> None:
+    """Write one of the three formats; CSV has no room for warnings, so they go to `err`."""
+    if fmt == "csv":
+        for warning in warnings:
+            err.write(f"warning: {clean(warning)}\n")
+        csv_rows(out)
+    elif fmt == "json":
         json.dump(data(), out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
@@ -662,12 +676,15 @@ def history_command(
     except StoreError as error:
         err.write(f"quiz history: {error}\n")
         return 1
-    if fmt == "csv":
-        for warning in history.warnings:
-            err.write(f"warning: {clean(warning)}\n")
-        write_history_csv(history, out)
-        return 0
-    _emit(fmt, out, lambda: render_history(history), lambda: history_json(history))
+    _emit(
+        fmt,
+        out,
+        err,
+        warnings=history.warnings,
+        text=lambda: render_history(history),
+        data=lambda: history_json(history),
+        csv_rows=lambda stream: write_history_csv(history, stream),
+    )
     return 0
 
 
@@ -697,10 +714,13 @@ def report_command(
     except StoreError as error:
         err.write(f"quiz report: {error}\n")
         return 1
-    if fmt == "csv":
-        for warning in report.warnings:
-            err.write(f"warning: {clean(warning)}\n")
-        write_report_csv(report, out)
-        return 0
-    _emit(fmt, out, lambda: render_report(report), lambda: report_json(report))
+    _emit(
+        fmt,
+        out,
+        err,
+        warnings=report.warnings,
+        text=lambda: render_report(report),
+        data=lambda: report_json(report),
+        csv_rows=lambda stream: write_report_csv(report, stream),
+    )
     return 0

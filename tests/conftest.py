@@ -1,7 +1,10 @@
-"""Shared test set-up: no test writes to the real user's cache folder."""
+"""Shared test set-up: no test writes to the real user's cache folder, and local
+time is UTC so that due dates shown on screen never depend on the machine."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,3 +18,17 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QUIZ_CACHE", str(folder))
         yield folder
+
+
+@pytest.fixture(autouse=True)
+def utc_timezone() -> Iterator[None]:
+    """Local time is UTC for every test; the machine's zone is restored after."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()

@@ -10,10 +10,7 @@ SIGKILLs in the killed-session test (see `scale`). The profile is applied per te
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterator
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 DEFAULT_EXAMPLES = 20
@@ -41,17 +38,3 @@ settings.register_profile(
     derandomize=fuzz_examples() == DEFAULT_EXAMPLES,  # ordinary runs are reproducible
     print_blob=True,
 )
-
-
-@pytest.fixture(autouse=True)
-def utc_timezone() -> Iterator[None]:
-    """Local time is UTC, so due dates shown on screen never depend on the machine."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()

@@ -6,10 +6,8 @@ Every test app uses `TZ=UTC`, a clock stuck at 2026-01-05 10:00 UTC and
 
 from __future__ import annotations
 
-import os
 import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,20 +17,6 @@ from quiz.core.bank import load_paths
 from quiz.core.config import Command, Options
 from quiz.tui.app import QuizApp
 from tests.tui.banks import EVERY_TYPE, MARKUP, NOW
-
-
-@pytest.fixture(autouse=True)
-def utc_timezone() -> Iterator[None]:
-    """Local time is UTC in these tests, so due dates on screen never vary."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    time.tzset()
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 @pytest.fixture
