@@ -235,3 +235,23 @@ def test_decks_lists_the_bundled_decks_with_their_counts(tmp_path: Path) -> None
     assert all(row["new"] == row["questions"] for row in rows.values())
     code, out, _ = run("--scores", str(tmp_path), "--learner", "ana", "decks")
     assert code == 0 and out.splitlines()[0].split() == ["Deck", "Title", "Questions", "New", "Due", "Learned"]
+
+
+def test_windows_line_endings_are_read_and_unix_ones_written(tmp_path: Path) -> None:
+    from quiz.core.bank import load_paths
+
+    bank = tmp_path / "b.yaml"
+    bank.write_bytes(
+        b"deck: d\r\nquestions:\r\n  - id: q\r\n    type: truefalse\r\n    prompt: P?\r\n    answer: true\r\n"
+    )
+    library, problems = load_paths([bank])
+    assert not problems and [q.key for q in library.questions] == ["d/q"]
+    store = Store(tmp_path / "s", "ana")
+    store.folder.mkdir(parents=True)
+    line = json.dumps({"v": 1, "kind": "answer", "id": "a", "time": "2026-01-05T09:00:00+00:00", "key": "d/q"})
+    store.path.write_bytes((line[:-1] + ', "rating": 3, "correct": true}\r\n').encode())
+    store.append({"v": 1, "kind": "answer", "id": "b", "time": "2026-01-05T09:01:00+00:00", "key": "d/q"})
+    raw = store.path.read_bytes()
+    assert raw.endswith(b"}\n") and raw.count(b"\r\n") == 1
+    records = store.read()
+    assert [r["id"] for r in records.records][:1] == ["a"] and not any("line 1" in w for w in records.warnings)
