@@ -61,12 +61,9 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "match": ("pairs", "shuffle"),
     "card": ("answer",),
 }
-ALL_QUESTION_FIELDS = tuple(
-    dict.fromkeys(COMMON_FIELDS + tuple(f for fs in TYPE_FIELDS.values() for f in fs))
-)
+ALL_QUESTION_FIELDS = tuple(dict.fromkeys(COMMON_FIELDS + tuple(f for fs in TYPE_FIELDS.values() for f in fs)))
 STANDARD_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
 )
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -699,9 +696,7 @@ def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     errors: list[str] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
-            )
+            found = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
             if not found:
                 errors.append(f"{path}: no .yaml or .yml files in this folder")
             files.extend(found)

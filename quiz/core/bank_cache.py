@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz import __version__
+from quiz.core import paths
 from quiz.core.model import (
     Bank,
     CardQuestion,
@@ -51,15 +52,8 @@ CLASSES: dict[str, type[Any]] = {
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
-    """`$QUIZ_CACHE`, else `$XDG_CACHE_HOME/quiz`, else `~/.cache/quiz`; None when off."""
-    env = os.environ if env is None else env
-    value = env.get("QUIZ_CACHE", "").strip()
-    if value.lower() in ("off", "0", "no", "false"):
-        return None
-    if value:
-        return Path(value)
-    base = env.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if base else Path.home() / ".cache") / "quiz"
+    """The cache folder (see `quiz.core.paths.cache_dir`); None when caching is off."""
+    return paths.cache_dir(env)
 
 
 def _entry_path(folder: Path, bank_file: Path) -> Path:
@@ -160,7 +154,7 @@ def put(folder: Path, bank_file: Path, sha: str, bank: Bank) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
             os.replace(temp, target)
         except OSError:

@@ -334,8 +334,7 @@ def _with_unit(text: str, unit: str | None) -> str:
 
 def _wrong_type(question: Question, response: object, wanted: str) -> TypeError:
     return TypeError(
-        f"a {question.type} question ({question.key}) takes {wanted} as its response, "
-        f"not {type(response).__name__}"
+        f"a {question.type} question ({question.key}) takes {wanted} as its response, not {type(response).__name__}"
     )
 
 
@@ -366,17 +365,11 @@ def _grade_choice(question: ChoiceQuestion, response: Response) -> Outcome:
 
 
 def _grade_multi(question: MultiQuestion, response: Response) -> Outcome:
-    if not isinstance(response, frozenset | set | tuple | list) or not all(
-        isinstance(s, str) for s in response
-    ):
+    if not isinstance(response, frozenset | set | tuple | list) or not all(isinstance(s, str) for s in response):
         raise _wrong_type(question, response, "a frozenset of str")
     ticked = frozenset(response)
     right = tuple(choice for choice in question.choices if choice in question.answers)
-    wrong = tuple(
-        i
-        for i, choice in enumerate(question.choices)
-        if (choice in ticked) != (choice in question.answers)
-    )
+    wrong = tuple(i for i, choice in enumerate(question.choices) if (choice in ticked) != (choice in question.answers))
     correct = ticked == question.answers
     detail = ""
     if not correct:
@@ -404,9 +397,7 @@ def _grade_truefalse(question: TrueFalseQuestion, response: Response) -> Outcome
     if not isinstance(response, bool):
         raise _wrong_type(question, response, "a bool")
     expected = "True" if question.answer else "False"
-    return Outcome(
-        correct=response == question.answer, expected=expected, expected_parts=(expected,)
-    )
+    return Outcome(correct=response == question.answer, expected=expected, expected_parts=(expected,))
 
 
 def _grade_short(question: ShortQuestion, response: Response) -> Outcome:
@@ -491,9 +482,7 @@ def _grade_order(question: OrderQuestion, response: Response) -> Outcome:
     items = question.items
     # Positions the learner got wrong; a missing or surplus item is wrong where it is.
     size = max(len(items), len(typed))
-    wrong = tuple(
-        i for i in range(size) if i >= len(items) or i >= len(typed) or typed[i] != items[i]
-    )
+    wrong = tuple(i for i in range(size) if i >= len(items) or i >= len(typed) or typed[i] != items[i])
     correct = not wrong
     in_place = sum(1 for i in range(min(len(items), len(typed))) if typed[i] == items[i])
     detail = "" if correct else f"{in_place} of {_plural(len(items), 'item')} in place"
@@ -512,9 +501,7 @@ def _grade_match(question: MatchQuestion, response: Response) -> Outcome:
     ):
         raise _wrong_type(question, response, "a dict of str to str")
     pairs = tuple(f"{left} → {right}" for left, right in question.pairs)
-    wrong = tuple(
-        i for i, (left, right) in enumerate(question.pairs) if response.get(left) != right
-    )
+    wrong = tuple(i for i, (left, right) in enumerate(question.pairs) if response.get(left) != right)
     correct = not wrong
     total = len(question.pairs)
     detail = "" if correct else f"{total - len(wrong)} of {_plural(total, 'pair')} right"
@@ -629,9 +616,7 @@ def response_from_json(question: Question, data: object) -> Response:
     if isinstance(question, ClozeQuestion | OrderQuestion):
         return _strings_from_json(question, data)
     if isinstance(question, MatchQuestion):
-        if not isinstance(data, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-        ):
+        if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
             raise _bad(question, data, "an object of strings")
         return dict(data)
     if isinstance(question, TrueFalseQuestion):

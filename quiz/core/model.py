@@ -16,9 +16,7 @@ from typing import Literal, TypeAlias
 
 from quiz.core.text import clean
 
-QuestionType: TypeAlias = Literal[
-    "choice", "multi", "truefalse", "short", "number", "cloze", "order", "match", "card"
-]
+QuestionType: TypeAlias = Literal["choice", "multi", "truefalse", "short", "number", "cloze", "order", "match", "card"]
 QUESTION_TYPES: tuple[QuestionType, ...] = (
     "choice",
     "multi",

@@ -181,25 +181,59 @@ def test_number_answers_are_numbers() -> None:
 
 RULES = [
     pytest.param("questions:\n  - id: a\n    prompt: [\n", "4:1: YAML syntax error", id="yaml-syntax"),
-    pytest.param("questions:\n  - prompt: p\n    choices: [a, b]\n    answer: a\n", "2:5: question has no 'id'", id="missing-id"),
-    pytest.param("questions:\n  - id: a\n    choices: [a, b]\n    answer: a\n", "2:5: question 'a' has no 'prompt'", id="missing-prompt"),
+    pytest.param(
+        "questions:\n  - prompt: p\n    choices: [a, b]\n    answer: a\n", "2:5: question has no 'id'", id="missing-id"
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    choices: [a, b]\n    answer: a\n",
+        "2:5: question 'a' has no 'prompt'",
+        id="missing-prompt",
+    ),
     pytest.param(
         "questions:\n  - {id: a, prompt: p, choices: [x, y], answer: x}\n  - {id: a, prompt: q, choices: [x, y], answer: x}\n",
         "3:10: duplicate id 'a' in deck 'bank' (first on line 2)",
         id="duplicate-id",
     ),
-    pytest.param("questions:\n  - id: a\n    type: chioce\n    prompt: p\n", "3:11: unknown type 'chioce' (did you mean 'choice'?)", id="unknown-type"),
+    pytest.param(
+        "questions:\n  - id: a\n    type: chioce\n    prompt: p\n",
+        "3:11: unknown type 'chioce' (did you mean 'choice'?)",
+        id="unknown-type",
+    ),
     pytest.param(
         "questions:\n  - id: a\n    prompt: p\n    choices: [x, y]\n    anwser: x\n",
         "5:5: unknown field 'anwser' (did you mean 'answer'?)",
         id="unknown-field",
     ),
-    pytest.param("titel: T\nquestions:\n  - {id: a, prompt: p, choices: [x, y], answer: x}\n", "1:1: unknown top-level field 'titel' (did you mean 'title'?)", id="unknown-top-level"),
-    pytest.param("questions:\n  - id: a\n    prompt: p\n    choices: [x, y]\n    answer: z\n", "5:13: answer 'z' is not one of the choices", id="answer-not-in-choices"),
-    pytest.param("questions:\n  - id: a\n    type: multi\n    prompt: p\n    choices: [x, y]\n    answers: []\n", "6:14: 'answers' is empty", id="answers-empty"),
-    pytest.param("questions:\n  - id: a\n    type: order\n    prompt: p\n    items: [x, y]\n", "5:12: 'order' needs at least 3 items, has 2", id="order-too-short"),
-    pytest.param("questions:\n  - id: a\n    type: order\n    prompt: p\n    items: [x, y, x]\n", "5:19: item 'x' is given twice", id="order-duplicates"),
-    pytest.param("questions:\n  - id: a\n    type: cloze\n    text: no gap here\n", "4:11: cloze text has no gap", id="cloze-no-gap"),
+    pytest.param(
+        "titel: T\nquestions:\n  - {id: a, prompt: p, choices: [x, y], answer: x}\n",
+        "1:1: unknown top-level field 'titel' (did you mean 'title'?)",
+        id="unknown-top-level",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    prompt: p\n    choices: [x, y]\n    answer: z\n",
+        "5:13: answer 'z' is not one of the choices",
+        id="answer-not-in-choices",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: multi\n    prompt: p\n    choices: [x, y]\n    answers: []\n",
+        "6:14: 'answers' is empty",
+        id="answers-empty",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: order\n    prompt: p\n    items: [x, y]\n",
+        "5:12: 'order' needs at least 3 items, has 2",
+        id="order-too-short",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: order\n    prompt: p\n    items: [x, y, x]\n",
+        "5:19: item 'x' is given twice",
+        id="order-duplicates",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: cloze\n    text: no gap here\n",
+        "4:11: cloze text has no gap",
+        id="cloze-no-gap",
+    ),
     pytest.param(
         "sources:\n  memcon: M\nquestions:\n  - {id: a, prompt: p, choices: [x, y], answer: x, source: memkon}\n",
         "4:60: source 'memkon' is not defined in the bank's sources (did you mean 'memcon'?)",
@@ -211,18 +245,46 @@ RULES = [
         "4:5: duplicate key 'prompt' (first given on line 3)",
         id="duplicate-key",
     ),
-    pytest.param("questions:\n  - id: a\n    prompt: !!python/object:os.system ls\n", "3:13: YAML tag '!!python/object:os.system' is not allowed", id="python-tag"),
-    pytest.param("questions:\n  - id: a\n    prompt: p\n    choices: [x]\n    answer: x\n", "4:14: 'choices' needs at least 2 options, has 1", id="one-choice"),
-    pytest.param("questions:\n  - id: a\n    type: number\n    prompt: p\n    answer: many\n", "5:13: 'answer' must be a number, not 'many'", id="number-not-number"),
-    pytest.param("questions:\n  - id: a\n    type: truefalse\n    prompt: p\n    answer: maybe\n", "5:13: 'answer' must be true or false, not 'maybe'", id="truefalse-not-bool"),
-    pytest.param("questions:\n  - id: a\n    type: match\n    prompt: p\n    pairs: {x: 1}\n", "5:12: 'match' needs at least 2 pairs, has 1", id="match-one-pair"),
-    pytest.param("questions:\n  - id: a\n    type: card\n    prompt: p\n", "2:5: 'card' question needs 'answer'", id="card-no-answer"),
+    pytest.param(
+        "questions:\n  - id: a\n    prompt: !!python/object:os.system ls\n",
+        "3:13: YAML tag '!!python/object:os.system' is not allowed",
+        id="python-tag",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    prompt: p\n    choices: [x]\n    answer: x\n",
+        "4:14: 'choices' needs at least 2 options, has 1",
+        id="one-choice",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: number\n    prompt: p\n    answer: many\n",
+        "5:13: 'answer' must be a number, not 'many'",
+        id="number-not-number",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: truefalse\n    prompt: p\n    answer: maybe\n",
+        "5:13: 'answer' must be true or false, not 'maybe'",
+        id="truefalse-not-bool",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: match\n    prompt: p\n    pairs: {x: 1}\n",
+        "5:12: 'match' needs at least 2 pairs, has 1",
+        id="match-one-pair",
+    ),
+    pytest.param(
+        "questions:\n  - id: a\n    type: card\n    prompt: p\n",
+        "2:5: 'card' question needs 'answer'",
+        id="card-no-answer",
+    ),
     pytest.param(
         "questions:\n  - id: a\n    prompt: p\n    choices: [x, y]\n    answer: x\n    feedback: {z: why}\n",
         "6:16: feedback for 'z', which is not one of the choices",
         id="feedback-unknown-choice",
     ),
-    pytest.param("questions:\n  - id: a\n    prompt: p\n    choices: [x, y]\n    answer: x\n    tolerance: 1\n", "6:5: field 'tolerance' is not used by 'choice' questions", id="field-of-other-type"),
+    pytest.param(
+        "questions:\n  - id: a\n    prompt: p\n    choices: [x, y]\n    answer: x\n    tolerance: 1\n",
+        "6:5: field 'tolerance' is not used by 'choice' questions",
+        id="field-of-other-type",
+    ),
     pytest.param("a: &x [1]\nb: *x\n", "alias", id="alias"),
     pytest.param("", "1:1: the file is empty", id="empty"),
     pytest.param("- 1\n- 2\n", "1:1: a bank must be a mapping", id="list-top-level"),
@@ -256,7 +318,12 @@ def test_all_problems_of_a_file_are_reported_at_once_and_sorted() -> None:
             prompt: p
         """
     )
-    assert [p.split(": ", 1)[0] for p in problems] == ["bank.yaml:5:12", "bank.yaml:9:13", "bank.yaml:10:9", "bank.yaml:11:11"]
+    assert [p.split(": ", 1)[0] for p in problems] == [
+        "bank.yaml:5:12",
+        "bank.yaml:9:13",
+        "bank.yaml:10:9",
+        "bank.yaml:11:11",
+    ]
 
 
 def test_two_files_with_one_deck_name_both_files(tmp_path: Path) -> None:
@@ -302,7 +369,10 @@ def test_an_unreadable_file_is_a_problem(tmp_path: Path) -> None:
 
 def test_alias_bomb_is_refused_quickly() -> None:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 12)
+    ]
     bank, problems = load_text("\n".join(lines) + "\n", "bomb.yaml")
     assert bank is None and "aliases" in str(problems[0])
 

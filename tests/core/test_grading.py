@@ -49,9 +49,7 @@ MULTI = MultiQuestion(
 )
 TRUEFALSE = TrueFalseQuestion(deck="d", id="tf", prompt="Yeltsin resigned.", answer=True)
 SHORT = ShortQuestion(deck="d", id="short", prompt="Who resigned?", answers=("Yeltsin",), typos=1)
-NUMBER = NumberQuestion(
-    deck="d", id="number", prompt="How far?", answer=2000, tolerance=1, unit="km"
-)
+NUMBER = NumberQuestion(deck="d", id="number", prompt="How far?", answer=2000, tolerance=1, unit="km")
 CLOZE = ClozeQuestion(
     deck="d",
     id="cloze",
@@ -128,9 +126,7 @@ def reference_distance(a: str, b: str) -> int:
     d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
     for i in range(1, len(a) + 1):
         for j in range(1, len(b) + 1):
-            d[i][j] = min(
-                d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
-            )
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
     return d[len(a)][len(b)]
@@ -192,9 +188,7 @@ def test_short(question: ShortQuestion, typed: str, correct: bool, forgiven: boo
 
 def test_short_prefers_an_exact_alternative_over_a_typo() -> None:
     outcome = grade(short("Kiev", "Kyiv", typos=1), "kyiv")
-    assert outcome == Outcome(
-        correct=True, expected="Kiev", expected_parts=("Kiev",), matched="Kyiv"
-    )
+    assert outcome == Outcome(correct=True, expected="Kiev", expected_parts=("Kiev",), matched="Kyiv")
 
 
 def test_short_feedback_names_the_forgiven_typo_and_blank_answers() -> None:
@@ -383,9 +377,7 @@ def test_order(typed: str, correct: bool, wrong_parts: tuple[int, ...], detail: 
         ({}, False, (0, 1, 2), "0 of 3 pairs right"),
     ],
 )
-def test_match(
-    paired: dict[str, str], correct: bool, wrong_parts: tuple[int, ...], detail: str
-) -> None:
+def test_match(paired: dict[str, str], correct: bool, wrong_parts: tuple[int, ...], detail: str) -> None:
     outcome = grade(MATCH, paired)
     assert (outcome.correct, outcome.wrong_parts, outcome.detail) == (correct, wrong_parts, detail)
     assert outcome.expected == "Clinton → USA; Putin → Russia; Blair → UK"
@@ -411,9 +403,7 @@ def test_card_grade_out_of_range_is_refused(self_grade: int) -> None:
     ("question", "response"),
     [(CARD, True), (CARD, "3"), (SHORT, 3), (ORDER, "abcde"), (MATCH, ["x"]), (TRUEFALSE, 1)],
 )
-def test_a_response_of_the_wrong_type_is_a_programming_error(
-    question: Question, response: Response
-) -> None:
+def test_a_response_of_the_wrong_type_is_a_programming_error(question: Question, response: Response) -> None:
     with pytest.raises(TypeError, match=question.type):
         grade(question, response)
 

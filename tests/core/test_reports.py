@@ -12,8 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from quiz.core.history import DayCount
-from quiz.reports import (
+from quiz.cli.reports import (
     HISTORY_CSV_COLUMNS,
     REPORT_CSV_COLUMNS,
     calendar_grid,
@@ -22,6 +21,7 @@ from quiz.reports import (
     history_command,
     report_command,
 )
+from quiz.core.history import DayCount
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # a Tuesday
 DAY = timedelta(days=1)
@@ -295,6 +295,6 @@ def test_clean_escapes_control_characters_only() -> None:
 
 
 def test_reports_module_does_not_import_textual() -> None:
-    code = "import sys, quiz.reports; print('textual' in sys.modules)"
+    code = "import sys, quiz.cli.reports; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

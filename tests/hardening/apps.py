@@ -41,9 +41,7 @@ def make_app(
         command=command,
         count=count,
     )
-    return QuizApp(
-        options, library, clock=lambda: NOW, rng=random.Random(0), prefs_file=tmp_path / "prefs.json"
-    )
+    return QuizApp(options, library, clock=lambda: NOW, rng=random.Random(0), prefs_file=tmp_path / "prefs.json")
 
 
 def shown_text(app: QuizApp) -> str:

@@ -144,9 +144,7 @@ def valid_bank(draw: st.DrawFn, types: tuple[str, ...] = ()) -> Data:
     if source_keys:
         bank["sources"] = {key: draw(TEXT) for key in source_keys}
     kinds = list(types) or draw(st.lists(st.sampled_from(QUESTION_TYPES), min_size=1, max_size=5))
-    bank["questions"] = [
-        draw(question(f"q{n}", source_keys, kind)) for n, kind in enumerate(kinds, start=1)
-    ]
+    bank["questions"] = [draw(question(f"q{n}", source_keys, kind)) for n, kind in enumerate(kinds, start=1)]
     return bank
 
 
@@ -218,14 +216,72 @@ WRONG_KINDS: list[Any] = [
 """Values of every YAML kind, to put where another kind belongs."""
 
 TOKENS = [
-    "questions:", "questions: [", "- id: a\n", "  prompt: x\n", "type: cloze\n", "text: '{{a}}'\n",
-    "choices: [a, b]\n", "answer: a\n", "answers: []\n", "pairs: {a: b}\n", "items: [1, 2, 3]\n",
-    "[", "]", "{", "}", ": ", ", ", "- ", "\n", "\n  ", "\n    ", "\t", "\x00", "\ufeff", "'", '"',
-    "|\n", ">-\n", "&a ", "*a", "&b [*a, *a]", "<<: *a\n", "? ", "---\n", "...\n", "%YAML 1.1\n",
-    "%TAG ! tag:x,2000:\n", "!!python/object/apply:os.system ['true']", "!!python/name:os.system",
-    "!!binary aGk=", "!!set {a}", "!!omap [a: 1]", "!custom x", "~", "null", "yes", "0x1F", "1e400",
-    ".inf", "2000-01-01", "\\e[2J", "\x1b[2J", "\x85", "\u2028", "\r", "\r\n", "#", " # comment",
-    "é", "\u202e", "e\u0301", "[bold]", "{{", "}}", "|", "x" * 200,
+    "questions:",
+    "questions: [",
+    "- id: a\n",
+    "  prompt: x\n",
+    "type: cloze\n",
+    "text: '{{a}}'\n",
+    "choices: [a, b]\n",
+    "answer: a\n",
+    "answers: []\n",
+    "pairs: {a: b}\n",
+    "items: [1, 2, 3]\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    ", ",
+    "- ",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "\t",
+    "\x00",
+    "\ufeff",
+    "'",
+    '"',
+    "|\n",
+    ">-\n",
+    "&a ",
+    "*a",
+    "&b [*a, *a]",
+    "<<: *a\n",
+    "? ",
+    "---\n",
+    "...\n",
+    "%YAML 1.1\n",
+    "%TAG ! tag:x,2000:\n",
+    "!!python/object/apply:os.system ['true']",
+    "!!python/name:os.system",
+    "!!binary aGk=",
+    "!!set {a}",
+    "!!omap [a: 1]",
+    "!custom x",
+    "~",
+    "null",
+    "yes",
+    "0x1F",
+    "1e400",
+    ".inf",
+    "2000-01-01",
+    "\\e[2J",
+    "\x1b[2J",
+    "\x85",
+    "\u2028",
+    "\r",
+    "\r\n",
+    "#",
+    " # comment",
+    "é",
+    "\u202e",
+    "e\u0301",
+    "[bold]",
+    "{{",
+    "}}",
+    "|",
+    "x" * 200,
 ]
 """Fragments of YAML, good and bad, that glued together reach the parser's odd corners."""
 

@@ -155,9 +155,7 @@ def test_an_answer_that_cannot_be_saved_is_not_counted(
         ("scores under a file", "a file is in the way"),
     ],
 )
-def test_an_unusable_scores_path_gives_a_clear_store_error(
-    tmp_path: Path, layout: str, phrase: str
-) -> None:
+def test_an_unusable_scores_path_gives_a_clear_store_error(tmp_path: Path, layout: str, phrase: str) -> None:
     scores = tmp_path / "scores"
     if layout == "scores is a file":
         scores.write_text("not a folder")

@@ -44,9 +44,7 @@ FUZZ = settings.get_profile(PROFILE)
 FILE = "fuzz/bank.yaml"
 
 
-def assert_accepted_or_located(
-    bank: Bank | None, problems: list[Problem], file: str, text: str
-) -> None:
+def assert_accepted_or_located(bank: Bank | None, problems: list[Problem], file: str, text: str) -> None:
     """Exactly one of: a bank and no problem, or no bank and problems each pointing
     at a real place (1-based line and column inside the file, the file named)."""
     if bank is not None:

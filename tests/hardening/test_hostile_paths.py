@@ -108,9 +108,7 @@ def test_the_command_line_refuses_them_with_exit_2(
     assert not (tmp_path / "scores").exists() and started == []
 
 
-def test_quiz_learner_from_the_environment_is_checked_too(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_quiz_learner_from_the_environment_is_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUIZ_LEARNER", "../../etc")
     out, err = io.StringIO(), io.StringIO()
     assert main(["--scores", str(tmp_path / "scores"), "history"], out, err) == 2

@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 
 from quiz.cli import main
+from quiz.cli.reports import Format, history_command
 from quiz.core.bank import load_paths
-from quiz.reports import Format, history_command
 from tests.hardening.apps import NOW
 from tests.hardening.hostile import BANK, CONTROL, HOSTILE, TYPES, write_hostile_log
 from tests.hardening.journey import trip
@@ -25,7 +25,10 @@ async def test_hostile_bank_and_log_go_through_every_screen(tmp_path: Path) -> N
     seen = await trip(tmp_path)
     assert seen.still_running  # no [@click=app.quit] ever ran
     assert set(seen.shots) == {
-        "home", "summary", "history", "help",
+        "home",
+        "summary",
+        "history",
+        "help",
         *(f"{phase} {qtype}" for qtype in TYPES for phase in ("asking", "feedback")),
     }
     # Markup is shown as typed, wherever bank text appears.

@@ -137,9 +137,7 @@ def zygote(bank: Path, tmp_path: Path) -> Iterator[Child]:
     child.close()
 
 
-def test_sessions_killed_at_random_moments_lose_no_shown_answer(
-    zygote: Child, bank: Path, tmp_path: Path
-) -> None:
+def test_sessions_killed_at_random_moments_lose_no_shown_answer(zygote: Child, bank: Path, tmp_path: Path) -> None:
     rng = random.Random(SEED)
     store = Store(tmp_path / "scores", LEARNER)
     shown: set[str] = set()
@@ -180,9 +178,7 @@ def test_sessions_killed_at_random_moments_lose_no_shown_answer(
     print(f"{KILLS} kills, {len(shown)} answers shown, {len(torn)} torn writes")
 
 
-def test_a_torn_last_line_is_skipped_with_a_warning_and_written_after(
-    bank: Path, tmp_path: Path
-) -> None:
+def test_a_torn_last_line_is_skipped_with_a_warning_and_written_after(bank: Path, tmp_path: Path) -> None:
     """A power cut mid-write (simulated by cutting the last record short)."""
     library, _ = load_paths([bank])
     store = Store(tmp_path / "scores", LEARNER)

@@ -11,9 +11,9 @@ from textual.geometry import Region
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent
 
+from quiz.cli.reports import render_heatmap
 from quiz.core.bank import bundled_questions_dir
 from quiz.core.history import DayCount
-from quiz.reports import render_heatmap
 from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.history import HistoryScreen, heatmap_text
 from quiz.tui.screens.summary import SummaryScreen

@@ -21,9 +21,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from quiz.cli.reports import SHADES, calendar_grid, clip, heat_level, month_labels, whole_weeks
 from quiz.core.history import DayCount, LearnerHistory, QuestionHistory, response_text
 from quiz.core.text import clean
-from quiz.reports import SHADES, calendar_grid, clip, heat_level, month_labels, whole_weeks
 
 __all__ = ["HistoryScreen", "column_chart", "heatmap_text", "question_text"]
 
