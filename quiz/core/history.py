@@ -965,7 +965,10 @@ def find_learner_logs(dirs: Sequence[Path]) -> tuple[list[tuple[str, Path]], lis
     problems: list[str] = []
     for folder in dirs:
         if folder.is_file():
-            found.append((folder.resolve().parent.name or str(folder), folder))
+            if folder.suffix == ".jsonl":
+                found.append((folder.resolve().parent.name or str(folder), folder))
+            else:
+                problems.append(f"{folder}: not a score log (a *.jsonl file) nor a folder of them")
             continue
         if not folder.is_dir():
             problems.append(f"{folder}: no such folder")

@@ -24,7 +24,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quiz.core.store import LogReader
+from quiz.core.store import LogReader, StoreError
+from quiz.core.store import _reason as reason
 
 LOG_SUFFIX = ".jsonl"
 
@@ -33,11 +34,14 @@ def log_files(folder: Path) -> tuple[Path, ...]:
     """Every log file of a learner's folder, by name: `*.jsonl` files, and symbolic
     links only when they stay inside the folder. A folder with a log's name is
     listed too, so that reading it fails loudly; a FIFO or device never is (it
-    would hang the reader)."""
+    would hang the reader). A missing folder has none; one that cannot be listed
+    is a `StoreError`."""
     try:
         entries = sorted(folder.iterdir())
-    except OSError:
-        return ()
+    except FileNotFoundError:
+        return ()  # a learner with no answers yet
+    except OSError as error:
+        raise StoreError(f"Could not read {folder}: {reason(error)}", error.errno) from error
     found: list[Path] = []
     try:
         inside = folder.resolve()
