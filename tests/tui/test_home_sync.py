@@ -20,7 +20,9 @@ pytestmark = pytest.mark.usefixtures("_no_git_identity")
 
 
 async def test_home_shows_unsynced_answers_and_s_syncs_them(
-    tmp_path: Path, make_app: AppFactory, bare: Callable[[str], str]  # noqa: F811 - the fixture
+    tmp_path: Path,
+    make_app: AppFactory,
+    bare: Callable[[str], str],  # noqa: F811 - the fixture
 ) -> None:
     url = bare("ana")
     scores = tmp_path / "scores"
