@@ -30,6 +30,7 @@ from quiz.core.scheduling import Card, Scheduler
 __all__ = ["LEARNING", "RELEARNING", "REVIEW", "Kernel", "Memory", "from_card", "kernel_for", "to_us"]
 
 LEARNING, REVIEW, RELEARNING = int(State.Learning), int(State.Review), int(State.Relearning)
+_tuple_new = tuple.__new__
 _STATES = {int(state): state for state in State}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
@@ -99,6 +100,9 @@ class Kernel:
             for rating in (1, 2, 3, 4)
         }
         self._fuzz: dict[int, tuple[int, int]] = {}
+        self.w19 = w[19]
+        self.w7_easy = w[7] * self.easy_difficulty
+        self.one_minus_w7 = 1 - w[7]
 
     @staticmethod
     def _hard(steps: tuple[timedelta, ...]) -> int | None:
@@ -112,18 +116,6 @@ class Kernel:
     def new(self, now_us: int) -> Memory:
         """A never-reviewed question, due at `now_us`."""
         return Memory(LEARNING, 0, None, None, now_us, None)
-
-    def _next_difficulty(self, difficulty: float, rating: int) -> float:
-        w7 = self.w[7]
-        arg_2 = difficulty + (10.0 - difficulty) * self.delta[rating] / 9.0
-        value = w7 * self.easy_difficulty + (1 - w7) * arg_2
-        return min(max(value, MIN_DIFFICULTY), MAX_DIFFICULTY)
-
-    def _short_term(self, stability: float, rating: int) -> float:
-        increase = self.short_increase[rating] * (stability ** -self.w[19])
-        if rating != 1:
-            increase = max(increase, 1.0)
-        return max(stability * increase, STABILITY_MIN)
 
     def _long_term(self, difficulty: float, stability: float, elapsed_days: int | None, rating: int) -> float:
         w = self.w
@@ -170,36 +162,40 @@ class Kernel:
         """The memory after an answer rated `rating` (1-4) at `now_us`: `Scheduler.review`'s result.
 
         An `OverflowError` when the due date would pass the year 9999, as `fsrs` raises.
+        The helpers are inlined: this runs once per answer of a cold replay.
         """
         state, step, stability, difficulty, _due, last = memory
         elapsed = None if last is None else (now_us - last) // DAY_US
-        interval = 0  # microseconds, unless `days` is set
         days = -1
-        if state == REVIEW:
-            assert stability is not None and difficulty is not None
+        interval = 0  # microseconds, when `days` stays -1
+        if stability is None or difficulty is None:
+            stability, difficulty = self.initial[rating]
+        else:
             if elapsed is not None and elapsed < 1:
-                stability = self._short_term(stability, rating)
+                increase = self.short_increase[rating] * (stability ** -self.w19)
+                if rating != 1 and increase < 1.0:
+                    increase = 1.0
+                stability = stability * increase
             else:
                 stability = self._long_term(difficulty, stability, elapsed, rating)
-            difficulty = self._next_difficulty(difficulty, rating)
+            if stability < STABILITY_MIN:
+                stability = STABILITY_MIN
+            # fsrs's _next_difficulty: linear damping, then mean reversion, then clamp.
+            difficulty = self.w7_easy + self.one_minus_w7 * (
+                difficulty + (10.0 - difficulty) * self.delta[rating] / 9.0
+            )
+            difficulty = MIN_DIFFICULTY if difficulty < MIN_DIFFICULTY else min(difficulty, MAX_DIFFICULTY)
+        if state == REVIEW:
             if rating == 1 and self.relearning:
                 state, step, interval = RELEARNING, 0, self.relearning[0]
             else:
                 days = self._interval_days(stability)
         else:
-            steps, hard = (self.learning, self.learning_hard) if state == LEARNING else (
-                self.relearning,
-                self.relearning_hard,
-            )
-            assert step is not None
-            if stability is None or difficulty is None:
-                stability, difficulty = self.initial[rating]
-            elif elapsed is not None and elapsed < 1:
-                stability = self._short_term(stability, rating)
-                difficulty = self._next_difficulty(difficulty, rating)
+            if state == LEARNING:
+                steps, hard = self.learning, self.learning_hard
             else:
-                stability = self._long_term(difficulty, stability, elapsed, rating)
-                difficulty = self._next_difficulty(difficulty, rating)
+                steps, hard = self.relearning, self.relearning_hard
+            assert step is not None
             if not steps or (step >= len(steps) and rating != 1):
                 state, step = REVIEW, None
                 days = self._interval_days(stability)
@@ -208,24 +204,20 @@ class Kernel:
                 interval = steps[0]
             elif rating == 2:
                 interval = hard if step == 0 and hard is not None else steps[step]
-            elif rating == 3:
-                if step + 1 == len(steps):
-                    state, step = REVIEW, None
-                    days = self._interval_days(stability)
-                else:
-                    step += 1
-                    interval = steps[step]
+            elif rating == 3 and step + 1 < len(steps):
+                step += 1
+                interval = steps[step]
             else:
                 state, step = REVIEW, None
                 days = self._interval_days(stability)
         if days >= 0:
-            if self.fuzzing:
+            if self.fuzzing and days >= 3:
                 days = self._fuzzed_days(days, card_id, now_us)
             interval = days * DAY_US
         due = now_us + interval
         if due > MAX_US:
             raise OverflowError("date value out of range")
-        return Memory(state, step, stability, difficulty, due, now_us)
+        return _tuple_new(Memory, (state, step, stability, difficulty, due, now_us))
 
     def card(self, memory: Memory, card_id: int) -> Card:
         """The full `fsrs.Card` of a memory: built only for a question about to be shown."""
