@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Figure  # noqa: E402
+from common import Figure
 
 MODULES = ("bench_startup", "bench_engine", "bench_history", "bench_load")
 

@@ -95,8 +95,12 @@ class Kernel:
         self.recall_scale = math.e ** w[8]
         self.short_increase = {rating: math.e ** (w[17] * (rating - 3 + w[18])) for rating in (1, 2, 3, 4)}
         self.delta = {rating: -(w[6] * (rating - 3)) for rating in (1, 2, 3, 4)}
+        # fsrs's _initial_stability and clamped _initial_difficulty, per rating.
         self.initial = {
-            rating: (max(w[rating - 1], STABILITY_MIN), min(max(w[4] - (math.e ** (w[5] * (rating - 1))) + 1, 1.0), 10.0))
+            rating: (
+                max(w[rating - 1], STABILITY_MIN),
+                min(max(w[4] - (math.e ** (w[5] * (rating - 1))) + 1, MIN_DIFFICULTY), MAX_DIFFICULTY),
+            )
             for rating in (1, 2, 3, 4)
         }
         self._fuzz: dict[int, tuple[int, int]] = {}
@@ -172,7 +176,7 @@ class Kernel:
             stability, difficulty = self.initial[rating]
         else:
             if elapsed is not None and elapsed < 1:
-                increase = self.short_increase[rating] * (stability ** -self.w19)
+                increase = self.short_increase[rating] * (stability**-self.w19)
                 if rating != 1 and increase < 1.0:
                     increase = 1.0
                 stability = stability * increase

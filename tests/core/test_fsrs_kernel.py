@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import zlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import fsrs
 import fsrs.scheduler as fsrs_scheduler
