@@ -79,20 +79,20 @@ class Kernel:
     def __init__(self, scheduler: Scheduler) -> None:
         inner = scheduler._fsrs
         w = self.w = tuple(float(value) for value in inner.parameters)
-        self.retention = inner.desired_retention
-        self.decay = -w[20]
-        self.factor = 0.9 ** (1 / self.decay) - 1
-        self.interval_scale = (self.retention ** (1 / self.decay)) - 1
-        self.maximum = inner.maximum_interval
+        self.retention: float = inner.desired_retention
+        self.decay: float = -w[20]
+        self.factor: float = 0.9 ** (1 / self.decay) - 1
+        self.interval_scale: float = (self.retention ** (1 / self.decay)) - 1
+        self.maximum: int = inner.maximum_interval
         self.fuzzing = scheduler.settings.fuzzing
         self.learning = tuple(step // _US for step in inner.learning_steps)
         self.relearning = tuple(step // _US for step in inner.relearning_steps)
         self.learning_hard = self._hard(tuple(inner.learning_steps))
         self.relearning_hard = self._hard(tuple(inner.relearning_steps))
         # fsrs computes these with the rating as an int-valued enum; same floats here.
-        self.easy_difficulty = w[4] - (math.e ** (w[5] * (4 - 1))) + 1
-        self.forget_short = math.e ** (w[17] * w[18])
-        self.recall_scale = math.e ** w[8]
+        self.easy_difficulty: float = w[4] - (math.e ** (w[5] * (4 - 1))) + 1
+        self.forget_short: float = math.e ** (w[17] * w[18])
+        self.recall_scale: float = math.e ** w[8]
         self.short_increase = {rating: math.e ** (w[17] * (rating - 3 + w[18])) for rating in (1, 2, 3, 4)}
         self.delta = {rating: -(w[6] * (rating - 3)) for rating in (1, 2, 3, 4)}
         # fsrs's _initial_stability and clamped _initial_difficulty, per rating.
@@ -124,12 +124,12 @@ class Kernel:
     def _long_term(self, difficulty: float, stability: float, elapsed_days: int | None, rating: int) -> float:
         w = self.w
         # fsrs: no last review gives a retrievability of 0; the kernel always has one.
-        r = 0.0 if elapsed_days is None else (1 + self.factor * max(0, elapsed_days) / stability) ** self.decay
+        r: float = 0.0 if elapsed_days is None else (1 + self.factor * max(0, elapsed_days) / stability) ** self.decay
         if rating == 1:
             long_term = (
                 w[11] * (difficulty ** -w[12]) * (((stability + 1) ** (w[13])) - 1) * (math.e ** ((1 - r) * w[14]))
             )
-            value = min(long_term, stability / self.forget_short)
+            value: float = min(long_term, stability / self.forget_short)
         else:
             hard_penalty = w[15] if rating == 2 else 1
             easy_bonus = w[16] if rating == 4 else 1
