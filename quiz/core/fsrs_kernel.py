@@ -27,11 +27,24 @@ from fsrs.scheduler import FUZZ_RANGES, MAX_DIFFICULTY, MIN_DIFFICULTY, STABILIT
 
 from quiz.core.scheduling import Card, Scheduler
 
-__all__ = ["LEARNING", "RELEARNING", "REVIEW", "Kernel", "Memory", "from_card", "kernel_for", "to_us"]
+__all__ = [
+    "LEARNING",
+    "RELEARNING",
+    "REVIEW",
+    "STATES",
+    "Kernel",
+    "Memory",
+    "card_of",
+    "from_card",
+    "from_us",
+    "kernel_for",
+    "to_us",
+]
 
 LEARNING, REVIEW, RELEARNING = int(State.Learning), int(State.Review), int(State.Relearning)
 _tuple_new = tuple.__new__
-_STATES = {int(state): state for state in State}
+STATES = {int(state): state for state in State}
+"""`fsrs.State` by its value."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 DAY_US = 86_400_000_000
@@ -225,17 +238,22 @@ class Kernel:
 
     def card(self, memory: Memory, card_id: int) -> Card:
         """The full `fsrs.Card` of a memory: built only for a question about to be shown."""
-        card = object.__new__(Card)
-        card.__dict__.update(
-            card_id=card_id,
-            state=_STATES[memory.state],
-            step=memory.step,
-            stability=memory.stability,
-            difficulty=memory.difficulty,
-            due=from_us(memory.due),
-            last_review=None if memory.last_review is None else from_us(memory.last_review),
-        )
-        return card
+        return card_of(memory, card_id)
+
+
+def card_of(memory: Memory, card_id: int) -> Card:
+    """The full `fsrs.Card` of a memory (the kernel's settings do not enter it)."""
+    card = object.__new__(Card)
+    card.__dict__.update(
+        card_id=card_id,
+        state=STATES[memory.state],
+        step=memory.step,
+        stability=memory.stability,
+        difficulty=memory.difficulty,
+        due=from_us(memory.due),
+        last_review=None if memory.last_review is None else from_us(memory.last_review),
+    )
+    return card
 
 
 _KERNELS: dict[int, tuple[Scheduler, Kernel]] = {}

@@ -43,7 +43,8 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir
-from quiz.core.scheduling import Card, Scheduler, State
+from quiz.core.fsrs_kernel import Memory
+from quiz.core.scheduling import Scheduler, State
 from quiz.core.store import NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
 __all__ = [
@@ -305,19 +306,19 @@ def _maybe_float(value: object) -> float | None:
 
 
 def _state_row(state: QuestionState) -> list[Any]:
-    card = state.card
+    memory = state.memory
     return [
         state.answers,
         state.correct,
         _us(state.last),
         _us(state.first),
-        card.card_id,
-        int(card.state),
-        card.step,
-        card.stability,
-        card.difficulty,
-        _us(card.due),
-        _us(card.last_review),
+        state.card_id,
+        memory.state,
+        memory.step,
+        memory.stability,
+        memory.difficulty,
+        memory.due,
+        memory.last_review,
     ]
 
 
@@ -326,17 +327,18 @@ def _state_from_row(row: object) -> QuestionState:
     assert isinstance(row, list)
     answers, correct, last, first, card_id, state, step, stability, difficulty, due, last_review = row
     require(type(card_id) is int and state in _STATES and (step is None or type(step) is int))
-    card = object.__new__(Card)
-    card.__dict__.update(
+    _time(due)  # in range, or CacheError
+    if last_review is not None:
+        _time(last_review)
+    memory = Memory(state, step, _maybe_float(stability), _maybe_float(difficulty), _int(due), last_review)
+    return QuestionState(
+        memory=memory,
         card_id=card_id,
-        state=_STATES[state],
-        step=step,
-        stability=_maybe_float(stability),
-        difficulty=_maybe_float(difficulty),
-        due=_time(due),
-        last_review=_maybe_time(last_review),
+        answers=_count(answers),
+        correct=_count(correct),
+        last=_maybe_time(last),
+        first=_maybe_time(first),
     )
-    return QuestionState(card, _count(answers), _count(correct), _maybe_time(last), _maybe_time(first))
 
 
 def replayer_to_json(replayer: Replayer) -> dict[str, Any]:

@@ -256,9 +256,9 @@ class Session:
             if state is None:
                 if len(new) < new_slots:
                     new.append(question)
-            elif state.card.due <= now:
-                target = reviews if state.card.state == State.Review else stepping
-                target.append((state.card.due, index, question))
+            elif state.due <= now:
+                target = reviews if state.fsrs_state == State.Review else stepping
+                target.append((state.due, index, question))
         stepping.sort(key=lambda entry: (entry[0], entry[1]))
         if len(reviews) > review_slots:
             reviews = heapq.nsmallest(review_slots, reviews, key=lambda e: (e[0], e[1]))
@@ -514,7 +514,7 @@ class Session:
         due_tomorrow = 0
         for question in self.questions:
             state = self.states.get(question.key)
-            if state is not None and state.card.due < horizon:
+            if state is not None and state.due < horizon:
                 due_tomorrow += 1
         exam = self.mode == "exam"
         return Summary(
@@ -565,9 +565,9 @@ def overview(
             if state is None:
                 counts[1] += 1
                 continue
-            if state.card.due <= now:
+            if state.due <= now:
                 counts[2] += 1
-            if state.card.state == State.Review:
+            if state.fsrs_state == State.Review:
                 counts[3] += 1
         total, new, due, learned = counts
         rows.append(DeckStats(bank.deck, bank.title, bank.description, total, new, due, learned))

@@ -30,14 +30,16 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from fsrs import State
 
+from quiz.core.fsrs_kernel import REVIEW as REVIEW_STATE
+from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
-from quiz.core.scheduling import Card, Scheduler
+from quiz.core.scheduling import Card, Scheduler, card_id_for
 
 __all__ = [
     "LOCK_NAME",
@@ -389,18 +391,96 @@ class Store:
         return LogRead(records, warnings)
 
 
-@dataclass(slots=True)
 class QuestionState:
-    """What the log says about one question: its FSRS card and counts."""
+    """What the log says about one question: its FSRS memory, its card, and counts.
 
-    card: Card
-    answers: int = 0
-    """Effective answers (undone ones do not count)."""
-    correct: int = 0
-    last: datetime | None = None
-    """Time of the latest effective answer."""
-    first: datetime | None = None
-    """Time of the first effective answer: the day the question was introduced."""
+    Replay keeps only the `Memory` tuple (`quiz.core.fsrs_kernel`); the full
+    `fsrs.Card` is built the first time `card` is read, which the session does
+    only for questions it is about to show. `due` and `fsrs_state` answer the
+    queue's questions without building it.
+    """
+
+    __slots__ = ("_card", "answers", "card_id", "correct", "first", "last", "memory")
+
+    def __init__(
+        self,
+        card: Card | None = None,
+        answers: int = 0,
+        correct: int = 0,
+        last: datetime | None = None,
+        first: datetime | None = None,
+        *,
+        memory: Memory | None = None,
+        card_id: int = 0,
+    ) -> None:
+        self.answers = answers
+        """Effective answers (undone ones do not count)."""
+        self.correct = correct
+        self.last = last
+        """Time of the latest effective answer."""
+        self.first = first
+        """Time of the first effective answer: the day the question was introduced."""
+        self._card = card
+        if card is not None:
+            self.memory = from_card(card)
+            self.card_id = card.card_id
+        else:
+            if memory is None:
+                raise ValueError("a QuestionState needs a card or a memory")
+            self.memory = memory
+            self.card_id = card_id
+
+    @property
+    def card(self) -> Card:
+        """The full `fsrs.Card`, built on first use."""
+        card = self._card
+        if card is None:
+            card = self._card = card_of(self.memory, self.card_id)
+        return card
+
+    @card.setter
+    def card(self, card: Card) -> None:
+        self._card = card
+        self.memory = from_card(card)
+        self.card_id = card.card_id
+
+    @property
+    def due(self) -> datetime:
+        """When the question is due (UTC)."""
+        card = self._card
+        return card.due if card is not None else from_us(self.memory.due)
+
+    @property
+    def fsrs_state(self) -> State:
+        """Learning, Review or Relearning."""
+        return STATES[self.memory.state]
+
+    def copy(self) -> QuestionState:
+        """A copy whose counts and memory may change without touching this one."""
+        state = QuestionState(None, self.answers, self.correct, self.last, self.first, memory=self.memory)
+        state.card_id = self.card_id
+        state._card = self._card
+        return state
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QuestionState):
+            return NotImplemented
+        return (self.memory, self.card_id, self.answers, self.correct, self.last, self.first) == (
+            other.memory,
+            other.card_id,
+            other.answers,
+            other.correct,
+            other.last,
+            other.first,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"QuestionState(memory={self.memory!r}, card_id={self.card_id}, answers={self.answers}, "
+            f"correct={self.correct}, last={self.last!r}, first={self.first!r})"
+        )
 
 
 PENDING_PER_KEY = 32
@@ -433,8 +513,10 @@ class Replayer:
     FSRS for the questions answered since, not for every held-back answer.
     """
 
-    def __init__(self, scheduler: Scheduler, day: date | None = None) -> None:
+    def __init__(self, scheduler: Scheduler, day: date | None = None, *, kernel: Kernel | None = None) -> None:
         self.scheduler = scheduler
+        self.kernel = kernel if kernel is not None else kernel_for(scheduler)
+        """The FSRS arithmetic: `quiz.core.fsrs_kernel`, equal to `scheduler.review`."""
         self.day = day
         self._base: dict[str, QuestionState] = {}
         """States after the answers already committed (no longer held back)."""
@@ -519,18 +601,26 @@ class Replayer:
         """`state` (changed in place, or created) after one effective answer, and what
         the answer was for the daily counts: NEW, REVIEW of a learned question, or 0."""
         when, _id, rating, correct = entry
-        card = state.card if state is not None else self.scheduler.new_card(key, when)
+        now = (when - _EPOCH) // _MICROSECOND
+        kernel = self.kernel
+        if state is None:
+            memory = kernel.new(now)
+            card_id = card_id_for(key)
+        else:
+            memory = state.memory
+            card_id = state.card_id
         try:
-            reviewed = self.scheduler.review(card, rating, when)
+            reviewed = kernel.review(memory, rating, now, card_id)
         except OverflowError:
             # A due date past the year 9999; `_check` refuses such times, this is a last guard.
             return state, 0
         if state is None:
-            state = QuestionState(card, first=when)
+            state = QuestionState(memory=reviewed, card_id=card_id, first=when)
             code = NEW
         else:
-            code = REVIEW if card.state == State.Review else 0
-        state.card = reviewed
+            code = REVIEW if memory.state == REVIEW_STATE else 0
+            state.memory = reviewed
+            state._card = None
         state.answers += 1
         if correct:
             state.correct += 1
@@ -543,7 +633,7 @@ class Replayer:
         """A remembered `finish()` result with one more answer applied (on a copy)."""
         state, codes = done
         if state is not None:
-            state = QuestionState(state.card, state.answers, state.correct, state.last, state.first)
+            state = state.copy()
         state, code = self._apply(key, state, entry)
         return state, [*codes, code]
 
@@ -573,11 +663,7 @@ class Replayer:
             done = self._done.get(key)
             if done is None:
                 base = self._base.get(key)
-                state = (
-                    None
-                    if base is None
-                    else QuestionState(base.card, base.answers, base.correct, base.last, base.first)
-                )
+                state = None if base is None else base.copy()
                 codes = []
                 for entry in held:
                     state, code = self._apply(key, state, entry)
@@ -593,6 +679,10 @@ class Replayer:
         self.states = states
         self._finished_days = extra
         return states
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _parse_time(text: str) -> datetime:
