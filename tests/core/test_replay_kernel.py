@@ -19,7 +19,7 @@ from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.store import Replayer, iter_records
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from bench_engine import write_log  # noqa: E402
+from bench_engine import write_log
 
 
 class ViaFsrs:
