@@ -45,6 +45,10 @@ class DeckRow(NamedTuple):
     learned: int = 0
 
 
+SYNC_LOG_BYTES = 256 * 1024
+"""Logs up to this size (about 1,000 answers) are replayed before the first frame."""
+
+
 class HomeScreen(Screen[None]):
     """Decks in a table (one row per deck); the numbers are refreshed on every return."""
 
@@ -115,7 +119,13 @@ class HomeScreen(Screen[None]):
         self.title = "quiz"
         self.sub_title = app.learner
         self.query_one("#home-learner", Static).update(Content.assemble("Learner: ", literal(app.learner, "bold")))
-        if app.background:
+        if app.background and self._small_log(app):
+            # Counts in the first frame; only the git status (a subprocess) waits for a thread.
+            self._show_stats(*self._compute(app.learner), self.unsynced)
+            self.call_after_refresh(
+                self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
+            )
+        elif app.background:
             if not self.stats:
                 self.stats = [DeckRow(b.deck, b.title, b.description, len(b.questions)) for b in app.library.banks]
                 self._fill_table(counts=False)
@@ -125,37 +135,35 @@ class HomeScreen(Screen[None]):
                 self.run_worker, self._compute_in_thread, thread=True, exclusive=True, group="home-stats"
             )
         else:
-            self._show_stats(*self._compute(app.learner))
+            self._show_stats(*self._compute(app.learner), self._pending(app.learner))
 
-    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str], int | None]:
-        """The deck counts for `learner` and the answers not yet synced (runs in a
-        thread when the app says so)."""
-        from quiz.core.gitsync import unsynced
-        from quiz.core.session import overview
-        from quiz.core.store import StoreError
-
-        app = self.quiz
-        warnings: list[str] = []
+    @staticmethod
+    def _small_log(app: QuizApp) -> bool:
+        """Whether the learner's log is small enough to replay before the first frame
+        (a few milliseconds), so the counts come with the screen instead of after it."""
         try:
-            states, warnings = app.states(learner)
-        except StoreError as error:
-            states = {}
-            warnings = [str(error)]
-        try:
-            pending = unsynced(app.options.scores_dir / learner)
+            return sum(path.stat().st_size for path in app.store().logs()) <= SYNC_LOG_BYTES
         except Exception:
-            pending = None
-        return learner, overview(app.library, states, app.settings, app.clock()), warnings, pending
+            return False
 
-    def _compute_in_thread(self) -> None:
-        result = self._compute(self.quiz.learner)
+    def _pending(self, learner: str) -> int | None:
+        """The learner's answers not yet synced (None outside a git work tree)."""
+        from quiz.core.gitsync import unsynced
+
+        try:
+            return unsynced(self.quiz.options.scores_dir / learner)
+        except Exception:
+            return None
+
+    def _pending_in_thread(self) -> None:
+        learner = self.quiz.learner
+        pending = self._pending(learner)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_stats, *result)
+            self.app.call_from_thread(self._show_pending, learner, pending)
 
-    def _show_stats(self, learner: str, stats: list[DeckStats], warnings: list[str], pending: int | None) -> None:
-        """Put freshly computed counts on screen (unless the learner changed meanwhile)."""
-        app = self.quiz
-        if learner != app.learner:
+    def _show_pending(self, learner: str, pending: int | None) -> None:
+        """Say how many answers are not yet synced (unless the learner changed meanwhile)."""
+        if learner != self.quiz.learner:
             return
         self.unsynced = pending
         self.query_one("#home-sync", Static).update(
@@ -166,6 +174,34 @@ class HomeScreen(Screen[None]):
             else f"{pending} answer{'s' if pending != 1 else ''} not yet synced: press S to sync."
         )
         self.refresh_bindings()
+
+    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str]]:
+        """The deck counts for `learner` (runs in a thread when the app says so)."""
+        from quiz.core.session import overview
+        from quiz.core.store import StoreError
+
+        app = self.quiz
+        warnings: list[str] = []
+        try:
+            states, warnings = app.states(learner)
+        except StoreError as error:
+            states = {}
+            warnings = [str(error)]
+        return learner, overview(app.library, states, app.settings, app.clock()), warnings
+
+    def _compute_in_thread(self) -> None:
+        learner = self.quiz.learner
+        result = self._compute(learner)
+        pending = self._pending(learner)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_stats, *result, pending)
+
+    def _show_stats(self, learner: str, stats: list[DeckStats], warnings: list[str], pending: int | None) -> None:
+        """Put freshly computed counts on screen (unless the learner changed meanwhile)."""
+        app = self.quiz
+        if learner != app.learner:
+            return
+        self._show_pending(learner, pending)
         self.stats = [
             DeckRow(row.deck, row.title, row.description, row.total, row.new, row.due, row.learned)
             for row in stats
