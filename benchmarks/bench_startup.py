@@ -56,6 +56,7 @@ def on_mount(self):
 def show_stats(self, *args):
     original_show(self, *args)
     def counted():
+        print("FIRST-FRAME", flush=True)  # counts on screen mean a frame is out (kept only if first)
         print("COUNTS", flush=True)
         self.app.exit()
     self.call_after_refresh(counted)
