@@ -18,6 +18,7 @@ time): the due dates and states are equal, the floats equal to the last bit
 from __future__ import annotations
 
 import math
+import weakref
 import zlib
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -256,12 +257,12 @@ def card_of(memory: Memory, card_id: int) -> Card:
     return card
 
 
-_KERNELS: dict[int, tuple[Scheduler, Kernel]] = {}
+_KERNELS: weakref.WeakKeyDictionary[Scheduler, Kernel] = weakref.WeakKeyDictionary()
 
 
 def kernel_for(scheduler: Scheduler) -> Kernel:
-    """The kernel of `scheduler`'s settings (one per scheduler object, kept while it lives)."""
-    found = _KERNELS.get(id(scheduler))
-    if found is None or found[0] is not scheduler:
-        found = _KERNELS[id(scheduler)] = (scheduler, Kernel(scheduler))
-    return found[1]
+    """The kernel of `scheduler`'s settings (one per scheduler object, dropped with it)."""
+    kernel = _KERNELS.get(scheduler)
+    if kernel is None:
+        kernel = _KERNELS[scheduler] = Kernel(scheduler)
+    return kernel
