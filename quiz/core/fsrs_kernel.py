@@ -13,6 +13,14 @@ The arithmetic is `fsrs` 6.3's own, operation for operation (`math.e ** x`, not
 time): the due dates and states are equal, the floats equal to the last bit
 (`tests/core/test_fsrs_kernel.py` checks it against `fsrs` on random histories).
 `Kernel.card` builds the full `fsrs.Card` only for a question about to be shown.
+
+Why not `fsrs-rs-python` (FSRS in Rust): it computes memory states from whole
+day-granular histories about 40x faster, but in 32-bit floats (its default
+parameters read 0.21199999749660492 for 0.212; one four-answer history gave a
+stability of 3.689035177 against `fsrs`'s 3.689035237), and it has neither the
+learning and relearning steps, the maximum interval nor the fuzz that set a due
+date. Due dates rounded from slightly different stabilities would differ now and
+then, so the schedule would not be the one `fsrs` gives.
 """
 
 from __future__ import annotations
