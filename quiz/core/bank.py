@@ -48,8 +48,9 @@ __all__ = ["bundled_questions_dir", "find_bank_files", "load_file", "load_paths"
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "questions")
-COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint")
+BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "lint", "questions")
+COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint", "lint")
+LINT_FIELDS = ("ignore",)
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "choice": ("choices", "answer", "shuffle", "feedback"),
     "multi": ("choices", "answers", "shuffle", "feedback"),
@@ -84,6 +85,8 @@ class _Ctx:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    marks: bool = False
+    """Whether to keep each field's line mark in the model (for `quiz check --lint`)."""
 
     def add(self, node: Node | None, message: str) -> None:
         """Record a problem at a node's start (1:1 when there is none).
@@ -96,6 +99,25 @@ class _Ctx:
         else:
             mark = node.start_mark
             self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, message))
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _marks(fields: dict[str, Node]) -> dict[str, tuple[int, int]]:
+    """Each field's value mark, and each item's of the lists a check may point into."""
+    out: dict[str, tuple[int, int]] = {}
+    for name, node in fields.items():
+        out[name] = _mark(node)
+        if isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                out[f"{name}.{index}"] = _mark(item)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    out[f"{name}.{key.value}"] = _mark(value)
+    return out
 
 
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
@@ -243,6 +265,7 @@ class _Builder:
         if "description" in fields:
             description = self.text(fields["description"], "description") or ""
         tags = self.tags(fields["tags"]) if "tags" in fields else ()
+        lint_ignore = self.lint(fields["lint"]) if "lint" in fields else ()
 
         sources: dict[str, str] = {}
         if "sources" in fields:
@@ -273,7 +296,30 @@ class _Builder:
             sources=sources,
             questions=tuple(questions),
             path=path,
+            lint_ignore=lint_ignore,
+            marks=_marks(fields) if self.ctx.marks else {},
         )
+
+    def lint(self, node: Node) -> tuple[str, ...]:
+        """`lint: {ignore: [L104, ...]}`: checks silenced, by code or name.
+
+        Only the form is checked here; a code no check has is `quiz check
+        --lint`'s warning, so a bank written for a later quiz still loads."""
+        ignored: list[str] = []
+        for key, key_node, value in self.mapping(node, "lint") or []:
+            if key not in LINT_FIELDS:
+                self.ctx.add(key_node, f"unknown field '{key}' in 'lint'{_did_you_mean(key, LINT_FIELDS)}")
+                continue
+            if isinstance(value, ScalarNode) and not _is_null(value):
+                items = [(str(value.value), cast(Node, value))]
+            else:
+                items = self.text_list(value, "lint.ignore") or []
+            for code, item in items:
+                if not SLUG.match(code):
+                    self.ctx.add(item, f"'{code}' is not a lint check: give a code such as L104 or its name")
+                else:
+                    ignored.append(code)
+        return tuple(dict.fromkeys(ignored))
 
     def tags(self, node: Node, inherited: tuple[str, ...] = ()) -> tuple[str, ...]:
         if isinstance(node, ScalarNode) and not _is_null(node):
@@ -357,9 +403,12 @@ class _Builder:
             "citation": citation,
             "tags": self.tags(fields["tags"], bank_tags) if "tags" in fields else bank_tags,
             "hint": self.text(fields["hint"], "hint") if "hint" in fields else None,
+            "lint_ignore": self.lint(fields["lint"]) if "lint" in fields else (),
             "file": file,
             "line": node.start_mark.line + 1,
         }
+        if self.ctx.marks:
+            common["marks"] = _marks(fields)
         built = getattr(self, f"_q_{qtype}")(node, fields, common)
         if len(self.ctx.problems) > before:
             return None
@@ -608,14 +657,18 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
     return problems
 
 
-def load_text(text: str, file: str, default_deck: str | None = None) -> tuple[Bank | None, list[Problem]]:
-    """Build a bank from YAML text; the bank is None when there are problems."""
+def load_text(
+    text: str, file: str, default_deck: str | None = None, *, marks: bool = False
+) -> tuple[Bank | None, list[Problem]]:
+    """Build a bank from YAML text; the bank is None when there are problems.
+
+    `marks`: keep where each field starts, for checks that point into a question."""
     with _gc_paused():
-        return _load_text(text, file, default_deck)
+        return _load_text(text, file, default_deck, marks)
 
 
-def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | None, list[Problem]]:
-    ctx = _Ctx(file)
+def _load_text(text: str, file: str, default_deck: str | None, marks: bool) -> tuple[Bank | None, list[Problem]]:
+    ctx = _Ctx(file, marks=marks)
     ctx.problems.extend(_tab_problems(text, file))
     if "\x00" in text:
         ctx.add(None, "this is not a text file (it contains NUL bytes)")
@@ -662,13 +715,15 @@ def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | N
     return bank, []
 
 
-def load_file(path: Path, cache: Path | None = None) -> tuple[Bank | None, list[Problem]]:
+def load_file(path: Path, cache: Path | None = None, *, marks: bool = False) -> tuple[Bank | None, list[Problem]]:
     """Read and build one bank file; unreadable or non-UTF-8 files are problems.
 
     With `cache` (a folder, see `bank_cache`), a bank whose exact bytes were
     loaded before comes back from JSON instead of being parsed again.
     """
     file = str(path)
+    if marks:
+        cache = None  # the cache keeps no marks
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -684,7 +739,7 @@ def load_file(path: Path, cache: Path | None = None) -> tuple[Bank | None, list[
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return None, [Problem(file, line, column, "not UTF-8 text (is this a binary file?)")]
-    bank, problems = load_text(text, file, path.stem)
+    bank, problems = load_text(text, file, path.stem, marks=marks)
     if cache is not None and bank is not None:
         bank_cache.put(cache, path, sha, bank)
     return bank, problems
