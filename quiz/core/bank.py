@@ -408,7 +408,7 @@ class _Builder:
             "line": node.start_mark.line + 1,
         }
         if self.ctx.marks:
-            common["marks"] = _marks(fields)
+            common["marks"] = {"": _mark(node), **_marks(fields)}
         built = getattr(self, f"_q_{qtype}")(node, fields, common)
         if len(self.ctx.problems) > before:
             return None
@@ -762,11 +762,14 @@ def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return list(dict.fromkeys(files)), errors
 
 
-def load_paths(paths: Sequence[Path], *, cache: Path | None = None) -> tuple[Library, list[Problem]]:
+def load_paths(
+    paths: Sequence[Path], *, cache: Path | None = None, marks: bool = False
+) -> tuple[Library, list[Problem]]:
     """Load every bank under `paths`; all problems of all files, sorted.
 
     `cache`: a folder for `bank_cache` (the TUI and reports pass one; `quiz
     check` does not, so a teacher always gets a full check).
+    `marks`: keep each field's line mark (for `quiz check --lint`; bypasses the cache).
 
     Missing paths are reported as problems at 1:1 here; the CLI checks them
     first to give a usage error instead.
@@ -776,7 +779,7 @@ def load_paths(paths: Sequence[Path], *, cache: Path | None = None) -> tuple[Lib
     banks: list[Bank] = []
     decks: dict[str, Bank] = {}
     for path in files:
-        bank, found = load_file(path, cache)
+        bank, found = load_file(path, cache, marks=marks)
         problems.extend(found)
         if bank is None:
             continue
