@@ -129,12 +129,69 @@ def check_own_text(bank: Bank, sink: Sink) -> None:
             )
 
 
-def _context(question: Question, index: dict[str, set[int]], limit: int) -> set[str]:
-    """The rare content words of what `question` asks: a question that shares one of
-    them and shows the answer is about the same fact."""
-    asked = " ".join(t for t in (question.prompt, question.hint or "") if t)
-    answer_words = {w for a in answers(question) for w in words(a)}
-    return {w for w in content_words(asked) - answer_words if len(index.get(w, ())) <= limit}
+class _Deck:
+    """What the questions of one deck show, indexed by word."""
+
+    def __init__(self, bank: Bank) -> None:
+        self.bank = bank
+        self.texts = [dict(shown(q)) for q in bank.questions]
+        self.words = [set(" ".join(fields.values()).split()) for fields in self.texts]
+        self.index: dict[str, set[int]] = defaultdict(set)
+        for position, present in enumerate(self.words):
+            for word in present:
+                self.index[word].add(position)
+        self.rare_limit = max(CONTEXT_MIN, int(CONTEXT_SHARE * len(bank.questions)))
+
+    def context(self, question: Question) -> set[str]:
+        """The rare content words of what `question` asks: a question that shares one
+        of them and shows the answer is about the same fact."""
+        asked = " ".join(t for t in (question.prompt, question.hint or "") if t)
+        answer_words = {w for a in answers(question) for w in words(a)}
+        return {w for w in content_words(asked) - answer_words if len(self.index.get(w, ())) <= self.rare_limit}
+
+    def showing(self, needle: str, but: int) -> list[int]:
+        """The questions (other than `but`) that show the phrase `needle`."""
+        candidates = set.intersection(*(self.index.get(t, set()) for t in needle.split())) - {but}
+        return [o for o in sorted(candidates) if any(contains(t, needle) for t in self.texts[o].values())]
+
+    def field_with(self, other: int, needle: str) -> str:
+        """Which field of question `other` shows `needle`."""
+        return next((n for n, t in self.texts[other].items() if contains(t, needle)), "prompt")
+
+
+def _hits(deck: _Deck, position: int) -> dict[int, tuple[str, str]]:
+    """The other questions that give away question `position`'s answer: (field, what)."""
+    question = deck.bank.questions[position]
+    context = deck.context(question)
+    wrong: list[str] = []
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        _, distractors = split_options(question)
+        wrong = [w for w in (phrase(question.choices[i]) for i in distractors) if not is_trivial(w)]
+    recall = not isinstance(question, ChoiceQuestion | MultiQuestion)
+
+    def about_the_same(other: int, rare: bool) -> bool:
+        if not (context & deck.words[other] or (recall and rare)):
+            return False
+        joined = " | ".join(deck.texts[other].values())
+        return not any(contains(joined, w) for w in wrong)
+
+    hits: dict[int, tuple[str, str]] = {}
+    for answer in answers(question):
+        needle = phrase(answer)
+        showing = deck.showing(needle, position)
+        for other in showing:
+            if other not in hits and about_the_same(other, len(showing) <= RARE_IN_DECK):
+                hits[other] = (deck.field_with(other, needle), f"the answer '{answer}'")
+    if isinstance(question, ChoiceQuestion | MultiQuestion):
+        for word in sorted(_distinctive(question) - deck.words[position]):
+            others = deck.index.get(word, set()) - {position}
+            if len(others) > RARE_IN_DECK:
+                continue
+            for other in sorted(others):
+                if other not in hits and about_the_same(other, False):
+                    what = f"'{word}', a word only the key has among the options,"
+                    hits[other] = (deck.field_with(other, word), what)
+    return hits
 
 
 def check_other_questions(bank: Bank, sink: Sink) -> None:
@@ -149,49 +206,9 @@ def check_other_questions(bank: Bank, sink: Sink) -> None:
     prompt that names the key and a distractor alike ("Clinton told Putin")
     teaches nothing about which is right.
     """
-    texts = [dict(shown(q)) for q in bank.questions]
-    words_of = [set(" ".join(fields.values()).split()) for fields in texts]
-    index: dict[str, set[int]] = defaultdict(set)
-    for position, present in enumerate(words_of):
-        for word in present:
-            index[word].add(position)
-    limit = max(CONTEXT_MIN, int(CONTEXT_SHARE * len(bank.questions)))
+    deck = _Deck(bank)
     for position, question in enumerate(bank.questions):
-        context = _context(question, index, limit)
-        wrong: list[str] = []
-        if isinstance(question, ChoiceQuestion | MultiQuestion):
-            _, distractors = split_options(question)
-            wrong = [w for w in (phrase(question.choices[i]) for i in distractors) if not is_trivial(w)]
-
-        recall = not isinstance(question, ChoiceQuestion | MultiQuestion)
-
-        def about_the_same(other: int, rare: bool = False) -> bool:
-            if other == position or not (context & words_of[other] or (recall and rare)):
-                return False
-            joined = " | ".join(texts[other].values())
-            return not any(contains(joined, w) for w in wrong)
-
-        hits: dict[int, tuple[str, str]] = {}
-        for answer in answers(question):
-            needle = phrase(answer)
-            candidates = set.intersection(*(index.get(t, set()) for t in needle.split()))
-            showing = [
-                o for o in sorted(candidates - {position}) if any(contains(t, needle) for t in texts[o].values())
-            ]
-            rare = len(showing) <= RARE_IN_DECK
-            for other in showing:
-                if other not in hits and about_the_same(other, rare):
-                    name = next(n for n, t in texts[other].items() if contains(t, needle))
-                    hits[other] = (name, f"the answer '{answer}'")
-        if isinstance(question, ChoiceQuestion | MultiQuestion):
-            for word in sorted(_distinctive(question) - words_of[position]):
-                others = index.get(word, set()) - {position}
-                if len(others) > RARE_IN_DECK:
-                    continue
-                for other in sorted(others):
-                    if other not in hits and about_the_same(other):
-                        name = next(n for n, t in texts[other].items() if word in t.split())
-                        hits[other] = (name, f"'{word}', a word only the key has among the options,")
+        hits = _hits(deck, position)
         if not hits:
             continue
         listed = sorted(hits)

@@ -22,8 +22,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’ʼ]s\b")
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
 
-COMMON_WORDS = frozenset(
-    """
+_COMMON = """
     a about above across after again against all almost along also although always am among an and another any
     are around as at away back be became because become been before being below between both but by can could
     did do does done down during each either else even ever every few first for from further had has have he
@@ -38,16 +37,15 @@ COMMON_WORDS = frozenset(
     name word words question answer other same different new old early late later public private national
     full power powers made came went gave took said says told asked called named held kept left meet met
     general main major whole half side sides kind sort form role level order area areas home line lines
-    """.split()
-)
+"""
+COMMON_WORDS = frozenset(_COMMON.split())
 """Words too common for an answer made of them alone to give anything away."""
 
-ABSOLUTE_WORDS = frozenset(
-    """
+_ABSOLUTE = """
     only always never none nothing nobody noone everyone everybody everything all every completely entirely
     absolutely totally solely exclusively forever invariably wholly
-    """.split()
-)
+"""
+ABSOLUTE_WORDS = frozenset(_ABSOLUTE.split())
 """Specific determiners (Haladyna et al. 2002, guideline 31b): test-wise learners rule out
 an option that says "always" or "only" without reading it."""
 
