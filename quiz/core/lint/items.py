@@ -91,11 +91,14 @@ def _absolutes(text: str) -> list[str]:
 
 def _absolute_words(bank: Bank, question: ChoiceQuestion | MultiQuestion, sink: Sink) -> None:
     """L106 (guideline 31b, "avoid specific determiners including always, never,
-    completely, and absolutely"): when only wrong options say them, they mark them."""
+    completely, and absolutely"): when only wrong options say them, they mark them.
+    "All of the above" is L105's, not counted here."""
     keys, distractors = split_options(question)
     if any(_absolutes(question.choices[i]) for i in keys):
         return
-    marked = [(i, _absolutes(question.choices[i])) for i in distractors]
+    marked = [
+        (i, _absolutes(question.choices[i])) for i in distractors if not _ABOVE.match(phrase(question.choices[i]))
+    ]
     marked = [(i, found) for i, found in marked if found]
     if not marked:
         return
