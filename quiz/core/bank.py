@@ -26,6 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quiz.core import bank_cache
 from quiz.core.config import bundled_questions_dir
+from quiz.core.course import Course, is_course_file, load_course, order_banks
 from quiz.core.model import (
     QUESTION_TYPES,
     Bank,
@@ -44,7 +45,7 @@ from quiz.core.model import (
     TrueFalseQuestion,
 )
 
-__all__ = ["bundled_questions_dir", "find_bank_files", "load_file", "load_paths", "load_text"]
+__all__ = ["bundled_questions_dir", "find_bank_files", "find_course_files", "load_file", "load_paths", "load_text"]
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -745,8 +746,8 @@ def load_file(path: Path, cache: Path | None = None, *, marks: bool = False) -> 
     return bank, problems
 
 
-def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """Expand folders (recursively *.yaml / *.yml); returns files and usage errors."""
+def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Every *.yaml / *.yml under `paths` (folders recursively, sorted), and usage errors."""
     files: list[Path] = []
     errors: list[str] = []
     for path in paths:
@@ -762,6 +763,20 @@ def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return list(dict.fromkeys(files)), errors
 
 
+def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Expand folders (recursively *.yaml / *.yml); returns files and usage errors.
+
+    A folder's course file (`course.yaml`, see `quiz.core.course`) is not a bank."""
+    files, errors = _expand(paths)
+    return [f for f in files if not is_course_file(f)], errors
+
+
+def find_course_files(paths: Sequence[Path]) -> list[Path]:
+    """The course files under `paths`, in the order `find_bank_files` meets them."""
+    files, _ = _expand(paths)
+    return [f for f in files if is_course_file(f)]
+
+
 def load_paths(
     paths: Sequence[Path], *, cache: Path | None = None, marks: bool = False
 ) -> tuple[Library, list[Problem]]:
@@ -773,15 +788,22 @@ def load_paths(
 
     Missing paths are reported as problems at 1:1 here; the CLI checks them
     first to give a usage error instead.
+
+    The banks come in file order, put in course order where a folder declares one
+    (`quiz.core.course`); a course's mistakes are problems like a bank's.
     """
-    files, errors = find_bank_files(paths)
+    found_files, errors = _expand(paths)
+    course_files = [f for f in found_files if is_course_file(f)]
+    files = [f for f in found_files if f not in course_files]
     problems: list[Problem] = [Problem(e.split(": ", 1)[0], 1, 1, e.split(": ", 1)[1]) for e in errors]
     banks: list[Bank] = []
     decks: dict[str, Bank] = {}
+    unloaded: list[Path] = []
     for path in files:
         bank, found = load_file(path, cache, marks=marks)
         problems.extend(found)
         if bank is None:
+            unloaded.append(path)
             continue
         if bank.deck in decks:
             other = decks[bank.deck].path
@@ -791,5 +813,13 @@ def load_paths(
             continue
         decks[bank.deck] = bank
         banks.append(bank)
+    courses: list[Course] = []
+    for path in course_files:
+        course, found = load_course(path)
+        problems.extend(found)
+        if course is not None:
+            courses.append(course)
+    banks, found = order_banks(banks, courses, unloaded)
+    problems.extend(found)
     problems.sort(key=lambda p: (p.file, p.line, p.column, p.message))
     return Library(tuple(banks)), problems
