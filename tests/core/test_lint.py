@@ -3,6 +3,7 @@ same bank with the flaw fixed, points at the offending line, and can be silenced
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -418,3 +419,26 @@ def test_the_schema_accepts_the_lint_field(tmp_path: Path) -> None:
     jsonschema.validate(bank, bank_schema())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"questions": [{**bank["questions"][0], "lint": {"skip": ["L105"]}}]}, bank_schema())
+
+
+# --- the documented examples ----------------------------------------------------------------
+
+DOC = Path(__file__).parents[2] / "docs" / "question-format.md"
+EXAMPLES = re.findall(r"```yaml\n# (bad|good): (L\d{3})\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
+
+
+def test_every_check_has_a_bad_and_a_good_example() -> None:
+    assert sorted({(kind, code) for kind, code, _ in EXAMPLES}) == sorted(
+        (kind, check.code) for check in CHECKS for kind in ("bad", "good")
+    )
+
+
+@pytest.mark.parametrize(("kind", "code", "body"), EXAMPLES, ids=[f"{c}-{k}" for k, c, _ in EXAMPLES])
+def test_a_bad_example_fires_its_check_and_a_good_one_fires_nothing(
+    tmp_path: Path, kind: str, code: str, body: str
+) -> None:
+    warnings = lint_text(tmp_path, body)
+    if kind == "bad":
+        assert code in codes(warnings)
+    else:
+        assert warnings == []
