@@ -253,6 +253,8 @@ def test_all_or_none_of_the_above(tmp_path: Path) -> None:
     assert "L105" not in codes(lint_text(tmp_path, good))
     multi = "questions:\n  - {id: m, type: multi, prompt: 'Which?', choices: [A thing, B thing, None of these], answers: [A thing]}\n"
     assert "L105" in codes(lint_text(tmp_path, multi))
+    people = "questions:\n" + choice("a", "Who named Chechnya?", ["Clinton", "Putin", "Both of them"], "Clinton")
+    assert "L105" not in codes(lint_text(tmp_path, people))  # "them" are people, not options
 
 
 # --- L106 absolute-in-distractors ------------------------------------------------

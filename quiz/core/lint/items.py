@@ -20,7 +20,7 @@ LONGER_BY = 12
 """...and longer by at least this many characters (short options differ by a word)."""
 
 _ABOVE = re.compile(
-    r"^(?:(?:all|none|any|both|neither) (?:of )?(?:the )?(?:above|these|those|them|options|answers|choices)"
+    r"^(?:(?:all|none|any|both|neither) (?:of )?(?:the )?(?:above|these|those|options|answers|choices)"
     r"|(?:all|none) above|both [a-d1-4] and [a-d1-4]|[a-d1-4] and [a-d1-4])\b"
 )
 _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|\([^)]*\)|\[[^\]]*\]")

@@ -11,7 +11,9 @@ a leak: "2" or "war" in another prompt gives nothing away.
 
 Besides whole answers, a choice key's *distinctive* words count: words of the key
 that no other option has (they are what sets it apart) and that are not common.
-Such a word in the hint, or in the text of another question where it is rare
+(A word that shares its stem with a word of a wrong option, "Syria" against
+"Syrian", does not set the key apart.) Such a word in the hint, or in the text of
+another question where it is rare
 (at most `RARE_IN_DECK` questions of the deck), points at the key.
 """
 
@@ -21,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from quiz.core.lint.base import Sink, split_options
-from quiz.core.lint.words import COMMON_WORDS, contains, content_words, is_trivial, phrase, words
+from quiz.core.lint.words import COMMON_WORDS, MONTHS, contains, content_words, is_trivial, phrase, same_stem, words
 from quiz.core.model import (
     Bank,
     CardQuestion,
@@ -88,7 +90,11 @@ def _distinctive(question: ChoiceQuestion | MultiQuestion) -> set[str]:
         return set()
     in_keys = set().union(*(content_words(question.choices[i]) for i in keys))
     in_wrong = set().union(*(words(question.choices[i]) for i in distractors))
-    return {w for w in in_keys - in_wrong if len(w) >= MIN_DISTINCTIVE and w not in COMMON_WORDS}
+    return {
+        w
+        for w in in_keys - in_wrong
+        if len(w) >= MIN_DISTINCTIVE and w not in COMMON_WORDS and not any(same_stem(w, x) for x in in_wrong)
+    }
 
 
 def _quoted(texts: list[str]) -> str:
@@ -147,7 +153,11 @@ class _Deck:
         of them and shows the answer is about the same fact."""
         asked = " ".join(t for t in (question.prompt, question.hint or "") if t)
         answer_words = {w for a in answers(question) for w in words(a)}
-        return {w for w in content_words(asked) - answer_words if len(self.index.get(w, ())) <= self.rare_limit}
+        return {
+            w
+            for w in content_words(asked) - answer_words
+            if len(self.index.get(w, ())) <= self.rare_limit and w not in MONTHS
+        }
 
     def showing(self, needle: str, but: int) -> list[int]:
         """The questions (other than `but`) that show the phrase `needle`."""

@@ -37,7 +37,14 @@ _COMMON = """
     name word words question answer other same different new old early late later public private national
     full power powers made came went gave took said says told asked called named held kept left meet met
     general main major whole half side sides kind sort form role level order area areas home line lines
+    foreign domestic international american russian european western eastern northern southern soviet
+    british french german chinese military political economic social official officials range ranges
+    leader leaders president presidents minister ministers member members support issue issues policy
+    term terms plan plans step steps view views role act acts move moves deal deals talks report reports
 """
+_MONTHS = "january february march april may june july august september october november december"
+MONTHS = frozenset(_MONTHS.split())
+"""Dates are everywhere in a history deck: a month says nothing about what is asked."""
 COMMON_WORDS = frozenset(_COMMON.split())
 """Words too common for an answer made of them alone to give anything away."""
 
@@ -97,3 +104,10 @@ def any_phrase_in(needles: Iterable[str], haystacks: Sequence[str]) -> str | Non
         if any(contains(h, needle) for h in haystacks):
             return needle
     return None
+
+
+def same_stem(a: str, b: str) -> bool:
+    """A crude stem match for English: "syria"/"syrian", "collapse"/"collapsed"."""
+    shortest = min(len(a), len(b))
+    size = max(4, shortest - 2)
+    return shortest >= 4 and a[:size] == b[:size]
