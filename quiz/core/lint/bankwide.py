@@ -131,8 +131,8 @@ def signature(question: Question) -> frozenset[str]:
 
 
 def _pairs_by_signature(entries: list[tuple[Bank, Question, list[str]]]) -> dict[int, tuple[float, int]]:
-    """For each question, its most similar earlier one at `NEAR_DUPLICATE` or more
-    (Jaccard of `signature`), found by prefix filtering."""
+    """For each question, an earlier one at `NEAR_DUPLICATE` or more (Jaccard of
+    `signature`), found by prefix filtering."""
     frequency: Counter[str] = Counter(t for _, _, tokens in entries for t in tokens)
     index: dict[str, list[int]] = defaultdict(list)
     found: dict[int, tuple[float, int]] = {}
@@ -152,8 +152,12 @@ def _pairs_by_signature(entries: list[tuple[Bank, Question, list[str]]]) -> dict
                     continue
                 shared = len(mine.intersection(theirs))
                 similarity = shared / (size + len(theirs) - shared)
-                if similarity >= NEAR_DUPLICATE and similarity > found.get(position, (0.0, 0))[0]:
+                if similarity >= NEAR_DUPLICATE:
                     found[position] = (similarity, other)
+                    break  # the earliest is enough to report (and a bank of copies stays linear)
+            if position in found:
+                break
+        for token in tokens[:prefix]:
             index[token].append(position)
     return found
 

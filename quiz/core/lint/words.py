@@ -16,8 +16,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 _APOSTROPHES = "'’ʼ`´ʹ"
+_DROP_ASCII = str.maketrans("", "", "'`")
 _POSSESSIVE = re.compile(r"(?<=\w)['’ʼ]s\b")
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
@@ -63,15 +65,20 @@ NEGATIVE_WORDS = frozenset({"not", "except", "never", "cannot", "least"})
 def fold(text: str) -> str:
     """Casefolded, accents stripped, possessive 's and apostrophes dropped; other
     punctuation kept ("Primakov's" -> "primakov", "don't" -> "dont")."""
-    decomposed = unicodedata.normalize("NFKD", _POSSESSIVE.sub("", text.casefold()))
+    folded = _POSSESSIVE.sub("", text.casefold())
+    if folded.isascii():
+        return folded.translate(_DROP_ASCII)
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c) and c not in _APOSTROPHES)
 
 
+@lru_cache(maxsize=1 << 16)
 def words(text: str) -> tuple[str, ...]:
     """The words of `text`, compared as the module docstring says."""
     return tuple(_WORD.findall(fold(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def phrase(text: str) -> str:
     """The words of `text` joined by single spaces: the form phrases are matched in."""
     return " ".join(words(text))
@@ -82,6 +89,7 @@ def contains(haystack: str, needle: str) -> bool:
     return bool(needle) and f" {needle} " in f" {haystack} "
 
 
+@lru_cache(maxsize=1 << 16)
 def is_trivial(answer: str) -> bool:
     """An answer too plain to leak: empty, a number of fewer than 3 digits, or
     common words only ("True", "12", "the war")."""
