@@ -12,7 +12,8 @@ a leak: "2" or "war" in another prompt gives nothing away.
 Besides whole answers, a choice key's *distinctive* words count: words of the key
 that no other option has (they are what sets it apart) and that are not common.
 (A word that shares its stem with a word of a wrong option, "Syria" against
-"Syrian", does not set the key apart.) Such a word in the hint, or in the text of
+"Syrian", does not set the key apart, and neither does a month: dates are
+everywhere in a history deck.) Such a word in the hint, or in the text of
 another question where it is rare
 (at most `RARE_IN_DECK` questions of the deck), points at the key.
 """
@@ -93,7 +94,10 @@ def _distinctive(question: ChoiceQuestion | MultiQuestion) -> set[str]:
     return {
         w
         for w in in_keys - in_wrong
-        if len(w) >= MIN_DISTINCTIVE and w not in COMMON_WORDS and not any(same_stem(w, x) for x in in_wrong)
+        if len(w) >= MIN_DISTINCTIVE
+        and w not in COMMON_WORDS
+        and w not in MONTHS
+        and not any(same_stem(w, x) for x in in_wrong)
     }
 
 

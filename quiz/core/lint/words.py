@@ -43,6 +43,7 @@ _COMMON = """
     british french german chinese military political economic social official officials range ranges
     leader leaders president presidents minister ministers member members support issue issues policy
     term terms plan plans step steps view views role act acts move moves deal deals talks report reports
+    month months week weeks hour hours century decade decades today
 """
 _MONTHS = "january february march april may june july august september october november december"
 MONTHS = frozenset(_MONTHS.split())
