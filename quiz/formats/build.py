@@ -35,9 +35,9 @@ class Answer:
     text: str
     weight: float
     feedback: str = ""
-    low: float | None = None
-    """For numerical answers: the accepted range."""
-    high: float | None = None
+    center: float | None = None
+    """For numerical answers: the accepted value, and how far off still counts."""
+    spread: float = 0.0
 
 
 @dataclass
@@ -141,21 +141,19 @@ def short_answers(draft: Draft, answers: list[Answer]) -> tuple[list[str], list[
 
 def number_fields(draft: Draft, answers: list[Answer]) -> dict[str, Any]:
     """`number` from numerical answers: one fully right range; others noted."""
-    right = [a for a in answers if a.weight >= 99.99 and a.low is not None and a.high is not None]
+    right = [a for a in answers if a.weight >= 99.99 and a.center is not None]
     if not right:
         raise Skip("no fully right numerical answer", "no right answer")
     first = right[0]
-    assert first.low is not None and first.high is not None
+    assert first.center is not None
     for a in right[1:]:
-        if (a.low, a.high) != (first.low, first.high):
+        if (a.center, a.spread) != (first.center, first.spread):
             raise Skip("several separate right ranges: a quiz number has one", "several right answers")
     for a in answers:
         if 0 < a.weight < 99.99:
             draft.note(f"partial credit {_percent(a.weight)} for '{a.text}' dropped", "partial credit")
-    answer = (first.low + first.high) / 2
-    tolerance = (first.high - first.low) / 2
-    lines = [f"'{a.text}': {a.feedback}" for a in answers if a.feedback and a.weight >= 99.99]
-    return {"type": "number", "answer": answer, "tolerance": round(tolerance, 12), "lines": lines}
+    lines = [f"'{a.text}': {a.feedback}" for a in answers if a.feedback and (a.weight >= 99.99 or a.center is None)]
+    return {"type": "number", "answer": first.center, "tolerance": abs(first.spread), "lines": lines}
 
 
 def build(draft: Draft, bank: ImportedBank, qid: str, fields: dict[str, Any]) -> Question:
