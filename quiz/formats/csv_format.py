@@ -114,12 +114,12 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
             result.seen += 1
             if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
                 result.reports.append(Report(file, line, f"the row has {len(row)} cells but the header names {len(header)}; "
-                                             "quote a cell that holds the delimiter", "error", 1, what="syntax error"))
+                                             "quote a cell that holds the delimiter", "error", what="syntax error"))
                 continue
             _row(row, header, line, file, deck, default_deck, result)
     except csv.Error as error:
-        line = reader.line_num
-        result.reports.append(Report(file, line, f"CSV syntax error: {error}", "error", 1, what="syntax error"))
+        hint = " (a quote opened in this row is never closed)" if "end of data" in str(error) else ""
+        result.reports.append(Report(file, previous + 1, f"CSV syntax error: {error}{hint}", "error", what="syntax error"))
         result.fatal = not header
     result.banks = [b for b in result.banks if b.questions]
     return result
