@@ -127,8 +127,8 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
             continue
         fmt = args.format or detect(name, text)
         if fmt is None:
-            print(f"quiz import: {name}: cannot tell the format; give --format (gift, moodle-xml, aiken, csv, anki-txt)",
-                  file=ctx.stderr)  # fmt: skip
+            known = "gift, moodle-xml, aiken, csv, anki-txt"
+            print(f"quiz import: {name}: cannot tell the format; give --format ({known})", file=ctx.stderr)
             status = EXIT_USAGE
             continue
         result = importer(fmt, as_short=args.as_type == "short")(text, name, args.deck)
@@ -162,7 +162,9 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         print(report, file=ctx.stderr)
     existing = [str(path) for path, _, _ in rendered if path.exists()]
     if existing and not args.force:
-        print(f"quiz import: {', '.join(existing)} already exists: nothing written (--force overwrites)", file=ctx.stderr)
+        print(
+            f"quiz import: {', '.join(existing)} already exists: nothing written (--force overwrites)", file=ctx.stderr
+        )
         return EXIT_USAGE
     imported = 0
     for path, text, count in rendered:

@@ -48,10 +48,14 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
                 error(number, 1, f"'ANSWER:' after {len(options)} option(s): expected at least 2 options 'A. ...'")
             elif letter not in letters:
                 shown = f"'{letter}'" if letter else "nothing"
-                error(number, column, f"expected one of the option letters {', '.join(letters)} after 'ANSWER:', found {shown}")
+                error(
+                    number,
+                    column,
+                    f"expected one of the option letters {', '.join(letters)} after 'ANSWER:', found {shown}",
+                )
             else:
                 draft = Draft(file=file, line=start, prompt=" ".join(prompt))
-                answers = [Answer(t, 100.0 if l == letter else 0.0) for l, t in options]
+                answers = [Answer(text, 100.0 if key == letter else 0.0) for key, text in options]
                 fields = choice_fields(draft, answers)
                 add(result, bank, draft, lambda qid, d=draft, f=fields: build(d, bank, qid, f))
             prompt, options = [], []
@@ -64,7 +68,9 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
                 continue
             options.append((option.group(1), option.group(2)))
         elif options:
-            error(number, 1, f"expected option '{chr(ord('A') + len(options))}. ...' or 'ANSWER: X', found '{line[:30]}'")
+            error(
+                number, 1, f"expected option '{chr(ord('A') + len(options))}. ...' or 'ANSWER: X', found '{line[:30]}'"
+            )
             result.seen += 1
             broken = True
         elif answer:

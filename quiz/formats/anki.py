@@ -86,8 +86,16 @@ def parse(text: str, file: str, deck: str | None = None, *, as_short: bool = Fal
     sep_name = headers.get("separator", "tab")
     separator = SEPARATORS.get(sep_name.lower(), sep_name)
     if len(separator) != 1:
-        result.reports.append(Report(file, 1, f"'#separator:{sep_name}' is not one character nor a known name "
-                                     f"({', '.join(s.capitalize() for s in SEPARATORS)})", "error", 1))
+        result.reports.append(
+            Report(
+                file,
+                1,
+                f"'#separator:{sep_name}' is not one character nor a known name "
+                f"({', '.join(s.capitalize() for s in SEPARATORS)})",
+                "error",
+                1,
+            )
+        )
         result.fatal = True
         return result
     body = text.split("\n", skip_lines)[-1] if skip_lines else text
@@ -121,7 +129,9 @@ def parse(text: str, file: str, deck: str | None = None, *, as_short: bool = Fal
                 tags += row[tags_col].split()
             if deck and anki_deck:
                 tags.append(anki_deck)
-            notetype = row[type_col].strip() if type_col is not None and type_col < len(row) else headers.get("notetype", "")
+            notetype = (
+                row[type_col].strip() if type_col is not None and type_col < len(row) else headers.get("notetype", "")
+            )
             _note(fields, is_html, tags, notetype, line, file, bank, result, as_short)
     except csv.Error as error:
         result.reports.append(Report(file, previous + 1, f"syntax error: {error}", "error", 1, what="syntax error"))
@@ -206,27 +216,42 @@ def _models() -> dict[str, Any]:
 
     extra = '<div class="extra">{{Extra}}</div>'
     basic = genanki.Model(
-        stable_id("quiz basic"), "quiz: basic", fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Extra"}],
+        stable_id("quiz basic"),
+        "quiz: basic",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Extra"}],
         templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + extra}],
         css=_CSS,
-    )  # fmt: skip
+    )
     typed = genanki.Model(
-        stable_id("quiz type-in"), "quiz: type the answer", fields=[{"name": "Front"}, {"name": "Answer"}, {"name": "Extra"}],
-        templates=[{"name": "Card", "qfmt": "{{Front}}<br><br>{{type:Answer}}",
-                    "afmt": '{{Front}}<hr id="answer">{{type:Answer}}' + extra}],
+        stable_id("quiz type-in"),
+        "quiz: type the answer",
+        fields=[{"name": "Front"}, {"name": "Answer"}, {"name": "Extra"}],
+        templates=[
+            {
+                "name": "Card",
+                "qfmt": "{{Front}}<br><br>{{type:Answer}}",
+                "afmt": '{{Front}}<hr id="answer">{{type:Answer}}' + extra,
+            }
+        ],
         css=_CSS,
-    )  # fmt: skip
+    )
     choice = genanki.Model(
-        stable_id("quiz choice"), "quiz: choose", fields=[{"name": "Front"}, {"name": "Choices"}, {"name": "Back"}, {"name": "Extra"}],
-        templates=[{"name": "Card", "qfmt": "{{Front}}{{Choices}}",
-                    "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + extra}],
+        stable_id("quiz choice"),
+        "quiz: choose",
+        fields=[{"name": "Front"}, {"name": "Choices"}, {"name": "Back"}, {"name": "Extra"}],
+        templates=[
+            {"name": "Card", "qfmt": "{{Front}}{{Choices}}", "afmt": '{{FrontSide}}<hr id="answer">{{Back}}' + extra}
+        ],
         css=_CSS,
-    )  # fmt: skip
+    )
     cloze = genanki.Model(
-        stable_id("quiz cloze"), "quiz: cloze", fields=[{"name": "Text"}, {"name": "Extra"}],
+        stable_id("quiz cloze"),
+        "quiz: cloze",
+        fields=[{"name": "Text"}, {"name": "Extra"}],
         templates=[{"name": "Cloze", "qfmt": "{{cloze:Text}}", "afmt": "{{cloze:Text}}<br>" + extra}],
-        css=_CSS, model_type=genanki.Model.CLOZE,
-    )  # fmt: skip
+        css=_CSS,
+        model_type=genanki.Model.CLOZE,
+    )
     return {"basic": basic, "typed": typed, "choice": choice, "cloze": cloze}
 
 
@@ -268,9 +293,10 @@ def _note_for(q: Question, models: dict[str, Any]) -> tuple[Any, list[str]]:
         return models["typed"], [_html(q.prompt), html.escape(q.answers[0]), _extra(q, others)]
     if isinstance(q, NumberQuestion):
         lines = [f"Within {format_number(q.tolerance)} counts as right."] if q.tolerance else []
-        unit = f" {q.unit}" if q.unit else ""
-        return models["typed"], [_html(q.prompt + (f" ({q.unit})" if q.unit else "")),
-                                 html.escape(format_number(q.answer)), _extra(q, lines + ([f"Unit:{unit}"] if unit else []))]  # fmt: skip
+        if q.unit:
+            lines.append(f"Unit: {q.unit}")
+        prompt = q.prompt + (f" ({q.unit})" if q.unit else "")
+        return models["typed"], [_html(prompt), html.escape(format_number(q.answer)), _extra(q, lines)]
     if isinstance(q, ClozeQuestion):
         pieces = []
         for part in q.parts:
@@ -282,7 +308,11 @@ def _note_for(q: Question, models: dict[str, Any]) -> tuple[Any, list[str]]:
         return models["cloze"], [text, _extra(q)]
     if isinstance(q, OrderQuestion):
         shown = sorted(q.items, key=lambda s: hashlib.sha256(s.encode()).hexdigest())
-        return models["basic"], [_html(q.prompt) + _list_html(shown, ordered=False), _list_html(q.items, kind="1"), _extra(q)]
+        return models["basic"], [
+            _html(q.prompt) + _list_html(shown, ordered=False),
+            _list_html(q.items, kind="1"),
+            _extra(q),
+        ]
     if isinstance(q, MatchQuestion):
         rights = sorted((r for _, r in q.pairs), key=lambda s: hashlib.sha256(s.encode()).hexdigest())
         front = _html(q.prompt) + _list_html([left for left, _ in q.pairs], kind="1") + _list_html(rights, kind="a")
@@ -305,7 +335,9 @@ def dumps_apkg(banks: Sequence[Bank], timestamp: float | None = None) -> tuple[b
     decks = []
     written = 0
     for bank in banks:
-        deck = genanki.Deck(stable_id("quiz deck " + bank.deck), bank.title or bank.deck, description=_html(bank.description))
+        deck = genanki.Deck(
+            stable_id("quiz deck " + bank.deck), bank.title or bank.deck, description=_html(bank.description)
+        )
         for q in bank.questions:
             model, fields = _note_for(q, models)
             deck.add_note(genanki.Note(model=model, fields=fields, tags=[anki_tag(t) for t in q.tags],

@@ -111,7 +111,9 @@ def choice_fields(draft: Draft, answers: list[Answer], single: bool | None = Non
     if len(full) == 1 and single is not False:
         for a in positive:
             if a is not full[0]:
-                draft.note(f"partial credit {_percent(a.weight)} for '{a.text}' dropped: it counts as wrong", "partial credit")
+                draft.note(
+                    f"partial credit {_percent(a.weight)} for '{a.text}' dropped: it counts as wrong", "partial credit"
+                )
         return {"type": "choice", "choices": choices, "answer": full[0].text, "feedback": feedback}
     if len(full) > 1 and single:
         raise Skip("several answers are each fully right: a quiz choice has exactly one", "several right answers")
@@ -120,7 +122,12 @@ def choice_fields(draft: Draft, answers: list[Answer], single: bool | None = Non
         if len({round(a.weight, 3) for a in positive}) > 1:
             shown = ", ".join(f"'{a.text}' {_percent(a.weight)}" for a in positive)
             draft.note(f"unequal weights ({shown}) become all-or-nothing: tick exactly these", "partial credit")
-        return {"type": "multi", "choices": choices, "answers": frozenset(a.text for a in positive), "feedback": feedback}
+        return {
+            "type": "multi",
+            "choices": choices,
+            "answers": frozenset(a.text for a in positive),
+            "feedback": feedback,
+        }
     if not positive:
         raise Skip("no answer carries any credit: there is no right answer", "no right answer")
     shown = ", ".join(f"'{a.text}' {_percent(a.weight)}" for a in positive)

@@ -131,7 +131,8 @@ class ImportResult:
 # --------------------------------------------------------------------------- HTML
 
 _BLOCK_TAGS = frozenset(
-    "p div br li tr h1 h2 h3 h4 h5 h6 ul ol table blockquote pre hr dt dd section article".split()
+    {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "hr"}
+    | {"dt", "dd", "section", "article"}
 )
 _SKIP_TAGS = frozenset({"script", "style", "head", "title"})
 

@@ -88,7 +88,9 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
     """Every row of a CSV/TSV file with a header row."""
     result = ImportResult()
     if not text.strip():
-        result.reports.append(Report(file, 1, "the file is empty: expected a header row naming the columns", "error", 1))
+        result.reports.append(
+            Report(file, 1, "the file is empty: expected a header row naming the columns", "error", 1)
+        )
         result.fatal = True
         return result
     delimiter = _delimiter(text.split("\n", 1)[0], file)
@@ -104,8 +106,16 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
                 header = _header(row, file, result)
                 if "question" not in header and "text" not in header:
                     names = ", ".join(h for h in row if h.strip()) or "nothing"
-                    result.reports.append(Report(file, line, f"no 'question' column in the header row (found: {names}); "
-                                                 "expected columns such as question, answer, choices", "error", 1))
+                    result.reports.append(
+                        Report(
+                            file,
+                            line,
+                            f"no 'question' column in the header row (found: {names}); "
+                            "expected columns such as question, answer, choices",
+                            "error",
+                            1,
+                        )
+                    )
                     result.fatal = True
                     return result
                 continue
@@ -113,13 +123,23 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
                 continue
             result.seen += 1
             if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
-                result.reports.append(Report(file, line, f"the row has {len(row)} cells but the header names {len(header)}; "
-                                             "quote a cell that holds the delimiter", "error", what="syntax error"))
+                result.reports.append(
+                    Report(
+                        file,
+                        line,
+                        f"the row has {len(row)} cells but the header names {len(header)}; "
+                        "quote a cell that holds the delimiter",
+                        "error",
+                        what="syntax error",
+                    )
+                )
                 continue
             _row(row, header, line, file, deck, default_deck, result)
     except csv.Error as error:
         hint = " (a quote opened in this row is never closed)" if "end of data" in str(error) else ""
-        result.reports.append(Report(file, previous + 1, f"CSV syntax error: {error}{hint}", "error", what="syntax error"))
+        result.reports.append(
+            Report(file, previous + 1, f"CSV syntax error: {error}{hint}", "error", what="syntax error")
+        )
         result.fatal = not header
     result.banks = [b for b in result.banks if b.questions]
     return result
@@ -137,8 +157,16 @@ def _header(row: list[str], file: str, result: ImportResult) -> list[str | None]
         else:
             names.append(None)
             if name:
-                result.reports.append(Report(file, 1, f"column '{raw.strip()}' is not read (columns: {', '.join(COLUMNS)})",
-                                             "changed", column, what="unknown column"))
+                result.reports.append(
+                    Report(
+                        file,
+                        1,
+                        f"column '{raw.strip()}' is not read (columns: {', '.join(COLUMNS)})",
+                        "changed",
+                        column,
+                        what="unknown column",
+                    )
+                )
     return names
 
 
@@ -202,7 +230,9 @@ def _pick(value: str, choices: list[str]) -> str:
     raise Skip(f"the answer '{value}' is not one of the choices (nor their letter)", "answer not a choice")
 
 
-def _build(kind: str, draft: Draft, bank: ImportedBank, qid: str, cells: dict[str, str], choices: list[str]) -> Question:
+def _build(
+    kind: str, draft: Draft, bank: ImportedBank, qid: str, cells: dict[str, str], choices: list[str]
+) -> Question:
     answer = cells.get("answer", "")
     if not answer and kind != "cloze":
         raise Skip("the 'answer' cell is empty", "no answer")
@@ -290,10 +320,19 @@ def _export_row(deck: str, q: Question, reports: list[Report]) -> dict[str, str]
         if any("\n" in c for c in q.choices):
             raise Skip("a choice spans several lines, which a list cell cannot hold", "multi-line choice")
         row["choices"] = join_list(q.choices)
-        row["answer"] = q.answer if isinstance(q, ChoiceQuestion) else join_list([c for c in q.choices if c in q.answers])
+        row["answer"] = (
+            q.answer if isinstance(q, ChoiceQuestion) else join_list([c for c in q.choices if c in q.answers])
+        )
         if q.feedback:
-            reports.append(Report(q.file, q.line, f"{q.key}: per-choice feedback is not exported (no CSV column)",
-                                  "changed", what="choice feedback"))
+            reports.append(
+                Report(
+                    q.file,
+                    q.line,
+                    f"{q.key}: per-choice feedback is not exported (no CSV column)",
+                    "changed",
+                    what="choice feedback",
+                )
+            )
     elif isinstance(q, TrueFalseQuestion):
         row["answer"] = "true" if q.answer else "false"
     elif isinstance(q, ShortQuestion):

@@ -184,7 +184,9 @@ def _question(block: _Block, start: int, file: str, tag: str, result: ImportResu
         prompt, _, _ = _plain(s[i:], "moodle")
         draft.prompt = prompt
         result.reports.append(
-            Report(file, line, "skipped: a description (text without an answer set) is not a question", what="description")
+            Report(
+                file, line, "skipped: a description (text without an answer set) is not a question", what="description"
+            )
         )
         return
     closing = s.rfind("}")
@@ -224,7 +226,9 @@ def _question(block: _Block, start: int, file: str, tag: str, result: ImportResu
     lead = answer_start + (len(body) - len(body.lstrip()))
 
     if not answers_text:
-        result.reports.append(Report(file, line, "skipped: an essay ('{}' with no answers) cannot be graded", what="essay"))
+        result.reports.append(
+            Report(file, line, "skipped: an essay ('{}' with no answers) cannot be graded", what="essay")
+        )
         return
     if answers_text.startswith("#"):
         answers = _numerical(answers_text[1:], lead + 1, fmt)
@@ -283,7 +287,9 @@ def _split(text: str, markers: str) -> list[tuple[str, int, str]]:
 def _answers(text: str, base: int, fmt: str, markers: str) -> list[Answer]:
     first = min((text.find(m) for m in markers if m in text), default=-1)
     if first > 0 and text[:first].strip():
-        raise _SyntaxError(base, f"expected '{markers[0]}' or '~' before an answer, found '{text[:first].strip()[:20]}'")
+        raise _SyntaxError(
+            base, f"expected '{markers[0]}' or '~' before an answer, found '{text[:first].strip()[:20]}'"
+        )
     answers: list[Answer] = []
     for marker, _start, raw in _split(text, markers):
         weight_match = _WEIGHT.match(raw)
@@ -408,7 +414,8 @@ def _question_text(q: Question, reports: list[Report]) -> list[str]:
     if isinstance(q, MultiQuestion):
         share = format_number(round(100 / len(q.answers), 5))
         answers = [
-            f"\t~%{share if c in q.answers else '-100'}%{escape(c)}{_feedback(q.feedback.get(c, ''))}" for c in q.choices
+            f"\t~%{share if c in q.answers else '-100'}%{escape(c)}{_feedback(q.feedback.get(c, ''))}"
+            for c in q.choices
         ]
         return [f"{title}{escape(q.prompt)} {{", *answers, *(f"\t{t}" for t in tail), "}"]
     if isinstance(q, TrueFalseQuestion):
@@ -416,8 +423,8 @@ def _question_text(q: Question, reports: list[Report]) -> list[str]:
     if isinstance(q, ShortQuestion):
         if q.typos:
             note(f"typos: {q.typos} is not exported (Moodle matches short answers exactly)", "typos")
-        answers = " ".join(f"={escape(a)}" for a in q.answers)
-        return [f"{title}{escape(q.prompt)} {{{answers}{''.join(' ' + t for t in tail)}}}"]
+        alternatives = " ".join(f"={escape(a)}" for a in q.answers)
+        return [f"{title}{escape(q.prompt)} {{{alternatives}{''.join(' ' + t for t in tail)}}}"]
     if isinstance(q, NumberQuestion):
         prompt = q.prompt
         if q.unit:
@@ -440,8 +447,8 @@ def _question_text(q: Question, reports: list[Report]) -> list[str]:
             before = f"{q.prompt}\n{before}"
         gap_part = q.parts[index]
         assert isinstance(gap_part, Gap)
-        answers = " ".join(f"={escape(a)}" for a in gap_part.answers)
-        return [f"{title}{escape(before)}{{{answers}{''.join(' ' + t for t in tail)}}}{escape(after)}"]
+        alternatives = " ".join(f"={escape(a)}" for a in gap_part.answers)
+        return [f"{title}{escape(before)}{{{alternatives}{''.join(' ' + t for t in tail)}}}{escape(after)}"]
     if isinstance(q, MatchQuestion):
         for left, right in q.pairs:
             if "->" in left or "->" in right:

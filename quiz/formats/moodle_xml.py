@@ -190,7 +190,9 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
         parser.close()
     except DefusedXmlException as error:
         line = parser.parser.CurrentLineNumber
-        what = "refers to an external entity" if "External" in type(error).__name__ else "declares an entity (<!ENTITY>)"
+        what = (
+            "refers to an external entity" if "External" in type(error).__name__ else "declares an entity (<!ENTITY>)"
+        )
         message = (
             f"refused: the file {what}; Moodle never writes one, and expanding it could "
             "exhaust memory (an entity bomb) or read other files. Nothing was expanded or read."
@@ -200,24 +202,44 @@ def parse(text: str, file: str, deck: str | None = None) -> ImportResult:
     except ParseError as error:
         line, column = error.position
         message = str(error).split(":")[0]
-        result.reports.append(Report(file, line, f"not well-formed XML: {message}", "error", column=column + 1, what="XML syntax"))
+        result.reports.append(
+            Report(file, line, f"not well-formed XML: {message}", "error", column=column + 1, what="XML syntax")
+        )
         result.fatal = True
     except _TooDeep:
         line = parser.parser.CurrentLineNumber
         result.reports.append(
-            Report(file, line, f"elements nested more than {MAX_DEPTH} deep: not a Moodle XML file", "error", column=1, what="XML syntax")
+            Report(
+                file,
+                line,
+                f"elements nested more than {MAX_DEPTH} deep: not a Moodle XML file",
+                "error",
+                column=1,
+                what="XML syntax",
+            )
         )
         result.fatal = True
     else:
         if target.root_tag != "quiz":
             found = f"<{target.root_tag}>" if target.root_tag else "nothing"
-            result.reports.append(Report(file, 1, f"expected a <quiz> element holding questions, found {found}", "error", column=1, what="not Moodle XML"))
+            result.reports.append(
+                Report(
+                    file,
+                    1,
+                    f"expected a <quiz> element holding questions, found {found}",
+                    "error",
+                    column=1,
+                    what="not Moodle XML",
+                )
+            )
             result.fatal = True
     result.banks = [b for b in result.banks if b.questions]
     return result
 
 
-def _question(element: Element, lines: dict[int, int], file: str, deck: str | None, state: dict[str, str], result: ImportResult) -> None:
+def _question(
+    element: Element, lines: dict[int, int], file: str, deck: str | None, state: dict[str, str], result: ImportResult
+) -> None:
     qtype = element.get("type", "")
     line = lines.get(id(element), 1)
     if qtype == "category":
@@ -259,7 +281,9 @@ def _question(element: Element, lines: dict[int, int], file: str, deck: str | No
     }
     maker = makers.get(qtype)
     if maker is None:
-        result.reports.append(Report(file, line, f"skipped: the question type '{qtype}' has no quiz form", what=qtype or "unknown"))
+        result.reports.append(
+            Report(file, line, f"skipped: the question type '{qtype}' has no quiz form", what=qtype or "unknown")
+        )
         return
     try:
         fields = maker(element, draft)
@@ -282,7 +306,11 @@ def _make(draft: Draft, bank: ImportedBank, qid: str, fields: dict[str, object])
 
 def _answers(element: Element) -> list[Answer]:
     return [
-        Answer(_formatted(a) if a.find("text") is not None else "", _fraction(a.get("fraction")), _formatted(a.find("feedback")))
+        Answer(
+            _formatted(a) if a.find("text") is not None else "",
+            _fraction(a.get("fraction")),
+            _formatted(a.find("feedback")),
+        )
         for a in element.findall("answer")
     ]
 
@@ -334,7 +362,9 @@ def _numerical(element: Element, draft: Draft) -> dict[str, object]:
             raise Skip(f"the numerical answer '{value}' is not a number", "not a number") from None
         answers.append(Answer(value, weight, feedback, center, spread))
     fields = number_fields(draft, answers)
-    units = [(normalise_space(_text(u, "unit_name")), _text(u, "multiplier").strip()) for u in element.findall("units/unit")]
+    units = [
+        (normalise_space(_text(u, "unit_name")), _text(u, "multiplier").strip()) for u in element.findall("units/unit")
+    ]
     base = [name for name, multiplier in units if name and _fraction(multiplier or "1") == 1]
     if base:
         fields["unit"] = base[0]
@@ -372,8 +402,20 @@ def _ordering(element: Element, draft: Draft) -> dict[str, object]:
 _EMBEDDED = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
 _SHORT_KINDS = {"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"}
 _NUMERICAL_KINDS = {"NUMERICAL", "NM"}
-_CHOICE_KINDS = {"MULTICHOICE", "MC", "MULTICHOICE_V", "MCV", "MULTICHOICE_H", "MCH", "MULTICHOICE_S", "MCS",
-                 "MULTICHOICE_VS", "MCVS", "MULTICHOICE_HS", "MCHS"}
+_CHOICE_KINDS = {
+    "MULTICHOICE",
+    "MC",
+    "MULTICHOICE_V",
+    "MCV",
+    "MULTICHOICE_H",
+    "MCH",
+    "MULTICHOICE_S",
+    "MCS",
+    "MULTICHOICE_VS",
+    "MCVS",
+    "MULTICHOICE_HS",
+    "MCHS",
+}
 
 
 def _unescape(text: str) -> str:
@@ -421,7 +463,9 @@ def _cloze(element: Element, draft: Draft) -> dict[str, object]:
     if not gaps:
         raise Skip("a cloze question without any embedded answer", "no right answer")
     fmt = element.find("questiontext")
-    text = html_to_text(replaced)[0] if fmt is None or fmt.get("format", "html") == "html" else normalise_space(replaced)
+    text = (
+        html_to_text(replaced)[0] if fmt is None or fmt.get("format", "html") == "html" else normalise_space(replaced)
+    )
     if "{{" in re.sub(r"\ue010\d+\ue011", "", text) or "}}" in text:
         raise Skip("the text holds '{{' or '}}', which a quiz cloze reads as a gap", "gap syntax")
     text = re.sub(r"\ue010(\d+)\ue011", lambda m: gaps[int(m.group(1))], text)
@@ -493,8 +537,13 @@ def _question_xml(q: Question, reports: list[Report]) -> list[str]:
         reports.append(Report(q.file, q.line, f"{q.key}: {message}", "changed", what=what))
 
     qtype = {
-        "choice": "multichoice", "multi": "multichoice", "truefalse": "truefalse", "short": "shortanswer",
-        "number": "numerical", "match": "matching", "cloze": "cloze",
+        "choice": "multichoice",
+        "multi": "multichoice",
+        "truefalse": "truefalse",
+        "short": "shortanswer",
+        "number": "numerical",
+        "match": "matching",
+        "cloze": "cloze",
     }.get(q.type)
     if qtype is None:
         raise Skip(f"'{q.type}' questions have no Moodle XML form", q.type)
@@ -522,15 +571,15 @@ def _question_xml(q: Question, reports: list[Report]) -> list[str]:
     ]
     if isinstance(q, ChoiceQuestion | MultiQuestion):
         single = isinstance(q, ChoiceQuestion)
-        share = format_number(round(100 / len(q.answers), 5)) if isinstance(q, MultiQuestion) else "100"
+        share: str = format_number(round(100 / len(q.answers), 5)) if isinstance(q, MultiQuestion) else "100"
         lines += [
             f"    <single>{'true' if single else 'false'}</single>",
             f"    <shuffleanswers>{'true' if q.shuffle else 'false'}</shuffleanswers>",
             "    <answernumbering>abc</answernumbering>",
         ]
         for choice in q.choices:
-            right = choice == q.answer if isinstance(q, ChoiceQuestion) else choice in q.answers
-            fraction = share if right else ("0" if single else "-100")
+            is_right = choice == q.answer if isinstance(q, ChoiceQuestion) else choice in q.answers
+            fraction = share if is_right else ("0" if single else "-100")
             lines += _answer(fraction, choice, q.feedback.get(choice, ""))
     elif isinstance(q, TrueFalseQuestion):
         lines += _answer("100" if q.answer else "0", "true", "")

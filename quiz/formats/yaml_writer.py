@@ -276,9 +276,7 @@ def render_bank(
         for index, question in enumerate(bank.questions):
             where = f"{PurePath(question.file).name}:{question.line}" if question.file else ""
             lines = [f"from {where}"] if where else []
-            lines.extend(
-                f"note: {n.message}" for n in notes if n.file == question.file and n.line == question.line
-            )
+            lines.extend(f"note: {n.message}" for n in notes if n.file == question.file and n.line == question.line)
             comments[index] = lines
         text, starts = bank_text(bank, header, comments)
         _, problems = load_text(text, "<written bank>", bank.deck)

@@ -65,7 +65,9 @@ def test_matching(imported: dict[str, object]) -> None:
 
 
 @pytest.mark.parametrize(("qid", "answer", "tolerance"), [("Q5", 3, 2), ("Q6", 3, 2), ("Q7", 1822, 0)])
-def test_numerical_tolerance_range_and_weighted_answers(imported: dict[str, object], qid: str, answer: float, tolerance: float) -> None:
+def test_numerical_tolerance_range_and_weighted_answers(
+    imported: dict[str, object], qid: str, answer: float, tolerance: float
+) -> None:
     q = imported["q"][qid]  # type: ignore[index]
     assert isinstance(q, NumberQuestion) and (q.answer, q.tolerance) == (answer, tolerance)
     assert grade(q, "5").correct == (qid != "Q7")

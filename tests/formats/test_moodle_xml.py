@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from quiz.core.grading import grade
-from quiz.core.model import ChoiceQuestion, ClozeQuestion, MatchQuestion, MultiQuestion, NumberQuestion, ShortQuestion, TrueFalseQuestion
+from quiz.core.model import (
+    ChoiceQuestion,
+    ClozeQuestion,
+    MatchQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    ShortQuestion,
+    TrueFalseQuestion,
+)
 from quiz.formats import moodle_xml
 
 from .helpers import FIXTURES, load, run
@@ -50,7 +58,11 @@ def test_multichoice_multiple(imported: dict[str, object]) -> None:
 def test_truefalse_shortanswer_numerical_matching(imported: dict[str, object]) -> None:
     qs = imported["q"]
     tf = qs["paris-is-in-europe"]  # type: ignore[index]
-    assert isinstance(tf, TrueFalseQuestion) and tf.answer is True and "If answered false: It is in Europe." in tf.explanation
+    assert (
+        isinstance(tf, TrueFalseQuestion)
+        and tf.answer is True
+        and "If answered false: It is in Europe." in tf.explanation
+    )
     short = qs["capital-of-italy"]  # type: ignore[index]
     assert isinstance(short, ShortQuestion) and short.answers == ("Rome", "Roma") and short.hint == "The eternal city."
     number = qs["height-of-the-tower"]  # type: ignore[index]
@@ -63,7 +75,10 @@ def test_truefalse_shortanswer_numerical_matching(imported: dict[str, object]) -
 def test_cloze_parts(imported: dict[str, object]) -> None:
     q = imported["q"]["seine-cloze"]  # type: ignore[index]
     assert isinstance(q, ClozeQuestion)
-    assert q.text == "The river through Paris is the {{Seine|La Seine}}; it is {{777}} km long and flows into the {{English Channel}}."
+    assert (
+        q.text
+        == "The river through Paris is the {{Seine|La Seine}}; it is {{777}} km long and flows into the {{English Channel}}."
+    )
     assert grade(q, ("la seine", "777", "English Channel")).correct
     assert "moodle.xml:133: a drop-down gap becomes a typed gap" in str(imported["err"])
 
@@ -119,7 +134,10 @@ def test_deep_nesting_is_refused() -> None:
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ('<quiz>\n  <question type="truefalse">\n    <oops>\n</quiz>\n', "bad.xml:4:3: not well-formed XML: mismatched tag"),
+        (
+            '<quiz>\n  <question type="truefalse">\n    <oops>\n</quiz>\n',
+            "bad.xml:4:3: not well-formed XML: mismatched tag",
+        ),
         ("", "bad.xml:1:1: not well-formed XML: no element found"),
         ("<html><body/></html>", "bad.xml:1:1: expected a <quiz> element"),
     ],

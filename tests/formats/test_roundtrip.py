@@ -64,7 +64,9 @@ def _adapt(before: Question, after: Question, response: Response) -> Response:
     return response
 
 
-@pytest.mark.parametrize(("fmt", "skippable"), [("moodle-xml", {"order", "card"}), ("gift", {"order", "card", "cloze"})])
+@pytest.mark.parametrize(
+    ("fmt", "skippable"), [("moodle-xml", {"order", "card"}), ("gift", {"order", "card", "cloze"})]
+)
 def test_bundled_banks_round_trip(tmp_path: Path, fmt: str, skippable: set[str]) -> None:
     original, problems = load_paths([bundled_questions_dir()])
     assert not problems

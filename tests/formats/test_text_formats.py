@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from quiz.core.grading import grade
-from quiz.core.model import CardQuestion, ChoiceQuestion, ClozeQuestion, MatchQuestion, MultiQuestion, NumberQuestion, OrderQuestion, ShortQuestion, TrueFalseQuestion
+from quiz.core.model import (
+    CardQuestion,
+    ChoiceQuestion,
+    ClozeQuestion,
+    MatchQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    OrderQuestion,
+    ShortQuestion,
+    TrueFalseQuestion,
+)
 from quiz.formats import aiken, anki, csv_format
 
 from .helpers import FIXTURES, load, run
@@ -34,8 +44,14 @@ def test_aiken_fixture(tmp_path: Path) -> None:
     [
         ("Q?\nA. one\nB. two\nANSWER: C\n", "a.txt:4:9: expected one of the option letters A, B"),
         ("Q?\nA. one\nC. two\nANSWER: A\n", "a.txt:3:1: expected option 'B.' next"),
-        ("Q?\nA. one\nB. two\n\nNext question?\nA. x\nB. y\nANSWER: A\n", "a.txt:5:1: expected option 'C. ...' or 'ANSWER: X'"),
-        ("Fine?\nA. yes\nB. no\nANSWER: A\n\nNo answer line?\nA. one\nB. two\n", "a.txt:6:1: the question has no 'ANSWER: X' line"),
+        (
+            "Q?\nA. one\nB. two\n\nNext question?\nA. x\nB. y\nANSWER: A\n",
+            "a.txt:5:1: expected option 'C. ...' or 'ANSWER: X'",
+        ),
+        (
+            "Fine?\nA. yes\nB. no\nANSWER: A\n\nNo answer line?\nA. one\nB. two\n",
+            "a.txt:6:1: the question has no 'ANSWER: X' line",
+        ),
     ],
 )
 def test_aiken_malformed(text: str, where: str) -> None:
@@ -69,7 +85,10 @@ def test_tsv_fixture_with_types_and_multiline_cells(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ('question,answer\nOK?,yes\n"Unclosed,answer\n', "c.csv:3: CSV syntax error: unexpected end of data (a quote opened"),
+        (
+            'question,answer\nOK?,yes\n"Unclosed,answer\n',
+            "c.csv:3: CSV syntax error: unexpected end of data (a quote opened",
+        ),
         ('question,answer\nOK?,"a"b\n', "c.csv:2: CSV syntax error"),
         ("question,answer,choices\nQ1?,D,A;B;C\n", "c.csv:2: skipped: the answer 'D' is not one of the choices"),
         ("question,answer\nFine?,x\nToo many,a,b\n", "c.csv:3: the row has 3 cells"),
@@ -103,7 +122,9 @@ def test_anki_fixture_headers_html_tags_and_cloze(tmp_path: Path) -> None:
     code, err, qs = _import(tmp_path, "anki-notes.txt")
     assert code == 1 and "anki-notes.txt:5: the cloze hint 'river' is not kept" in err
     card = qs["capital-of-france"]
-    assert isinstance(card, CardQuestion) and card.prompt == "Capital of France?" and card.answer == "Paris\n(since 987)"
+    assert (
+        isinstance(card, CardQuestion) and card.prompt == "Capital of France?" and card.answer == "Paris\n(since 987)"
+    )
     assert card.tags == ("geo", "europe")
     cloze = qs["paris-is-on-the-seine"]
     assert isinstance(cloze, ClozeQuestion) and cloze.text == "{{Paris}} is on the {{Seine}}."
@@ -120,7 +141,10 @@ def test_anki_as_short(tmp_path: Path) -> None:
     ("text", "where"),
     [
         ("#separator:Nonsense\nfront\tback\n", "n.txt:1:1: '#separator:Nonsense' is not one character"),
-        ("#separator:tab\n#html:false\nfront\tback\nonly a front\t\n", "n.txt:4: skipped: the back of the note is empty"),
+        (
+            "#separator:tab\n#html:false\nfront\tback\nonly a front\t\n",
+            "n.txt:4: skipped: the back of the note is empty",
+        ),
         ("#separator:tab\n#tags column:x\nfront\tback\n", "n.txt:1:1: '#tags column:' must be a column number"),
         ("#separator:tab\n#colour:red\nfront\tback\n", "n.txt:2: the header '#colour:' is not read"),
     ],
