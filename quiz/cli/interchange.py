@@ -188,7 +188,7 @@ def _output(option: str | None, deck: str, count: int) -> Path:
 def run_export(args: argparse.Namespace, ctx: Context) -> int:
     """Export the banks in use (or PATHs), optionally only some decks."""
     from quiz.core.bank import find_bank_files, load_paths
-    from quiz.formats import EXTENSIONS, anki, csv_format, gift, moodle_xml
+    from quiz.formats import EXTENSIONS, anki, csv_format, gift, moodle_xml_export
 
     targets = tuple(Path(p) for p in args.paths) or ctx.question_paths
     _, errors = find_bank_files(targets)
@@ -220,7 +220,7 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.to == "apkg":
         data, reports, written = anki.dumps_apkg(banks)
     else:
-        writer = {"gift": gift.dumps, "moodle-xml": moodle_xml.dumps, "csv": csv_format.dumps}[args.to]
+        writer = {"gift": gift.dumps, "moodle-xml": moodle_xml_export.dumps, "csv": csv_format.dumps}[args.to]
         text, reports, written = writer(banks)
         data = text.encode("utf-8")
     for report in reports:
