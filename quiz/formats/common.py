@@ -199,7 +199,7 @@ def normalise_space(text: str) -> str:
 def text_to_html(text: str) -> str:
     """Plain text as HTML: escaped, a paragraph per blank-line block, `<br>` within."""
     paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return "".join("<p>" + html.escape(p, quote=False).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
 # --------------------------------------------------------------------------- numbers

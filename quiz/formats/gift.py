@@ -374,6 +374,13 @@ def escape(text: str) -> str:
     return out.replace("\r\n", "\n").replace("\n", "\\n")
 
 
+def _answer_text(text: str) -> str:
+    """An answer escaped; one GIFT would read as a weight or a format marker cannot go."""
+    if _WEIGHT.match(text) or _FORMAT.match(text):
+        raise Skip(f"the answer '{text}' would read as a GIFT weight or format marker", "answer syntax")
+    return escape(text)
+
+
 def _feedback(text: str) -> str:
     return f" #{escape(text)}" if text else ""
 
@@ -409,12 +416,12 @@ def _question_text(q: Question, reports: list[Report]) -> list[str]:
     tail = [f"####{escape(general)}"] if general else []
     title = f"::{escape(q.id)}::[plain]"
     if isinstance(q, ChoiceQuestion):
-        answers = [f"\t{'=' if c == q.answer else '~'}{escape(c)}{_feedback(q.feedback.get(c, ''))}" for c in q.choices]
+        answers = [f"\t{'=' if c == q.answer else '~'}{_answer_text(c)}{_feedback(q.feedback.get(c, ''))}" for c in q.choices]
         return [f"{title}{escape(q.prompt)} {{", *answers, *(f"\t{t}" for t in tail), "}"]
     if isinstance(q, MultiQuestion):
         share = format_number(round(100 / len(q.answers), 5))
         answers = [
-            f"\t~%{share if c in q.answers else '-100'}%{escape(c)}{_feedback(q.feedback.get(c, ''))}"
+            f"\t~%{share if c in q.answers else '-100'}%{_answer_text(c)}{_feedback(q.feedback.get(c, ''))}"
             for c in q.choices
         ]
         return [f"{title}{escape(q.prompt)} {{", *answers, *(f"\t{t}" for t in tail), "}"]
@@ -423,7 +430,7 @@ def _question_text(q: Question, reports: list[Report]) -> list[str]:
     if isinstance(q, ShortQuestion):
         if q.typos:
             note(f"typos: {q.typos} is not exported (Moodle matches short answers exactly)", "typos")
-        alternatives = " ".join(f"={escape(a)}" for a in q.answers)
+        alternatives = " ".join(f"={_answer_text(a)}" for a in q.answers)
         return [f"{title}{escape(q.prompt)} {{{alternatives}{''.join(' ' + t for t in tail)}}}"]
     if isinstance(q, NumberQuestion):
         prompt = q.prompt
@@ -447,13 +454,13 @@ def _question_text(q: Question, reports: list[Report]) -> list[str]:
             before = f"{q.prompt}\n{before}"
         gap_part = q.parts[index]
         assert isinstance(gap_part, Gap)
-        alternatives = " ".join(f"={escape(a)}" for a in gap_part.answers)
+        alternatives = " ".join(f"={_answer_text(a)}" for a in gap_part.answers)
         return [f"{title}{escape(before)}{{{alternatives}{''.join(' ' + t for t in tail)}}}{escape(after)}"]
     if isinstance(q, MatchQuestion):
         for left, right in q.pairs:
             if "->" in left or "->" in right:
                 raise Skip("an item holds '->', which GIFT cannot escape", "match syntax")
-        pairs = [f"\t={escape(left)} -> {escape(right)}" for left, right in q.pairs]
+        pairs = [f"\t={_answer_text(left)} -> {escape(right)}" for left, right in q.pairs]
         return [f"{title}{escape(q.prompt)} {{", *pairs, *(f"\t{t}" for t in tail), "}"]
     raise Skip(f"'{q.type}' questions have no GIFT form", q.type)
 

@@ -136,8 +136,14 @@ def _question_xml(q: Question, reports: list[Report]) -> list[str]:
             fraction = share if is_right else ("0" if single else "-100")
             lines += _answer(fraction, choice, q.feedback.get(choice, ""))
     elif isinstance(q, TrueFalseQuestion):
-        lines += _answer("100" if q.answer else "0", "true", "")
-        lines += _answer("0" if q.answer else "100", "false", "")
+        # Moodle tells the two answers apart by their text being exactly "true" and "false".
+        for word, right in (("true", q.answer), ("false", not q.answer)):
+            lines += [
+                f'    <answer fraction="{100 if right else 0}" format="moodle_auto_format">',
+                f"      <text>{word}</text>",
+                *_html_text("feedback", "", "      "),
+                "    </answer>",
+            ]
     elif isinstance(q, ShortQuestion):
         if q.typos:
             note(f"typos: {q.typos} is not exported (Moodle matches short answers exactly)", "typos")
