@@ -416,7 +416,9 @@ def _question_text(q: Question, reports: list[Report]) -> list[str]:
     tail = [f"####{escape(general)}"] if general else []
     title = f"::{escape(q.id)}::[plain]"
     if isinstance(q, ChoiceQuestion):
-        answers = [f"\t{'=' if c == q.answer else '~'}{_answer_text(c)}{_feedback(q.feedback.get(c, ''))}" for c in q.choices]
+        answers = [
+            f"\t{'=' if c == q.answer else '~'}{_answer_text(c)}{_feedback(q.feedback.get(c, ''))}" for c in q.choices
+        ]
         return [f"{title}{escape(q.prompt)} {{", *answers, *(f"\t{t}" for t in tail), "}"]
     if isinstance(q, MultiQuestion):
         share = format_number(round(100 / len(q.answers), 5))

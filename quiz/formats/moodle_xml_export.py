@@ -137,9 +137,9 @@ def _question_xml(q: Question, reports: list[Report]) -> list[str]:
             lines += _answer(fraction, choice, q.feedback.get(choice, ""))
     elif isinstance(q, TrueFalseQuestion):
         # Moodle tells the two answers apart by their text being exactly "true" and "false".
-        for word, right in (("true", q.answer), ("false", not q.answer)):
+        for word, is_right in (("true", q.answer), ("false", not q.answer)):
             lines += [
-                f'    <answer fraction="{100 if right else 0}" format="moodle_auto_format">',
+                f'    <answer fraction="{100 if is_right else 0}" format="moodle_auto_format">',
                 f"      <text>{word}</text>",
                 *_html_text("feedback", "", "      "),
                 "    </answer>",
