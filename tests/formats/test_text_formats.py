@@ -152,3 +152,44 @@ def test_anki_as_short(tmp_path: Path) -> None:
 def test_anki_malformed(text: str, where: str) -> None:
     reports = [str(r) for r in anki.parse(text, "n.txt").reports]
     assert any(r.startswith(where) for r in reports), reports
+
+
+def test_anki_deck_and_notetype_columns(tmp_path: Path) -> None:
+    source = tmp_path / "export.txt"
+    source.write_text(
+        "#separator:tab\n#html:false\n#notetype column:1\n#deck column:2\n#tags column:5\n"
+        "Basic\tFrench::Words\tchat\tcat\tanimals\n"
+        "Basic (type in the answer)\tFrench::Words\tchien\tdog\t\n"
+        "Basic\tGerman\tHund\tdog\t\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("import", str(source), "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    library = load(tmp_path / "out")
+    decks = {bank.deck: [q.type for q in bank.questions] for bank in library.banks}
+    assert decks == {"french-words": ["card", "short"], "german": ["card"]}
+    assert library.banks[0].title == "French::Words" and library.questions[0].tags == ("animals",)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("notes.txt", "#separator:tab\nfront\tback\n", "anki-txt"),
+        ("notes.txt", "Q?\nA. one\nB. two\nANSWER: A\n", "aiken"),
+        ("notes.txt", "::t:: Q? {=a ~b}\n", "gift"),
+        ("export", "<?xml version='1.0'?><quiz/>", "moodle-xml"),
+        ("sheet.txt", "question;answer\nQ?;a\n", "csv"),
+        ("words.txt", "just words\n", None),
+    ],
+)
+def test_format_is_guessed_from_extension_and_content(name: str, text: str, expected: str | None) -> None:
+    from quiz.formats import detect
+
+    assert detect(name, text) == expected
+
+
+def test_hostile_text_in_a_report_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    source = tmp_path / "evil.csv"
+    source.write_text('question,answer,choices\n"Q\x1b]0;pwned\x07?",Z\x1b[2J,"a;b"\n', encoding="utf-8")
+    code, _, err = run("import", str(source), "-o", str(tmp_path / "out"))
+    assert code == 1 and "\x1b" not in err and "\x07" not in err and "skipped: the answer 'Z\\x1b[2J'" in err
