@@ -15,7 +15,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AddCommand, Context, UsageError
 
@@ -149,15 +149,17 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
                 banks[bank.deck] = bank
     rendered: list[tuple[Path, str, int]] = []
     for deck, bank in banks.items():
+        path = _output(args.output, deck, len(banks))
+        sources = ", ".join(sorted({PurePath(q.file).name for q in bank.questions}))
         header = [
-            f"Imported by `quiz import` from {', '.join(sorted({q.file for q in bank.questions}))} "
-            f"({formats[deck]}) on {datetime.now(UTC):%Y-%m-%d}.",
-            "Each question says where it came from and what could not come over. Check: quiz check THIS_FILE",
+            f"Imported by `quiz import` from {sources} ({formats[deck]}) on {datetime.now(UTC):%Y-%m-%d}.",
+            "A comment above each question gives its line in the source and what could not come over.",
+            f"Check it after editing: quiz check {path}",
         ]
         text, dropped = render_bank(bank, header, reports)
         reports.extend(dropped)
         if text:
-            rendered.append((_output(args.output, deck, len(banks)), text, len(bank.questions)))
+            rendered.append((path, text, len(bank.questions)))
     for report in sorted(reports, key=lambda r: (r.file, r.line, r.column)):
         print(report, file=ctx.stderr)
     existing = [str(path) for path, _, _ in rendered if path.exists()]
