@@ -13,6 +13,7 @@ numerical (`1962`, `13:0`, `1962..1963`, several `=` answers), a missing word
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -44,6 +45,8 @@ from quiz.formats.common import (
 # Escaped characters stand in as private-use characters while the structure is parsed.
 _ESCAPES = {"~": "\ue000", "=": "\ue001", "#": "\ue002", "{": "\ue003", "}": "\ue004", ":": "\ue005", "\\": "\ue006"}
 _UNESCAPE = {v: k for k, v in _ESCAPES.items()}
+_UNESCAPE_TABLE = str.maketrans(_UNESCAPE)
+_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
 _FORMAT = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
 _TRUE = frozenset({"T", "TRUE"})
@@ -59,28 +62,63 @@ class _SyntaxError(Exception):
 
 @dataclass
 class _Block:
-    """One question's text with escapes replaced, and where each character came from."""
+    """One question's text with escapes replaced, and where its characters came from.
+
+    `segments` holds, per source line, the offset in `text` where the line starts,
+    its number, and the line as written when escapes shifted its columns."""
 
     text: str
-    where: list[tuple[int, int]]
+    segments: list[tuple[int, int, str | None]]
 
     def at(self, index: int) -> tuple[int, int]:
-        if not self.where:
+        """(line, column), 1-based, of the character at `index` in `text`."""
+        if not self.segments:
             return (1, 1)
-        return self.where[min(max(index, 0), len(self.where) - 1)]
+        index = min(max(index, 0), max(len(self.text) - 1, 0))
+        position = bisect_right([start for start, _, _ in self.segments], index) - 1
+        start, line, written = self.segments[max(position, 0)]
+        offset = index - start
+        columns = _unescape_line(written)[1] if written is not None else []
+        if offset < len(columns):
+            return line, columns[offset]
+        return line, offset + 1
+
+
+def _unescape_line(line: str) -> tuple[str, list[int]]:
+    """A line with `\\X` escapes replaced by stand-ins, and each character's column."""
+    out: list[str] = []
+    columns: list[int] = []
+    column = 0
+    while column < len(line):
+        char = line[column]
+        if char == "\\" and column + 1 < len(line) and (line[column + 1] in _ESCAPES or line[column + 1] == "n"):
+            nxt = line[column + 1]
+            out.append(_ESCAPES.get(nxt, "\n"))
+            columns.append(column + 1)
+            column += 2
+            continue
+        out.append(char)
+        columns.append(column + 1)
+        column += 1
+    columns.append(len(line) + 1)
+    return "".join(out), columns
 
 
 def _blocks(text: str) -> list[_Block]:
     """Blank-line separated blocks, comment lines left out, escapes replaced."""
     blocks: list[_Block] = []
-    chars: list[str] = []
-    where: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    segments: list[tuple[int, int, str | None]] = []
+    size = 0
 
     def flush() -> None:
-        if "".join(chars).strip():
-            blocks.append(_Block("".join(chars), list(where)))
-        chars.clear()
-        where.clear()
+        nonlocal size
+        joined = "".join(pieces)
+        if joined.strip():
+            blocks.append(_Block(joined, list(segments)))
+        pieces.clear()
+        segments.clear()
+        size = 0
 
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -89,26 +127,12 @@ def _blocks(text: str) -> list[_Block]:
             continue
         if stripped.startswith("//"):
             continue
-        column = 0
-        while column < len(line):
-            char = line[column]
-            if char == "\\" and column + 1 < len(line):
-                nxt = line[column + 1]
-                if nxt in _ESCAPES:
-                    chars.append(_ESCAPES[nxt])
-                    where.append((number, column + 1))
-                    column += 2
-                    continue
-                if nxt == "n":
-                    chars.append("\n")
-                    where.append((number, column + 1))
-                    column += 2
-                    continue
-            chars.append(char)
-            where.append((number, column + 1))
-            column += 1
-        chars.append("\n")
-        where.append((number, len(line) + 1))
+        written: str | None = None
+        if "\\" in line:
+            written, line = line, _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), "\n"), line)
+        segments.append((size, number, written))
+        pieces.append(line + "\n")
+        size += len(line) + 1
     flush()
     return blocks
 
@@ -120,7 +144,7 @@ def _plain(raw: str, default_format: str) -> tuple[str, str, list[str]]:
     if match:
         fmt = match.group(1).lower()
         raw = raw[match.end() :]
-    text = "".join(_UNESCAPE.get(c, c) for c in raw)
+    text = raw.translate(_UNESCAPE_TABLE)
     if fmt == "html":
         text, images = html_to_text(text)
         return text, fmt, images
@@ -176,7 +200,7 @@ def _question(block: _Block, start: int, file: str, tag: str, result: ImportResu
         end = s.find("::", i + 2)
         if end < 0:
             raise _SyntaxError(i, "the title '::' is never closed: expected '::' after the title")
-        name = "".join(_UNESCAPE.get(c, c) for c in s[i + 2 : end]).strip()
+        name = s[i + 2 : end].translate(_UNESCAPE_TABLE).strip()
         i = end + 2
     opening = s.find("{", i)
     draft = Draft(file=file, line=line, name=name, tags=[tag] if tag else [])
@@ -343,7 +367,7 @@ def _numerical(text: str, base: int, fmt: str) -> list[Answer]:
             weight = float(match.group(1))
             offset = match.end()
         value_raw, _, feedback_raw = raw[offset:].partition("#")
-        value = "".join(_UNESCAPE.get(c, c) for c in value_raw).strip()
+        value = value_raw.translate(_UNESCAPE_TABLE).strip()
         position = base + start + (1 if "=" in text else 0) + offset + (len(value_raw) - len(value_raw.lstrip()))
         ranged = _RANGE.match(value)
         exact = _TOLERANCE.match(value)

@@ -271,12 +271,17 @@ def render_bank(
     from quiz.core.bank import load_text
 
     reports: list[Report] = []
+    by_place: dict[tuple[str, int], list[str]] = {}
+    for note in notes:
+        if note.kind == "changed":
+            by_place.setdefault((note.file, note.line), []).append(f"note: {note.message}")
+    names: dict[str, str] = {}
     while bank.questions:
         comments: dict[int, list[str]] = {}
         for index, question in enumerate(bank.questions):
-            where = f"{PurePath(question.file).name}:{question.line}" if question.file else ""
-            lines = [f"from {where}"] if where else []
-            lines.extend(f"note: {n.message}" for n in notes if n.file == question.file and n.line == question.line)
+            name = names.setdefault(question.file, PurePath(question.file).name)
+            lines = [f"from {name}:{question.line}"] if question.file else []
+            lines.extend(by_place.get((question.file, question.line), ()))
             comments[index] = lines
         text, starts = bank_text(bank, header, comments)
         _, problems = load_text(text, "<written bank>", bank.deck)
