@@ -160,3 +160,15 @@ def test_malformed_gift_on_the_command_line(tmp_path: Path) -> None:
     assert code == 1
     assert f"{source}:3:16: '{{' is never closed: expected '}}'" in err
     assert "imported 1 of 2 questions; 1 skipped: 1 syntax error" in err
+
+
+def test_newline_escape_and_comment_lines_inside_a_question() -> None:
+    result = gift.parse("::q:: First line\\nsecond line\n// a comment inside\n{=yes}\n", "n.gift")
+    (question,) = result.banks[0].questions
+    assert question.prompt == "First line\nsecond line" and not result.reports
+
+
+def test_deck_option_turns_categories_into_tags() -> None:
+    result = gift.parse("$CATEGORY: $course$/top/Geo/Rivers\n\nQ? {=a ~b}\n", "c.gift", "mine")
+    (bank,) = result.banks
+    assert bank.deck == "mine" and bank.questions[0].tags == ("Geo/Rivers",)
