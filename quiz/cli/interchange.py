@@ -16,8 +16,12 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AddCommand, Context, UsageError
+
+if TYPE_CHECKING:
+    from quiz.formats.common import ImportedBank
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 """A bigger file is refused before it is read: imports stay within bounded memory."""
@@ -108,7 +112,7 @@ def _summary(verb: str, done: int, total: int, reports: Sequence[object]) -> str
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
     """Import every FILE; write one bank per deck."""
     from quiz.formats import detect, importer
-    from quiz.formats.common import ImportedBank, Report, slugify
+    from quiz.formats.common import Report, slugify
     from quiz.formats.yaml_writer import render_bank
 
     if args.deck is not None and slugify(args.deck, words=12, fallback="") != args.deck:
@@ -136,15 +140,11 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         reports.extend(result.reports)
         if result.fatal:
             status = EXIT_USAGE
+            continue  # nothing from a file that could not be read to the end
         for bank in result.banks:
             formats.setdefault(bank.deck, fmt)
             if bank.deck in banks:
-                target = banks[bank.deck]
-                for question in bank.questions:
-                    from dataclasses import replace
-
-                    target.questions.append(replace(question, id=target.ids.make(question.id)))
-                target.sources.update(bank.sources)
+                _merge(banks[bank.deck], bank)
             else:
                 banks[bank.deck] = bank
     rendered: list[tuple[Path, str, int]] = []
@@ -177,6 +177,17 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     if status == EXIT_OK and (reports or imported < seen):
         status = EXIT_PROBLEMS
     return status
+
+
+def _merge(target: ImportedBank, bank: ImportedBank) -> None:
+    """Add another file's questions of the same deck: ids and source keys made unique."""
+    from dataclasses import replace
+
+    from quiz.formats.common import source_key
+
+    for question in bank.questions:
+        source = source_key(target, question.citation) if question.citation else None
+        target.questions.append(replace(question, id=target.ids.make(question.id), source=source))
 
 
 def _output(option: str | None, deck: str, count: int) -> Path:

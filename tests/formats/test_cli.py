@@ -145,3 +145,27 @@ def test_every_fixture_imports_to_a_bank_that_passes_check(fixture: str, tmp_pat
     code, _, err = run("import", str(FIXTURES / fixture), "-o", str(tmp_path))
     assert code in (0, 1), err
     assert run("check", str(tmp_path))[0] == 0
+
+
+def test_two_files_of_one_deck_merge_with_unique_ids_and_sources(tmp_path: Path) -> None:
+    first, second = tmp_path / "one.gift", tmp_path / "two.gift"
+    first.write_text("::q:: A? {=a ~b\n####Why.\\n\\nSource: Book one, page 1\n}\n", encoding="utf-8")
+    second.write_text("::q:: B? {=c ~d\n####Why.\\n\\nSource: Book one, page 2\n}\n", encoding="utf-8")
+    code, _, err = run("import", str(first), str(second), "--deck", "books", "-o", str(tmp_path / "out"))
+    assert code == 0, err
+    questions = load(tmp_path / "out").questions
+    assert [q.id for q in questions] == ["q", "q-2"]
+    assert [q.citation for q in questions] == ["Book one, page 1", "Book one, page 2"]
+
+
+def test_nothing_is_written_from_a_file_that_breaks_halfway(tmp_path: Path) -> None:
+    source = tmp_path / "half.xml"
+    source.write_text(
+        '<quiz>\n<question type="truefalse"><questiontext><text>Sky is blue.</text></questiontext>'
+        '<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer></question>\n'
+        '<question type="truefalse">\n',
+        encoding="utf-8",
+    )
+    code, stdout, err = run("import", str(source), "-o", str(tmp_path / "out"))
+    assert code == 2 and f"{source}:4:1: not well-formed XML" in err and stdout == ""
+    assert not (tmp_path / "out").exists()
