@@ -10,6 +10,7 @@ Outputs are written atomically and never over an existing file without --force.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import tempfile
 from collections import Counter
@@ -53,7 +54,10 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     """Write via a temporary file in the same folder and a rename: never half a file."""
     if path.exists() and not force:
         raise FileExistsError(str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as error:  # a file where a folder should be
+        raise NotADirectoryError(errno.ENOTDIR, f"{error.filename} is a file, not a folder") from None
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         umask = os.umask(0)
@@ -69,6 +73,19 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write(path: Path, data: bytes, force: bool, command: str, ctx: Context) -> bool:
+    """`write_atomically`, with a one-line message instead of a traceback."""
+    try:
+        write_atomically(path, data, force=force)
+    except FileExistsError:
+        print(f"quiz {command}: {path} appeared meanwhile: not overwritten (--force overwrites)", file=ctx.stderr)
+        return False
+    except OSError as error:
+        print(f"quiz {command}: cannot write {path}: {error.strerror or error}", file=ctx.stderr)
+        return False
+    return True
 
 
 def _read(path: Path) -> tuple[str | None, str]:
@@ -164,13 +181,15 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         print(report, file=ctx.stderr)
     existing = [str(path) for path, _, _ in rendered if path.exists()]
     if existing and not args.force:
+        verb = "exists" if len(existing) == 1 else "exist"
         print(
-            f"quiz import: {', '.join(existing)} already exists: nothing written (--force overwrites)", file=ctx.stderr
+            f"quiz import: {', '.join(existing)} already {verb}: nothing written (--force overwrites)", file=ctx.stderr
         )
         return EXIT_USAGE
     imported = 0
     for path, text, count in rendered:
-        write_atomically(path, text.encode("utf-8"), force=args.force)
+        if not _write(path, text.encode("utf-8"), args.force, "import", ctx):
+            return EXIT_USAGE
         imported += count
         print(f"wrote {path} ({count} question{'s' if count != 1 else ''})", file=ctx.stdout)
     print(_summary("imported", imported, seen, reports), file=ctx.stderr)
@@ -241,9 +260,10 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.output == "-":
         ctx.stdout.write(data.decode("utf-8"))
         ctx.stdout.flush()
-    else:
-        write_atomically(path, data, force=args.force)
+    elif _write(path, data, args.force, "export", ctx):
         print(f"wrote {path}", file=ctx.stdout)
+    else:
+        return EXIT_USAGE
     total = sum(len(b.questions) for b in banks)
     print(_summary("exported", written, total, reports), file=ctx.stderr)
     return EXIT_PROBLEMS if reports else EXIT_OK

@@ -169,3 +169,12 @@ def test_nothing_is_written_from_a_file_that_breaks_halfway(tmp_path: Path) -> N
     code, stdout, err = run("import", str(source), "-o", str(tmp_path / "out"))
     assert code == 2 and f"{source}:4:1: not well-formed XML" in err and stdout == ""
     assert not (tmp_path / "out").exists()
+
+
+def test_an_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    code, _, err = run("import", str(FIXTURES / "moodle-docs.aiken"), "-o", str(blocker / "sub"))
+    assert code == 2 and "quiz import: cannot write" in err and "Traceback" not in err
+    code, _, err = run("export", "--to", "csv", "-o", str(blocker / "x.csv"))
+    assert code == 2 and "quiz export: cannot write" in err
