@@ -42,8 +42,16 @@ from quiz.core.model import (
     ShortQuestion,
     TrueFalseQuestion,
 )
-from quiz.formats.build import Draft, Skip, add, build, common, gap
-from quiz.formats.common import ImportResult, Report, format_number, html_to_text, normalise_space, slugify
+from quiz.formats.build import Draft, Skip, add, build, cloze_parts, common, gap
+from quiz.formats.common import (
+    ImportedBank,
+    ImportResult,
+    Report,
+    format_number,
+    html_to_text,
+    normalise_space,
+    slugify,
+)
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
@@ -152,7 +160,7 @@ def _field(raw: str, is_html: bool, draft: Draft) -> str:
 
 
 def _note(fields: list[str], is_html: bool, tags: list[str], notetype: str, line: int, file: str,
-          bank: Any, result: ImportResult, as_short: bool) -> None:  # fmt: skip
+          bank: ImportedBank, result: ImportResult, as_short: bool) -> None:  # fmt: skip
     draft = Draft(file=file, line=line, tags=tags)
     front_raw = fields[0] if fields else ""
     is_cloze = bool(_CLOZE.search(front_raw)) or "cloze" in notetype.lower()
@@ -175,8 +183,6 @@ def _note(fields: list[str], is_html: bool, tags: list[str], notetype: str, line
             if not gaps:
                 raise Skip("a cloze note without any {{c1::...}} deletion", "no right answer")
             base = common(draft, bank, qid) | {"prompt": ""}
-            from quiz.formats.build import cloze_parts
-
             return ClozeQuestion(**base, text=text, parts=cloze_parts(text))
 
         add(result, bank, draft, make_cloze)
