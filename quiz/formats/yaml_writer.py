@@ -66,7 +66,8 @@ def plain_ok(text: str, *, flow: bool = False) -> bool:
         return False
     if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
         return False
-    return not (flow and _FLOW_UNSAFE.search(text))
+    # In a flow list `?` and `:` cannot start a plain scalar, and `:` may end one early.
+    return not (flow and (_FLOW_UNSAFE.search(text) or ":" in text or text.startswith("?")))
 
 
 def quoted(text: str) -> str:
