@@ -24,15 +24,8 @@ from typing import Any, Literal, TextIO
 
 from quiz.core.bank import load_paths
 from quiz.core.bank_cache import cache_dir
-from quiz.core.history import (
-    ClassReport,
-    DayCount,
-    GroupMastery,
-    LearnerHistory,
-    build_class_report,
-    find_learner_logs,
-    load_history,
-)
+from quiz.core.class_report import ClassReport, build_class_report, find_learner_logs
+from quiz.core.history import DayCount, GroupMastery, LearnerHistory, load_history
 from quiz.core.model import Library
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.store import LearnerError, StoreError

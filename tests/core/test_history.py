@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from quiz.core.class_report import build_class_report, find_learner_logs
 from quiz.core.history import (
     HEATMAP_DAYS,
     LearnerHistory,
-    build_class_report,
     build_history,
-    find_learner_logs,
     load_history,
     response_text,
 )
