@@ -13,7 +13,9 @@ written since go through FSRS; the figures are exactly those of a full pass.
 Definitions, so the figures can be checked by hand:
 
 - An *answer* is an `answer` record not cancelled by an `undo`; a `rerate`
-  changes its rating, never its correctness. An undo or rerate finds its answer
+  changes its rating, never its correctness here; a rerate that lifts a wrong
+  answer above Again (or says `"correct": true`) is the learner's "I was
+  right", remembered as an *override* for the class report. An undo or rerate finds its answer
   among the latest held-back answers of the question, exactly as
   `store.Replayer` does (`store.PENDING_PER_KEY`).
 - Days and ISO weeks are UTC.
@@ -245,6 +247,9 @@ _HUGE = 10**300
 
 _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
 _RATING_SHIFT = 4
+_RATING_MASK = 0x70
+_OVERRIDDEN = 0x80
+"""A wrong answer the learner declared right ("I was right"): see `_Answers._amend`."""
 
 
 class _Answers:
@@ -407,7 +412,10 @@ class _Answers:
                     self._cancel(row)
                     del recent[index]
                 else:
-                    self.bits[row] = (self.bits[row] & 0x0F) | (record["rating"] << _RATING_SHIFT)
+                    bits = (self.bits[row] & ~_RATING_MASK & 0xFF) | (record["rating"] << _RATING_SHIFT)
+                    if not bits & _CORRECT and (record["rating"] > 1 or record.get("correct") is True):
+                        bits |= _OVERRIDDEN
+                    self.bits[row] = bits
                 return
 
     def _cancel(self, row: int) -> None:
@@ -537,6 +545,24 @@ class _Answers:
         """Whether the answer was right."""
         return bool(self.bits[row] & _CORRECT)
 
+    def overridden(self, row: int) -> bool:
+        """Whether a wrong answer was re-rated up by the learner ("I was right")."""
+        return bool(self.bits[row] & _OVERRIDDEN)
+
+    def rating(self, row: int) -> int:
+        """The answer's rating after rerates (1 Again .. 4 Easy)."""
+        return (self.bits[row] & _RATING_MASK) >> _RATING_SHIFT
+
+    def mode(self, row: int) -> str:
+        """The session mode the answer was given in ("drill", "practice", "exam", ...; "?" if odd)."""
+        return self.tm_pairs[self.tm[row]][1]
+
+    def all_rows(self, k: int) -> list[int]:
+        """Every answer to the question, undone ones included, oldest first."""
+        rows = list(self.key_rows[k])
+        rows.sort(key=self.time.__getitem__)
+        return rows
+
     def live_rows(self, k: int) -> list[int]:
         """The question's effective answers, oldest first."""
         bits = self.bits
@@ -552,7 +578,7 @@ class _Answers:
         return AnswerEntry(
             time=_from_ts(self.time[row]),
             correct=bool(bits & _CORRECT),
-            rating=bits >> _RATING_SHIFT,
+            rating=(bits & _RATING_MASK) >> _RATING_SHIFT,
             response=self.response[row],
             elapsed=None if math.isnan(elapsed) else elapsed,
             session=self.sessions[self.session[row]],
