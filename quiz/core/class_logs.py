@@ -32,26 +32,31 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
     """
     found: list[tuple[str, Path]] = []
     problems: list[str] = []
-    seen: dict[Path, str] = {}
+    seen: set[Path] = set()
 
-    def take(name: str, log: Path, given: Path) -> None:
-        real = log.resolve()
-        if real in seen:
-            problems.append(f"{given}: {seen[real]}'s log is already counted; counted once")
-            return
-        seen[real] = name
-        found.append((name, log))
+    def take(pairs: Sequence[tuple[str, Path]], given: Path) -> None:
+        again = 0
+        for name, log in pairs:
+            real = log.resolve()
+            if real in seen:
+                again += 1
+                continue
+            seen.add(real)
+            found.append((name, log))
+        if again:
+            what = "its log is" if again == 1 else f"{again} logs in it are"
+            problems.append(f"{given}: {what} already counted; counted once")
 
     for given in paths:
         if given.is_file():
             if given.suffix != ".jsonl":
                 problems.append(f"{given}: not a score file (expected a folder or a {LOG_NAME})")
                 continue
-            take(given.resolve().parent.name or str(given), given, given)
+            take([(given.resolve().parent.name or str(given), given)], given)
             continue
         log = given / LOG_NAME
         if log.is_file():
-            take(given.resolve().name or str(given), log, given)
+            take([(given.resolve().name or str(given), log)], given)
             continue
         if not given.is_dir():
             problems.append(f"{given}: no such folder or file")
@@ -67,8 +72,7 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
             continue
         if not inner:
             problems.append(f"{given}: no {LOG_NAME} in it or in the folders directly inside it")
-        for name, path in inner:
-            take(name, path, path.parent)
+        take(inner, given)
     names = Counter(name for name, _ in found)
     labelled = [(str(path.parent) if names[name] > 1 else name, path) for name, path in found]
     return labelled, problems

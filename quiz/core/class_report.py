@@ -534,7 +534,7 @@ def assemble(
         flags: list[str] = []
         if len(firsts) >= HARD_MIN_LEARNERS and first_right / len(firsts) < HARD_SHARE:
             flags.append("almost nobody right")
-        if discrimination is not None and discrimination.r < 0:
+        if discrimination is not None and round(discrimination.r, 2) < 0:  # as shown: -0.00 is 0
             flags.append("negative discrimination")
         choices = _choices(question, firsts, strong, weak)
         if any("never picked" in choice.flags for choice in choices):
