@@ -36,7 +36,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quiz.core.bank import bundled_questions_dir, load_paths
-from quiz.core.class_report import build_class_report, find_learner_logs
+from quiz.core.class_logs import find_learner_logs
+from quiz.core.class_report import build_class_report
 from quiz.core.history import _Answers, build_history, load_history
 from quiz.core.store import iter_records
 

@@ -39,7 +39,8 @@ h3 { font-size: 10pt; margin: 10px 0 4px; break-after: avoid; }
 p.sub { margin: 0 0 8px; color: #444; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; table-layout: auto; }
 th, td { border-bottom: 1px solid #ccc; padding: 2px 4px; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; word-break: break-word; }
+         overflow-wrap: break-word; }
+td.t { overflow-wrap: anywhere; min-width: 7em; }
 th { background: #eee; font-weight: 600; }
 td.n, th.n { text-align: right; white-space: nowrap; }
 thead { display: table-header-group; }
@@ -55,7 +56,7 @@ tr, .question, .legend dt, .legend dd { break-inside: avoid; page-break-inside: 
 .legend dd { margin: 0 0 0 12px; }
 svg { vertical-align: middle; }
 @media print {
-  body { padding: 0; max-width: none; }
+  body { padding: 0; max-width: none; font-size: 8.5pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -81,12 +82,12 @@ def _question_rows(report: ClassReport) -> str:
     for q in report.questions:
         rows.append(
             "<tr>"
-            f"<td>Q{q.number}</td><td>{_e(q.key)}</td><td>{_e(q.prompt)}</td>"
+            f'<td class="n">Q{q.number}</td><td class="t">{_e(q.key)}</td><td class="t">{_e(q.prompt)}</td>'
             f'<td class="n">{q.learners}</td><td class="n">{q.first_right} ({percent(q.first_right_share)})</td>'
             f'<td class="n">{q.overridden}</td><td class="n">{q.answers}</td>'
             f'<td class="n">{"" if q.median_elapsed is None else f"{q.median_elapsed:.1f}"}</td>'
             f"<td>{_e(discrimination_text(q.discrimination, q.discrimination_note))}</td>"
-            f'<td class="flag">{_e(", ".join(q.flags))}</td>'
+            f'<td class="flag t">{_e(", ".join(q.flags))}</td>'
             "</tr>"
         )
     return "\n".join(rows)
@@ -97,7 +98,7 @@ def _choices(q: QuestionReport) -> str:
     for c in q.choices:
         mark = '<span class="right">✓</span>' if c.correct else ""
         rows.append(
-            f'<tr><td>{mark}</td><td>{_e(c.text)}</td><td class="n">{c.learners}</td>'
+            f'<tr><td>{mark}</td><td class="t">{_e(c.text)}</td><td class="n">{c.learners}</td>'
             f'<td class="n">{percent(c.share)}</td><td>{_bar(c.share, c.correct)}</td>'
             f'<td class="flag">{_e(", ".join(c.flags))}</td></tr>'
         )
@@ -129,7 +130,7 @@ def _learners(report: ClassReport) -> str:
     for learner in report.learners:
         note = "" if learner.error is None else "unreadable: " + learner.error
         rows.append(
-            f'<tr><td>{_e(learner.name)}</td><td class="n">{learner.seen}</td>'
+            f'<tr><td class="t">{_e(learner.name)}</td><td class="n">{learner.seen}</td>'
             f'<td class="n">{learner.first_right} ({percent(learner.score)})</td>'
             f'<td class="n">{learner.overridden}</td><td class="n">{learner.answers}</td>'
             f'<td class="n">{percent(learner.accuracy)}</td>'

@@ -27,6 +27,7 @@ from quiz.core.text import clean
 
 __all__ = ["infer_library", "report_command"]
 
+NAME_BANKS = "name the banks the class used: quiz report --questions PATH [--questions PATH ...] DIR ..."
 SHOWN_UNKNOWN = 5
 """Unknown decks named in a message before "and N more"."""
 
@@ -52,10 +53,8 @@ def infer_library(bundled: Library, keys: set[str]) -> tuple[Library | None, str
     if unknown:
         decks = _decks(unknown)
         plural = "question" if len(unknown) == 1 else "questions"
-        message = (
-            f"{len(unknown)} answered {plural} (deck {_named(decks)}) are not in the bundled banks; "
-            "name the banks the class used: quiz report --questions PATH [--questions PATH ...] DIR ..."
-        )
+        label = "deck" if len(decks) == 1 else "decks"
+        message = f"{len(unknown)} answered {plural} ({label} {_named(decks)}) not in the bundled banks; {NAME_BANKS}"
     if not answered_decks:
         return None, message
     return Library(tuple(bank for bank in bundled.banks if bank.deck in answered_decks)), message
@@ -107,7 +106,7 @@ def report_command(
         inferred, message = infer_library(library, keys)
         if inferred is None:
             if keys:
-                err.write(f"quiz report: none of the questions in these logs is in the bundled banks: {message}\n")
+                err.write(f"quiz report: {message}\n")
                 return 2
             inferred = library
         elif message:
