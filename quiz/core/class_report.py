@@ -14,8 +14,9 @@ them to a teacher):
 - A learner's *first attempt* at a question is the first answer in the filters
   they gave to it, whatever came after: an answer they undid still counts (undo
   is for the learner's schedule, not for the teacher's count). It is *right* or
-  *wrong* as graded; *overridden* when graded wrong and then re-rated up by the
-  learner ("I was right"). Overridden attempts count as wrong in every share,
+  *wrong* as graded; *overridden* when graded wrong and then declared right by
+  the learner ("I was right": a `rerate` record with `"correct": true`, issue 19;
+  the learner's own history counts it right). Overridden attempts count as wrong in every share,
   and are counted and marked apart so the teacher can judge them. A card's first
   attempt is its self-grade 1-4 (right from 2 on, as graded); it is never a
   "wrong answer" in the choice table.
@@ -41,7 +42,7 @@ them to a teacher):
   ± 1.96 / sqrt(n - 3)). When everyone gave the same first result, or every
   rest score is equal, it is not computable either ("n/a", with the reason).
 - A learner's *answers* and *accuracy* count every answer in the filters that
-  was not undone (repeats included). *Mastery* is the share of the questions in
+  was not undone (repeats included; overridden ones as wrong). *Mastery* is the share of the questions in
   scope that are *mastered* now: FSRS predicted recall at `now` at least the
   desired retention, and at least one answer given a day (24 h) or more after
   the question's first answer, so one drill session never counts as mastery.
@@ -498,7 +499,8 @@ def assemble(
             if tally is None:
                 tally = tallies[key] = _Tally()
             row = rows[0]
-            first = _First(index, answers.correct(row), answers.overridden(row), answers.response[row])
+            is_overridden = answers.overridden(row)
+            first = _First(index, answers.correct(row) and not is_overridden, is_overridden, answers.response[row])
             tally.firsts.append(first)
             firsts_of[index][key] = first
             seen[index] += 1
@@ -509,7 +511,7 @@ def assemble(
                     continue
                 tally.answers += 1
                 answers_of[index] += 1
-                right_of[index] += answers.correct(row)
+                right_of[index] += answers.correct(row) and not answers.overridden(row)
                 elapsed = answers.elapsed[row]
                 if not math.isnan(elapsed):
                     tally.elapsed.append(elapsed)

@@ -13,9 +13,9 @@ written since go through FSRS; the figures are exactly those of a full pass.
 Definitions, so the figures can be checked by hand:
 
 - An *answer* is an `answer` record not cancelled by an `undo`; a `rerate`
-  changes its rating, never its correctness here; a rerate that lifts a wrong
-  answer above Again (or says `"correct": true`) is the learner's "I was
-  right", remembered as an *override* for the class report. An undo or rerate finds its answer
+  changes its rating; one with `"correct": true` is the learner's "I was right"
+  (issue 19): the answer counts as right from then on and is remembered as an
+  *override*, which the class report counts apart. An undo or rerate finds its answer
   among the latest held-back answers of the question, exactly as
   `store.Replayer` does (`store.PENDING_PER_KEY`).
 - Days and ISO weeks are UTC.
@@ -203,6 +203,9 @@ class AnswerEntry:
     type: str
     hinted: bool
     typo_forgiven: bool
+    overridden: bool = False
+    """Marked wrong, then regraded right by the learner ("I was right": a `rerate`
+    with `"correct": true`); `correct` is then True."""
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,6 @@ _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
 _RATING_SHIFT = 4
 _RATING_MASK = 0x70
 _OVERRIDDEN = 0x80
-"""A wrong answer the learner declared right ("I was right"): see `_Answers._amend`."""
 
 
 class _Answers:
@@ -413,10 +415,18 @@ class _Answers:
                     del recent[index]
                 else:
                     bits = (self.bits[row] & ~_RATING_MASK & 0xFF) | (record["rating"] << _RATING_SHIFT)
-                    if not bits & _CORRECT and (record["rating"] > 1 or record.get("correct") is True):
-                        bits |= _OVERRIDDEN
+                    if record.get("correct") is True and not bits & _CORRECT:
+                        bits |= _CORRECT | _OVERRIDDEN
+                        self._count_right(row)
                     self.bits[row] = bits
                 return
+
+    def _count_right(self, row: int) -> None:
+        """Add a regraded answer ("I was right") to the right totals."""
+        day = int(self.time[row] // _DAY_SECONDS)
+        self.right += 1
+        self.day_right[day] = self.day_right.get(day, 0) + 1
+        self.sess_right[self.session[row]] += 1
 
     def _cancel(self, row: int) -> None:
         """Take an undone answer out of every running total."""
@@ -546,7 +556,7 @@ class _Answers:
         return bool(self.bits[row] & _CORRECT)
 
     def overridden(self, row: int) -> bool:
-        """Whether a wrong answer was re-rated up by the learner ("I was right")."""
+        """Whether a wrong answer was regraded right by the learner ("I was right")."""
         return bool(self.bits[row] & _OVERRIDDEN)
 
     def rating(self, row: int) -> int:
@@ -586,6 +596,7 @@ class _Answers:
             type=qtype,
             hinted=bool(bits & _HINTED),
             typo_forgiven=bool(bits & _TYPO),
+            overridden=bool(bits & _OVERRIDDEN),
         )
 
 

@@ -154,7 +154,7 @@ def write_small_class(room: Path) -> None:
         room / "cai" / "reviews.jsonl",
         [
             answer("t/q1", T, False, "Lyon", elapsed=8.0, rid="cai-q1"),
-            amend("rerate", "cai-q1", "t/q1", T + 3 * SECOND, rating=3, reason="i-was-right"),
+            amend("rerate", "cai-q1", "t/q1", T + 3 * SECOND, rating=3, correct=True, reason="i-was-right"),
             answer("t/q2", T + 60 * SECOND, True, ["b", "a"], qtype="multi"),
             answer("t/q4", T + 120 * SECOND, True, 4, qtype="card", rating=4, mode="exam"),
         ],
@@ -269,21 +269,25 @@ def test_filters_by_date_mode_deck_and_tag(tmp_path: Path) -> None:
     assert tagged.learners[0].scope == 2 and tagged.unanswered == 0
 
 
-def test_an_overriding_rerate_is_recognised_in_every_form(tmp_path: Path) -> None:
-    """Today's rerates (Easy, "I guessed") never override; a rerate lifting a wrong
-    answer does, with or without a reason or `correct`."""
+def test_only_a_regrading_rerate_overrides(tmp_path: Path) -> None:
+    """Today's rerates (Easy, "I guessed") change a rating, never the result; the
+    "I was right" rerate of issue 19 (`"correct": true`, with a reason) overrides."""
     library = small_library()
     records = [
         answer("t/q1", T, True, "Paris", rid="r1"),
         amend("rerate", "r1", "t/q1", T + SECOND, rating=4),
         answer("t/q2", T, False, ["c"], qtype="multi", rid="r2"),
-        amend("rerate", "r2", "t/q2", T + SECOND, rating=3, correct=True),
+        amend("rerate", "r2", "t/q2", T + SECOND, rating=3, correct=True, reason="i was right"),
         answer("t/q3", T, False, ["x"], qtype="cloze", rid="r3"),
-        amend("rerate", "r3", "t/q3", T + SECOND, rating=1),
+        amend("rerate", "r3", "t/q3", T + SECOND, rating=2),
+        answer("t/q4", T + 60 * SECOND, True, 2, qtype="card", rating=2),
     ]
     write_log(tmp_path / "eve" / "reviews.jsonl", records)
     report = build_class_report([("eve", tmp_path / "eve" / "reviews.jsonl")], library, now=NOW)
-    assert report.grid[0] == ("right", "overridden", "wrong")
+    assert report.grid[0] == ("right", "overridden", "wrong", "2")
+    eve = report.learners[0]
+    # Right as graded: q1 and the card; the override counts as wrong: 2 of 4.
+    assert (eve.first_right, eve.overridden, eve.right, eve.answers) == (2, 1, 2, 4)
 
 
 # --------------------------------------------------------------------------- ten learners
