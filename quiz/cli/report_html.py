@@ -41,11 +41,15 @@ table { border-collapse: collapse; width: 100%; margin: 4px 0 10px; table-layout
 th, td { border-bottom: 1px solid #ccc; padding: 2px 4px; text-align: left; vertical-align: top;
          overflow-wrap: break-word; }
 td.t { overflow-wrap: anywhere; min-width: 7em; }
+td.q { min-width: 12em; }
+.key { color: #555; font-size: 85%; }
+.nw { white-space: nowrap; }
 th { background: #eee; font-weight: 600; }
-td.n, th.n { text-align: right; white-space: nowrap; }
+td.n, th.n { text-align: right; }
+td.n { white-space: nowrap; }
 thead { display: table-header-group; }
 tr, .question, .legend dt, .legend dd { break-inside: avoid; page-break-inside: avoid; }
-.flag { color: #a40000; }
+.flag { color: #a40000; min-width: 7em; }
 .right { color: #06602a; font-weight: 600; }
 .grid td, .grid th { text-align: center; padding: 1px 2px; width: 1.8em; }
 .grid td.name, .grid th.name { text-align: left; width: auto; }
@@ -77,17 +81,25 @@ def _bar(share: float, correct: bool) -> str:
     )
 
 
+def _d_cell(q: QuestionReport) -> str:
+    """D over its interval on a second line, so the column stays narrow."""
+    d = q.discrimination
+    if d is None:
+        return _e(discrimination_text(d, q.discrimination_note))
+    return f'<span class="nw">{d.r:+.2f}</span><br><span class="nw">[{d.low:+.2f}, {d.high:+.2f}]</span>'
+
+
 def _question_rows(report: ClassReport) -> str:
     rows = []
     for q in report.questions:
         rows.append(
             "<tr>"
-            f'<td class="n">Q{q.number}</td><td class="t">{_e(q.key)}</td><td class="t">{_e(q.prompt)}</td>'
+            f'<td class="n">Q{q.number}</td><td class="t q">{_e(q.prompt)}<br><span class="key">{_e(q.key)}</span></td>'
             f'<td class="n">{q.learners}</td><td class="n">{q.first_right} ({percent(q.first_right_share)})</td>'
             f'<td class="n">{q.overridden}</td><td class="n">{q.answers}</td>'
             f'<td class="n">{"" if q.median_elapsed is None else f"{q.median_elapsed:.1f}"}</td>'
-            f"<td>{_e(discrimination_text(q.discrimination, q.discrimination_note))}</td>"
-            f'<td class="flag t">{_e(", ".join(q.flags))}</td>'
+            f"<td>{_d_cell(q)}</td>"
+            f'<td class="flag">{_e(", ".join(q.flags))}</td>'
             "</tr>"
         )
     return "\n".join(rows)
@@ -169,8 +181,8 @@ def render_html(report: ClassReport) -> str:
 <h1>{_e(title)}</h1>
 <p class="sub">{_e(sub)}</p>
 <h2>Questions</h2>
-<table><thead><tr><th>#</th><th>Question</th><th>Prompt</th><th class="n">Learners</th><th class="n">1st right</th>
-<th class="n">Overridden</th><th class="n">Answers</th><th class="n">Median s</th><th>D [95% CI]</th><th>Flags</th>
+<table><thead><tr><th>#</th><th>Question</th><th class="n">Learn&shy;ers</th><th class="n">1st right</th>
+<th class="n">Over&shy;ridden</th><th class="n">An&shy;swers</th><th class="n">Median s</th><th>D [95% CI]</th><th>Flags</th>
 </tr></thead><tbody>
 {_question_rows(report)}
 </tbody></table>
