@@ -182,7 +182,8 @@ def render_html(report: ClassReport) -> str:
 <p class="sub">{_e(sub)}</p>
 <h2>Questions</h2>
 <table><thead><tr><th>#</th><th>Question</th><th class="n">Learn&shy;ers</th><th class="n">1st right</th>
-<th class="n">Over&shy;ridden</th><th class="n">An&shy;swers</th><th class="n">Median s</th><th>D [95% CI]</th><th>Flags</th>
+<th class="n">Over&shy;ridden</th><th class="n">An&shy;swers</th><th class="n">Median s</th>
+<th>D [95% CI]</th><th>Flags</th>
 </tr></thead><tbody>
 {_question_rows(report)}
 </tbody></table>
