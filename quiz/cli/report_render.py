@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from quiz.cli.reports import bar, clip, count, percent, table, when
+from quiz.core.class_choices import MIN_LEARNERS_FOR_UNUSED
 from quiz.core.class_report import (
     MIN_LEARNERS_FOR_DISCRIMINATION,
-    MIN_LEARNERS_FOR_UNUSED,
     Cell,
     ClassReport,
     Discrimination,

@@ -52,38 +52,30 @@ them to a teacher):
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
+from quiz.core.class_choices import MIN_LEARNERS_FOR_STRONG_WEAK, ChoiceCount, FirstAttempt, choice_counts
 from quiz.core.class_logs import LearnerLog, load_class
-from quiz.core.history import UnknownKeys, response_text
+from quiz.core.history import UnknownKeys
 from quiz.core.model import (
-    CardQuestion,
-    ChoiceQuestion,
     ClozeQuestion,
     Gap,
     Library,
-    MultiQuestion,
     Question,
-    TrueFalseQuestion,
 )
 from quiz.core.scheduling import Scheduler, Settings, ensure_utc
 from quiz.core.store import QuestionState, iter_records
 
 __all__ = [
-    "CARD_GRADES",
     "MIN_LEARNERS_FOR_DISCRIMINATION",
-    "MIN_LEARNERS_FOR_UNUSED",
     "MODES",
     "Cell",
-    "ChoiceCount",
     "ClassReport",
     "Discrimination",
     "LearnerReport",
@@ -94,19 +86,14 @@ __all__ = [
     "display_text",
 ]
 
-MIN_LEARNERS_FOR_DISCRIMINATION = 10
+MIN_LEARNERS_FOR_DISCRIMINATION = MIN_LEARNERS_FOR_STRONG_WEAK
 """Learners needed before a discrimination (or a strong-versus-weak flag) is shown."""
-MIN_LEARNERS_FOR_UNUSED = 5
-"""Learners who answered before a distractor nobody picked is flagged."""
 HARD_SHARE = 0.2
 """A question right at first attempt for fewer than this share of learners looks broken..."""
 HARD_MIN_LEARNERS = 3
 """...once at least this many learners answered it."""
-TOP_RESPONSES = 5
-"""First-attempt responses listed for an open question (the rest are counted as "other")."""
 Z_95 = 1.959963984540054
 MODES = ("drill", "practice", "exam", "cram")
-CARD_GRADES = ("Again", "Hard", "Good", "Easy")
 MASTERY_SPAN = timedelta(days=1)
 
 Cell: TypeAlias = Literal["right", "wrong", "overridden", "unseen", "1", "2", "3", "4"]
@@ -120,15 +107,6 @@ def display_text(question: Question) -> str:
     if question.prompt.strip() or not isinstance(question, ClozeQuestion):
         return question.prompt
     return "".join("___" if isinstance(part, Gap) else part for part in question.parts)
-
-
-def _canonical(value: object, qtype: str) -> str:
-    """A key under which equal responses count together (a multi's ticks in any order)."""
-    if isinstance(value, str):
-        return json.dumps(value.strip(), ensure_ascii=False)
-    if qtype == "multi" and isinstance(value, list):
-        value = sorted(value, key=str)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 # --------------------------------------------------------------------------- results
@@ -174,20 +152,6 @@ class Discrimination:
     low: float
     high: float
     learners: int
-
-
-@dataclass(frozen=True)
-class ChoiceCount:
-    """One choice (or response, or self-grade) and the learners who picked it first."""
-
-    text: str
-    learners: int
-    share: float
-    """Of the question's learners."""
-    correct: bool
-    """A right choice, a right response, or a card grade of Hard or better."""
-    kind: Literal["choice", "response", "other", "grade"]
-    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -285,23 +249,13 @@ class ClassReport:
 # --------------------------------------------------------------------------- the figures
 
 
-@dataclass
-class _First:
-    """A learner's first attempt at a question."""
-
-    learner: int
-    correct: bool
-    overridden: bool
-    response: object
-
-
 class _Tally:
     """Running per-question totals across learners."""
 
     __slots__ = ("answers", "elapsed", "firsts")
 
     def __init__(self) -> None:
-        self.firsts: list[_First] = []
+        self.firsts: list[FirstAttempt] = []
         self.answers = 0
         self.elapsed: list[float] = []
 
@@ -335,7 +289,7 @@ def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 
 
 def _discrimination(
-    firsts: Sequence[_First], seen: Sequence[int], right: Sequence[int]
+    firsts: Sequence[FirstAttempt], seen: Sequence[int], right: Sequence[int]
 ) -> tuple[Discrimination | None, str]:
     """Point-biserial r against the rest score, with Fisher's interval (module docstring)."""
     pairs = [
@@ -358,89 +312,6 @@ def _discrimination(
     z = math.atanh(r)
     half = Z_95 / math.sqrt(len(pairs) - 3)
     return Discrimination(r, math.tanh(z - half), math.tanh(z + half), len(pairs)), ""
-
-
-def _picks(question: Question, response: object) -> set[str] | None:
-    """The choices a first attempt picked, for the types that have choices."""
-    if isinstance(question, ChoiceQuestion):
-        return {response.strip()} if isinstance(response, str) else set()
-    if isinstance(question, MultiQuestion):
-        return {item.strip() for item in response if isinstance(item, str)} if isinstance(response, list) else set()
-    if isinstance(question, TrueFalseQuestion):
-        return {"true" if response else "false"} if isinstance(response, bool) else set()
-    return None
-
-
-def _choices(
-    question: Question,
-    firsts: Sequence[_First],
-    strong: set[int],
-    weak: set[int],
-) -> tuple[ChoiceCount, ...]:
-    """Every choice with the learners who picked it first (module docstring)."""
-    total = len(firsts)
-
-    def share(count: int) -> float:
-        return count / total if total else 0.0
-
-    if isinstance(question, CardQuestion):
-        grades = Counter(first.response for first in firsts if type(first.response) is int)
-        return tuple(
-            ChoiceCount(f"{grade} {name}", grades[grade], share(grades[grade]), grade >= 2, "grade")
-            for grade, name in enumerate(CARD_GRADES, start=1)
-        )
-    options: list[tuple[str, bool]]
-    if isinstance(question, ChoiceQuestion):
-        options = [(choice, choice == question.answer) for choice in question.choices]
-    elif isinstance(question, MultiQuestion):
-        options = [(choice, choice in question.answers) for choice in question.choices]
-    elif isinstance(question, TrueFalseQuestion):
-        options = [("true", question.answer), ("false", not question.answer)]
-    else:
-        return _responses(question, firsts)
-    picked = {first.learner: _picks(question, first.response) or set() for first in firsts}
-    strong_answered = [learner for learner in picked if learner in strong]
-    weak_answered = [learner for learner in picked if learner in weak]
-    known = {text.strip() for text, _ in options}
-    rows: list[ChoiceCount] = []
-    for text, correct in options:
-        who = [learner for learner, picks in picked.items() if text.strip() in picks]
-        flags: list[str] = []
-        if not correct:
-            if not who and total >= MIN_LEARNERS_FOR_UNUSED:
-                flags.append("never picked")
-            if total >= MIN_LEARNERS_FOR_DISCRIMINATION and strong_answered and weak_answered:
-                strong_share = sum(1 for learner in who if learner in strong) / len(strong_answered)
-                weak_share = sum(1 for learner in who if learner in weak) / len(weak_answered)
-                if strong_share > weak_share:
-                    flags.append("picked more by strong learners")
-        rows.append(ChoiceCount(text, len(who), share(len(who)), correct, "choice", tuple(flags)))
-    others = sum(1 for picks in picked.values() if picks - known or not picks)
-    if others:
-        rows.append(ChoiceCount("(another answer)", others, share(others), False, "other"))
-    return tuple(rows)
-
-
-def _responses(question: Question, firsts: Sequence[_First]) -> tuple[ChoiceCount, ...]:
-    """An open question's most common first-attempt responses, one count per learner."""
-    counts: Counter[str] = Counter()
-    text: dict[str, str] = {}
-    right: dict[str, bool] = {}
-    for first in firsts:
-        canonical = _canonical(first.response, question.type)
-        counts[canonical] += 1
-        text.setdefault(canonical, response_text(first.response))
-        right[canonical] = right.get(canonical, False) or first.correct
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    total = len(firsts)
-    rows = [
-        ChoiceCount(text[canonical], count, count / total, right[canonical], "response")
-        for canonical, count in ranked[:TOP_RESPONSES]
-    ]
-    rest = sum(count for _, count in ranked[TOP_RESPONSES:])
-    if rest:
-        rows.append(ChoiceCount(f"({len(ranked) - TOP_RESPONSES} other responses)", rest, rest / total, False, "other"))
-    return tuple(rows)
 
 
 def assemble(
@@ -471,7 +342,7 @@ def assemble(
     answers_of = [0] * len(loaded)
     right_of = [0] * len(loaded)
     mastered_of = [0] * len(loaded)
-    firsts_of: list[dict[str, _First]] = [{} for _ in loaded]
+    firsts_of: list[dict[str, FirstAttempt]] = [{} for _ in loaded]
 
     for index, log in enumerate(loaded):
         all_warnings.extend(log.warnings)
@@ -500,7 +371,9 @@ def assemble(
                 tally = tallies[key] = _Tally()
             row = rows[0]
             is_overridden = answers.overridden(row)
-            first = _First(index, answers.correct(row) and not is_overridden, is_overridden, answers.response[row])
+            first = FirstAttempt(
+                index, answers.correct(row) and not is_overridden, is_overridden, answers.response[row]
+            )
             tally.firsts.append(first)
             firsts_of[index][key] = first
             seen[index] += 1
@@ -538,7 +411,7 @@ def assemble(
             flags.append("almost nobody right")
         if discrimination is not None and round(discrimination.r, 2) < 0:  # as shown: -0.00 is 0
             flags.append("negative discrimination")
-        choices = _choices(question, firsts, strong, weak)
+        choices = choice_counts(question, firsts, strong, weak)
         if any("never picked" in choice.flags for choice in choices):
             flags.append("a distractor never picked")
         if any("picked more by strong learners" in choice.flags for choice in choices):

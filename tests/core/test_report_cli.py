@@ -83,6 +83,24 @@ def test_table_shows_questions_choices_grid_learners_and_legend(room: Path) -> N
     assert "1 answer to 1 question no longer in the banks" in out
 
 
+def test_a_wide_grid_is_cut_into_blocks_of_columns(tmp_path: Path) -> None:
+    """30 questions: columns 1-25, then 26-30 under their own header, so a terminal
+    never has to wrap a row."""
+    bank = "deck: w\ntitle: Wide\nquestions:\n" + "".join(
+        f"  - id: q{n}\n    prompt: Q {n}\n    choices: [r, x]\n    answer: r\n" for n in range(1, 31)
+    )
+    (tmp_path / "w.yaml").write_text(bank, encoding="utf-8")
+    records = [answer(f"w/q{n}", T, n % 2 == 1, "r" if n % 2 == 1 else "x") for n in range(1, 31)]
+    write_log(tmp_path / "room" / "ana" / "reviews.jsonl", records)
+    code, out, _ = run("--questions", str(tmp_path / "w.yaml"), "report", str(tmp_path / "room"))
+    assert code == 0
+    grid = out[out.index("First attempts") : out.index("Learners\n")].strip().splitlines()
+    headers = [line for line in grid if line.startswith("Learner")]
+    rows = [line.split()[1:] for line in grid if line.startswith("ana")]
+    assert [h.split()[1:] for h in headers] == [[str(n) for n in range(1, 26)], [str(n) for n in range(26, 31)]]
+    assert rows == [["✓", "✗"] * 12 + ["✓"], ["✗", "✓", "✗", "✓", "✗"]]
+
+
 def test_json_has_the_same_figures(room: Path) -> None:
     code, out, _ = run("--questions", banks(room), "report", str(room), "--json")
     assert code == 0
