@@ -140,8 +140,9 @@ def main() -> None:
             return build_history(iter_records(log), library, now=NOW, learner="bench").answers
 
         def cli(*command: str) -> None:
+            where = [] if command[0] == "report" else ["--scores", str(scores)]  # report refuses --scores
             subprocess.run(
-                [sys.executable, "-m", "quiz", "--scores", str(scores), *command],
+                [sys.executable, "-m", "quiz", *where, *command],
                 check=True,
                 stdout=subprocess.DEVNULL,
             )
