@@ -57,6 +57,11 @@ def register(add: AddCommand) -> None:
         "--mode", action="append", default=[], choices=MODES, help="only answers given in this mode (repeatable)"
     )
     add_filters(report)
+    for action in report._actions:
+        if action.dest in ("scores", "learner"):
+            action.help = argparse.SUPPRESS  # refused here: the learners are the PATHs
+        elif action.dest == "questions":
+            action.help = "a bank file or folder (repeatable; default: the bundled banks the logs answered)"
     report.set_defaults(run=run_report)
 
 
