@@ -51,6 +51,9 @@ def register(add: AddCommand) -> None:
     )
     report.add_argument("--html", metavar="FILE", type=Path, help="write a one-page HTML report (prints on A4)")
     report.add_argument("--force", action="store_true", help="replace existing --csv/--html files")
+    report.add_argument(
+        "--tui", action="store_true", help="open the report in the terminal UI (grid, questions, learners)"
+    )
     report.add_argument("--since", metavar="DATE", type=_date, help="only answers from this UTC day on (YYYY-MM-DD)")
     report.add_argument("--until", metavar="DATE", type=_date, help="only answers up to this UTC day (included)")
     report.add_argument(
@@ -83,6 +86,8 @@ def run_report(args: argparse.Namespace, ctx: Context) -> int:
             f"--{given[0]} means nothing for `quiz report`: give the learners' score folders "
             "(or their reviews.jsonl) as arguments"
         )
+    if args.tui and args.json:
+        raise UsageError("--tui and --json cannot go together")
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
     filters = ReportFilter(
@@ -102,5 +107,6 @@ def run_report(args: argparse.Namespace, ctx: Context) -> int:
         csv_dir=args.csv,
         html_path=args.html,
         overwrite=args.force,
+        tui=args.tui,
         filters=filters,
     )

@@ -84,12 +84,14 @@ def report_command(
     csv_dir: Path | None = None,
     html_path: Path | None = None,
     overwrite: bool = False,
+    tui: bool = False,
     filters: ReportFilter | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
 ) -> int:
     """`quiz report PATH...`: each PATH is a learner's folder, a folder of them, or a
-    `reviews.jsonl`. Prints the table (or JSON) unless only files were asked for.
+    `reviews.jsonl`. Prints the table (or JSON) unless only files were asked for;
+    `tui` opens the report's screen instead.
     0 on success; 1 when no log is found, a file cannot be written; 2 when the
     banks cannot be settled or a filter names nothing."""
     filters = filters or ReportFilter()
@@ -130,6 +132,12 @@ def report_command(
     except OSError as error:
         err.write(f"quiz report: {clean(str(error))}\n")
         return 1
+    if tui:
+        from quiz.tui.screens.class_report import ClassReportApp  # Textual only when a screen opens
+
+        app = ClassReportApp(report)
+        app.run()
+        return app.return_code or 0
     if json_out:
         json.dump(report_json(report), out, ensure_ascii=False, indent=2)
         out.write("\n")

@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -275,3 +276,11 @@ def test_html_renders_in_chromium_and_prints_on_a4(room: Path, tmp_path: Path) -
     for last in ("Flags", "Mastery", "learner-11", "Capital of France?"):
         assert last in text
     assert "What the figures mean" in text
+
+
+def test_the_report_command_imports_textual_only_for_tui(room: Path) -> None:
+    code = "import sys, quiz.cli.report_run, quiz.cli.report_html; print('textual' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    code_, _, err = run("--questions", banks(room), "report", str(room), "--tui", "--json")
+    assert code_ == 2 and "--tui and --json" in err
