@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.widgets import DataTable, Static, TabbedContent
@@ -57,3 +58,8 @@ async def test_the_grid_shows_first_attempts_and_explains_the_cell(tmp_path: Pat
         await pilot.press("escape")
         await pilot.pause()
     assert app.return_code == 0
+
+
+def test_snapshot_of_the_grid(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
+    """Generated with --snapshot-update and checked by eye; the cursor on cai's override."""
+    assert snap_compare(report(tmp_path), press=["down", "down"], terminal_size=(100, 24))

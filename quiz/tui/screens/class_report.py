@@ -49,6 +49,7 @@ class ClassReportScreen(Screen[None]):
     ClassReportScreen #class-summary { padding: 0 1; height: auto; }
     ClassReportScreen #class-tabs { height: 1fr; }
     ClassReportScreen DataTable { height: 1fr; }
+    ClassReportScreen #grid-marks { height: 1; padding: 0 1; }
     ClassReportScreen #cell-detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
     """
 
@@ -69,6 +70,7 @@ class ClassReportScreen(Screen[None]):
         yield Static(summary, id="class-summary")
         with TabbedContent(id="class-tabs"):
             with TabPane("Grid", id="grid"):
+                yield Static(self._marks(), id="grid-marks")
                 yield DataTable(id="grid-table", cursor_type="cell", zebra_stripes=True)
                 yield Static(id="cell-detail")
             with TabPane("Questions", id="questions"):
@@ -115,6 +117,21 @@ class ClassReportScreen(Screen[None]):
                 percent(learner.mastery) if learner.error is None else "unreadable",
             )
         self._explain(grid.cursor_coordinate)
+
+    @staticmethod
+    def _marks() -> Text:
+        text = Text("First attempts: ", style="dim")
+        marks: tuple[tuple[Cell, str], ...] = (
+            ("right", "right"),
+            ("wrong", "wrong"),
+            ("overridden", "overridden"),
+            ("unseen", "not seen"),
+        )
+        for cell, word in marks:
+            text.append(MARKS[cell], style=_STYLES[cell])
+            text.append(f" {word}  ", style="dim")
+        text.append("1-4 a card's self-grade", style="dim")
+        return text
 
     def _legend(self) -> Text:
         text = Text()
