@@ -11,6 +11,8 @@ one), so a spreadsheet and the printed report agree.
 from __future__ import annotations
 
 import csv
+import json
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,6 +34,7 @@ __all__ = [
     "MARKS",
     "csv_tables",
     "discrimination_text",
+    "json_text",
     "legend",
     "render_report",
     "report_json",
@@ -310,6 +313,22 @@ def report_json(report: ClassReport) -> dict[str, Any]:
         },
         "warnings": list(report.warnings),
     }
+
+
+def json_text(data: Any) -> str:
+    """`data` as indented JSON whose every control or format character (C0, C1,
+    bidi overrides, line separators) is a `\\uXXXX` escape, so printing it to a
+    terminal is harmless; it parses back to exactly the same strings."""
+    raw = json.dumps(data, ensure_ascii=False, indent=2)
+    if raw.isprintable() or all(char == "\n" or char.isprintable() for char in raw):
+        return raw
+    out = []
+    for char in raw:
+        if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+            out.append(json.dumps(char, ensure_ascii=True)[1:-1])
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def _pct(share: float) -> str:

@@ -10,14 +10,13 @@ rather than printing "0 questions answered".
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from quiz.cli.report_html import write_html
-from quiz.cli.report_render import render_report, report_json, write_csv_dir
+from quiz.cli.report_render import json_text, render_report, report_json, write_csv_dir
 from quiz.cli.reports import load_library
 from quiz.core.class_logs import find_learner_logs, load_class, log_keys
 from quiz.core.class_report import ReportFilter, assemble
@@ -139,8 +138,7 @@ def report_command(
         app.run()
         return app.return_code or 0
     if json_out:
-        json.dump(report_json(report), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(json_text(report_json(report)) + "\n")
     elif csv_dir is None and html_path is None:
         out.write(render_report(report))
     return 0

@@ -284,3 +284,21 @@ def test_the_report_command_imports_textual_only_for_tui(room: Path) -> None:
     assert done.stdout.strip() == "False"
     code_, _, err = run("--questions", banks(room), "report", str(room), "--tui", "--json")
     assert code_ == 2 and "--tui and --json" in err
+
+
+def test_json_and_csv_escape_control_characters(room: Path, tmp_path: Path) -> None:
+    """C0, C1 (U+009B, the 8-bit CSI) and bidi overrides from a learner's answer never
+    reach a terminal raw; JSON still parses back to the exact text."""
+    hostile = "x\x9b2J\u202eevil\x1b]0;title\x07"
+    write_log(tmp_path / "h" / "ana" / "reviews.jsonl", [answer("t/q1", T, False, hostile)])
+    for n in range(2):
+        write_log(tmp_path / "h" / f"b{n}" / "reviews.jsonl", [answer("t/q3", T, False, [hostile], qtype="cloze")])
+    code, out, _ = run("--questions", banks(room), "report", str(tmp_path / "h"), "--json")
+    assert code == 0
+    assert all(char == "\n" or char.isprintable() for char in out)
+    responses = json.loads(out)["questions"][1]["choices"]
+    assert responses[0]["text"] == hostile
+    code, _, _ = run("--questions", banks(room), "report", str(tmp_path / "h"), "--csv", str(tmp_path / "c"))
+    choices = (tmp_path / "c" / "choices.csv").read_text(encoding="utf-8")
+    assert "x\\x9b2J\\u202eevil\\x1b]0;title\\x07" in choices
+    assert all(char == "\n" or char.isprintable() for char in choices)
