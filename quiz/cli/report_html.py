@@ -127,7 +127,7 @@ def _grid(report: ClassReport) -> str:
         numbers = range(start, min(start + GRID_BLOCK, len(report.questions)))
         head = "".join(f'<th title="{_e(report.questions[n].key)}">{n + 1}</th>' for n in numbers)
         body = []
-        for learner, row in zip(report.learners, report.grid, strict=True):
+        for learner, row in report.grid_rows:
             cells = "".join(f'<td class="c-{row[n]}">{html.escape(MARKS[row[n]])}</td>' for n in numbers)
             body.append(f'<tr><td class="name">{_e(learner.name)}</td>{cells}</tr>')
         blocks.append(

@@ -140,13 +140,16 @@ def _seconds(value: float | None) -> str:
 
 
 def _grid_blocks(report: ClassReport) -> list[str]:
-    names = [clip(clean(learner.name), 20) for learner in report.learners]
+    rows_of = report.grid_rows
     cell = max(2, len(str(len(report.questions))) + 1)
     blocks = []
     for start in range(0, len(report.questions), GRID_BLOCK):
         numbers = range(start, min(start + GRID_BLOCK, len(report.questions)))
         headers = ["Learner", *(str(n + 1).rjust(cell) for n in numbers)]
-        rows = [[name, *(MARKS[report.grid[i][n]].rjust(cell) for n in numbers)] for i, name in enumerate(names)]
+        rows = [
+            [clip(clean(learner.name), 20), *(MARKS[cells[n]].rjust(cell) for n in numbers)]
+            for learner, cells in rows_of
+        ]
         blocks.append(table(headers, rows, [False] + [True] * len(numbers)))
     return blocks
 
@@ -300,10 +303,7 @@ def report_json(report: ClassReport) -> dict[str, Any]:
         ],
         "grid": {
             "questions": [q.key for q in report.questions],
-            "rows": [
-                {"learner": learner.name, "cells": list(row)}
-                for learner, row in zip(report.learners, report.grid, strict=True)
-            ],
+            "rows": [{"learner": learner.name, "cells": list(row)} for learner, row in report.grid_rows],
         },
         "legend": dict(legend(report)),
         "unknown": {
@@ -417,7 +417,7 @@ def csv_tables(report: ClassReport) -> dict[str, list[list[str]]]:
         )
     words: dict[Cell, str] = {"unseen": ""}
     grid = [["learner", *(q.key for q in report.questions)]]
-    for learner, row in zip(report.learners, report.grid, strict=True):
+    for learner, row in report.grid_rows:
         grid.append([learner.name, *(words.get(cell, cell) for cell in row)])
     choices = [["number", "key", "choice", "kind", "correct", "learners", "share_pct", "flags"]]
     for q in report.questions:

@@ -241,6 +241,14 @@ class ClassReport:
     warnings: tuple[str, ...] = ()
 
     @property
+    def grid_rows(self) -> tuple[tuple[LearnerReport, tuple[Cell, ...]], ...]:
+        """(learner, cells) for every learner whose log could be read: an unreadable
+        log is listed with its reason among the learners, never as a row of "not seen"."""
+        return tuple(
+            (learner, row) for learner, row in zip(self.learners, self.grid, strict=True) if learner.error is None
+        )
+
+    @property
     def discrimination_min(self) -> int:
         """`MIN_LEARNERS_FOR_DISCRIMINATION`, for the legends."""
         return MIN_LEARNERS_FOR_DISCRIMINATION

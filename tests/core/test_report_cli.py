@@ -302,3 +302,18 @@ def test_json_and_csv_escape_control_characters(room: Path, tmp_path: Path) -> N
     choices = (tmp_path / "c" / "choices.csv").read_text(encoding="utf-8")
     assert "x\\x9b2J\\u202eevil\\x1b]0;title\\x07" in choices
     assert all(char == "\n" or char.isprintable() for char in choices)
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc/self/mem")
+def test_an_unreadable_log_is_listed_and_the_report_goes_on(room: Path) -> None:
+    """Reading /proc/self/mem from its start fails with EIO: a real I/O error."""
+    (room / "zed").mkdir()
+    (room / "zed" / "reviews.jsonl").symlink_to("/proc/self/mem")
+    code, out, err = run("--questions", banks(room), "report", str(room), "--json")
+    assert code == 0
+    assert "zed: Could not read" in err and "input/output error" in err
+    data = json.loads(out)
+    zed = next(learner for learner in data["learners"] if learner["name"] == "zed")
+    assert zed["error"] is not None and zed["seen"] == 0
+    assert [row["learner"] for row in data["grid"]["rows"]] == ["ana", "ben", "cai", "dan"]  # no row of "not seen"
+    assert data["questions"][0]["learners"] == 4 and data["median_score"] == 0.5  # figures as without zed

@@ -87,7 +87,7 @@ class ClassReportScreen(Screen[None]):
         grid.add_column("Learner", key="learner")
         for q in report.questions:
             grid.add_column(f"Q{q.number}", key=q.key)
-        for learner, row in zip(report.learners, report.grid, strict=True):
+        for learner, row in report.grid_rows:
             grid.add_row(Text(clip(clean(learner.name), 24)), *(cell_text(cell) for cell in row))
         if report.questions:
             grid.move_cursor(row=0, column=1)
@@ -145,11 +145,12 @@ class ClassReportScreen(Screen[None]):
         detail = self.query_one("#cell-detail", Static)
         report = self.report
         row, column = where.row, where.column - 1
-        if not (0 <= row < len(report.learners) and 0 <= column < len(report.questions)):
+        rows = report.grid_rows
+        if not (0 <= row < len(rows) and 0 <= column < len(report.questions)):
             detail.update(Text("Move onto a cell to see the learner and the question.", style="dim"))
             return
-        learner, q = report.learners[row], report.questions[column]
-        cell = report.grid[row][column]
+        learner, q = rows[row][0], report.questions[column]
+        cell = rows[row][1][column]
         text = Text()
         text.append(clean(learner.name), style="bold")
         text.append(f" on Q{q.number} ")
