@@ -118,6 +118,8 @@ def report_command(
         err.write(f"quiz report: {problem}\n")
         return 2
     report = assemble(loaded, library, now=now or utc_now(), settings=settings, filters=filters)
+    if not report.questions and any(log.answers.total for log in loaded) and filters.describe():
+        err.write(f"quiz report: no answer in these logs matches the filters ({clean(filters.describe())})\n")
     for learner in report.learners:
         if learner.error is not None:
             err.write(f"quiz report: {clean(learner.name)}: {clean(learner.error)}\n")

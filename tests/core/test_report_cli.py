@@ -146,6 +146,9 @@ def test_filters_on_the_command_line(room: Path, capsys: pytest.CaptureFixture[s
     assert [q["key"] for q in json.loads(out)["questions"]] == ["t/q4"]
     code, out, _ = run("--questions", banks(room), "report", str(room), "--tag", "geo")
     assert "Filters: tag geo" in out and "2 questions answered" in out
+    code, out, err = run("--questions", banks(room), "report", str(room), "--mode", "cram")
+    assert code == 0 and "0 questions answered" in out
+    assert "no answer in these logs matches the filters (mode cram)" in err
     code, _, err = run("--questions", banks(room), "report", str(room), "--deck", "nope")
     assert code == 2 and "no deck 'nope'" in err
     code, _, err = run(
