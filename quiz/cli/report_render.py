@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import textwrap
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,6 +55,8 @@ MARKS: dict[Cell, str] = {
 """The grid's compact marks (the legend explains them)."""
 GRID_BLOCK = 25
 """Question columns per block of the text grid, so it fits a terminal."""
+LEGEND_WIDTH = 100
+"""The legend's lines wrap at this width, under their term."""
 CSV_FILES = ("questions.csv", "learners.csv", "grid.csv", "choices.csv")
 
 
@@ -222,7 +225,13 @@ def render_report(report: ClassReport) -> str:
             [False, True, True, True, True, True, True, False],
         )
     )
-    parts.append("Legend\n" + "\n".join(f"  {term}: {text}" for term, text in legend(report)))
+    parts.append(
+        "Legend\n"
+        + "\n".join(
+            textwrap.fill(f"{term}: {text}", LEGEND_WIDTH, initial_indent="  ", subsequent_indent="      ")
+            for term, text in legend(report)
+        )
+    )
     if report.unknown.answers:
         parts.append(report.unknown.message().capitalize() + ".")
     if report.warnings:
