@@ -43,7 +43,7 @@ def register(add: AddCommand) -> None:
         "dirs",
         nargs="+",
         metavar="PATH",
-        help="a learner's score folder, a folder of them, or a learner's reviews.jsonl",
+        help="a learner's score folder, a folder of them, or one log file (*.jsonl)",
     )
     report.add_argument("--json", action="store_true", help="print JSON instead of the table")
     report.add_argument(
@@ -84,7 +84,7 @@ def run_report(args: argparse.Namespace, ctx: Context) -> int:
     if given:
         raise UsageError(
             f"--{given[0]} means nothing for `quiz report`: give the learners' score folders "
-            "(or their reviews.jsonl) as arguments"
+            "(or their *.jsonl log files) as arguments"
         )
     if args.tui and args.json:
         raise UsageError("--tui and --json cannot go together")

@@ -89,16 +89,17 @@ def report_command(
     settings: Settings | None = None,
 ) -> int:
     """`quiz report PATH...`: each PATH is a learner's folder, a folder of them, or a
-    `reviews.jsonl`. Prints the table (or JSON) unless only files were asked for;
+    log file (`*.jsonl`). Prints the table (or JSON) unless only files were asked for;
     `tui` opens the report's screen instead.
-    0 on success; 1 when no log is found, a file cannot be written; 2 when the
-    banks cannot be settled or a filter names nothing."""
+    0 on success; 1 when no log is found, a file cannot be written, or a learner's
+    log cannot be read (the report still covers everyone else); 2 when the banks
+    cannot be settled or a filter names nothing."""
     filters = filters or ReportFilter()
     logs, problems = find_learner_logs(paths)
     for problem in problems:
         err.write(f"quiz report: {clean(problem)}\n")
     if not logs:
-        err.write("quiz report: no score files found; give learners' score folders or their reviews.jsonl\n")
+        err.write("quiz report: no score logs found; give learners' score folders or their *.jsonl log files\n")
         return 1
     loaded = load_class(logs, settings=settings)
     library = load_library(question_paths, err)
@@ -120,8 +121,10 @@ def report_command(
     report = assemble(loaded, library, now=now or utc_now(), settings=settings, filters=filters)
     if not report.questions and any(log.answers.total for log in loaded) and filters.describe():
         err.write(f"quiz report: no answer in these logs matches the filters ({clean(filters.describe())})\n")
+    unreadable = 0
     for learner in report.learners:
         if learner.error is not None:
+            unreadable += 1
             err.write(f"quiz report: {clean(learner.name)}: {clean(learner.error)}\n")
     try:
         if csv_dir is not None:
@@ -138,9 +141,9 @@ def report_command(
 
         app = ClassReportApp(report)
         app.run()
-        return app.return_code or 0
+        return app.return_code or (1 if unreadable else 0)
     if json_out:
         out.write(json_text(report_json(report)) + "\n")
     elif csv_dir is None and html_path is None:
         out.write(render_report(report))
-    return 0
+    return 1 if unreadable else 0

@@ -1,9 +1,12 @@
 """Which files make each learner's log, and reading them for the class report.
 
-`find_learner_logs` is the one function that decides what a learner's log is (a
-folder's `reviews.jsonl` today; per-device files later), so changing that stays
-local. `load_class` runs each log through the history pass once, so the command
-line can look at the keys in the logs before the report is assembled.
+`find_learner_logs` decides who the learners are (a folder holding log files, a
+folder of such folders, or one log file standing for itself) and
+`learner_sources` which files make one learner's log (every `*.jsonl` of the
+folder, one per device: `quiz.core.logs`); a roster or another layout changes
+those two functions only. `load_class` runs each log through the history pass
+once, so the command line can look at the keys in the logs before the report
+is assembled.
 """
 
 from __future__ import annotations
@@ -15,66 +18,76 @@ from pathlib import Path
 from typing import Any
 
 from quiz.core.history import _Answers, _collect, _collect_log
+from quiz.core.logs import LOG_SUFFIX, log_files
 from quiz.core.scheduling import Scheduler, Settings
-from quiz.core.store import LOG_NAME, QuestionState, StoreError, iter_records
+from quiz.core.store import QuestionState, StoreError, iter_records
 
-__all__ = ["LearnerLog", "find_learner_logs", "load_class", "log_keys"]
+__all__ = ["LearnerLog", "find_learner_logs", "learner_sources", "load_class", "log_keys"]
+
+
+def learner_sources(path: Path) -> tuple[Path, ...]:
+    """The log files a report reads for one learner: every log of a folder, or the one
+    file given. `StoreError` when the folder cannot be listed."""
+    return log_files(path) if path.is_dir() else (path,)
+
+
+def _has_logs(folder: Path) -> bool:
+    try:
+        return bool(log_files(folder))
+    except StoreError:
+        return False
 
 
 def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
-    """Which files make each learner's log: the one place that decides it.
+    """(learner name, learner folder or single log file) for each learner, and a
+    message for each path that gave nothing or gave a learner already counted.
 
-    Each path may be a learner's folder (holding `reviews.jsonl`), a folder of such
-    folders (one level down), or a `reviews.jsonl` file itself (the learner is its
-    folder's name). A log reached twice (a folder given twice, a parent and its
-    child) counts once. Returns (learner name, log path) pairs and a message for
-    each path that gave nothing or gave a log already counted.
+    Each path may be a learner's folder (holding `*.jsonl` logs, one per device), a
+    folder of such folders (one level down), or one log file (the learner is its
+    folder's name; only that file is read). A learner reached twice (a folder given
+    twice, a parent and its child, a folder and one of its files) counts once, by
+    the folder.
     """
-    found: list[tuple[str, Path]] = []
+    entries: list[tuple[str, Path, Path, Path]] = []  # (name, path, its real path, the path given)
     problems: list[str] = []
-    seen: set[Path] = set()
-
-    def take(pairs: Sequence[tuple[str, Path]], given: Path) -> None:
-        again = 0
-        for name, log in pairs:
-            real = log.resolve()
-            if real in seen:
-                again += 1
-                continue
-            seen.add(real)
-            found.append((name, log))
-        if again:
-            what = "its log is" if again == 1 else f"{again} logs in it are"
-            problems.append(f"{given}: {what} already counted; counted once")
 
     for given in paths:
         if given.is_file():
-            if given.suffix != ".jsonl":
-                problems.append(f"{given}: not a score file (expected a folder or a {LOG_NAME})")
+            if given.suffix != LOG_SUFFIX:
+                problems.append(f"{given}: not a score log (a *{LOG_SUFFIX} file) nor a folder of them")
                 continue
-            take([(given.resolve().parent.name or str(given), given)], given)
-            continue
-        log = given / LOG_NAME
-        if log.is_file():
-            take([(given.resolve().name or str(given), log)], given)
+            entries.append((given.resolve().parent.name or str(given), given, given.resolve(), given))
             continue
         if not given.is_dir():
             problems.append(f"{given}: no such folder or file")
             continue
+        if _has_logs(given):
+            entries.append((given.resolve().name or str(given), given, given.resolve(), given))
+            continue
         try:
-            inner = sorted(
-                (child.name, child / LOG_NAME)
-                for child in given.iterdir()
-                if child.is_dir() and (child / LOG_NAME).is_file()
-            )
+            inner = sorted((child.name, child) for child in given.iterdir() if child.is_dir() and _has_logs(child))
         except OSError as error:
             problems.append(f"{given}: cannot be listed ({error.strerror or error})")
             continue
         if not inner:
-            problems.append(f"{given}: no {LOG_NAME} in it or in the folders directly inside it")
-        take(inner, given)
+            problems.append(f"{given}: no score log (*{LOG_SUFFIX}) in it or in the folders directly inside it")
+        entries.extend((name, child, child.resolve(), given) for name, child in inner)
+
+    folders = {real for _, path, real, _ in entries if not path.is_file()}
+    found: list[tuple[str, Path]] = []
+    seen: set[Path] = set()
+    again: Counter[Path] = Counter()
+    for name, path, real, given in entries:
+        if real in seen or (path.is_file() and real.parent in folders):
+            again[given] += 1
+            continue
+        seen.add(real)
+        found.append((name, path))
+    for given, times in again.items():
+        what = "this learner is" if times == 1 else f"{times} learners in it are"
+        problems.append(f"{given}: {what} already counted; counted once")
     names = Counter(name for name, _ in found)
-    labelled = [(str(path.parent) if names[name] > 1 else name, path) for name, path in found]
+    labelled = [(str(path) if names[name] > 1 else name, path) for name, path in found]
     return labelled, problems
 
 
@@ -104,7 +117,7 @@ def load_class(
         log = LearnerLog(name, path)
         try:
             if open_records is iter_records:
-                log.answers, log.states = _collect_log(path, scheduler, log.warnings.append)
+                log.answers, log.states = _collect_log(learner_sources(path), scheduler, log.warnings.append)
             else:
                 log.answers, log.states = _collect(open_records(path, log.warnings.append), scheduler)
         except StoreError as error:

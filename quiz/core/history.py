@@ -641,7 +641,7 @@ class _HistoryPass:
 
 
 def _collect_log(
-    path: Path, scheduler: Scheduler, on_warning: Callable[[str], None]
+    path: Path | Sequence[Path], scheduler: Scheduler, on_warning: Callable[[str], None]
 ) -> tuple[_Answers, dict[str, QuestionState]]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
@@ -765,7 +765,7 @@ def load_history(
     warnings: list[str] = []
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect_log(store.path, scheduler, warnings.append)
+    answers, states = _collect_log(store.logs(), scheduler, warnings.append)
     return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
 
 

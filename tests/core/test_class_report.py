@@ -407,4 +407,4 @@ def test_a_reviews_file_is_that_learner(tmp_path: Path) -> None:
     assert logs == [("ben", tmp_path / "room" / "ben" / "reviews.jsonl")] and problems == []
     (tmp_path / "notes.txt").write_text("x")
     _, problems = find_learner_logs([tmp_path / "notes.txt"])
-    assert "not a score file" in problems[0]
+    assert "not a score log" in problems[0]

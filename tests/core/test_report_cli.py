@@ -307,14 +307,13 @@ def test_json_and_csv_escape_control_characters(room: Path, tmp_path: Path) -> N
     assert all(char == "\n" or char.isprintable() for char in choices)
 
 
-@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc/self/mem")
 def test_an_unreadable_log_is_listed_and_the_report_goes_on(room: Path) -> None:
-    """Reading /proc/self/mem from its start fails with EIO: a real I/O error."""
-    (room / "zed").mkdir()
-    (room / "zed" / "reviews.jsonl").symlink_to("/proc/self/mem")
+    """A folder where zed's log should be: reading it fails (as root can read any
+    file, this is the portable way to an unreadable log)."""
+    (room / "zed" / "reviews.jsonl").mkdir(parents=True)
     code, out, err = run("--questions", banks(room), "report", str(room), "--json")
-    assert code == 0
-    assert "zed: Could not read" in err and "input/output error" in err
+    assert code == 1  # something is wrong, and the report is there all the same
+    assert "zed: Could not read" in err and "a folder is in the way" in err
     data = json.loads(out)
     zed = next(learner for learner in data["learners"] if learner["name"] == "zed")
     assert zed["error"] is not None and zed["seen"] == 0
