@@ -19,7 +19,8 @@ from quiz.cli.report_html import write_html
 from quiz.cli.report_render import json_text, render_report, report_json, write_csv_dir
 from quiz.cli.reports import load_library
 from quiz.core.class_logs import find_learner_logs, load_class, log_keys
-from quiz.core.class_report import ReportFilter, assemble
+from quiz.core.class_report import LearnerReport, ReportFilter, assemble
+from quiz.core.history import LearnerHistory
 from quiz.core.model import Library
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.text import clean
@@ -137,9 +138,18 @@ def report_command(
         err.write(f"quiz report: {clean(str(error))}\n")
         return 1
     if tui:
+        from quiz.core.class_logs import learner_sources
+        from quiz.core.history import history_of_logs
         from quiz.tui.screens.class_report import ClassReportApp  # Textual only when a screen opens
 
-        app = ClassReportApp(report)
+        moment = report.now
+
+        def open_history(learner: LearnerReport) -> LearnerHistory:
+            return history_of_logs(
+                learner_sources(learner.path), library, now=moment, learner=learner.name, settings=settings
+            )
+
+        app = ClassReportApp(report, open_history)
         app.run()
         return app.return_code or (1 if unreadable else 0)
     if json_out:

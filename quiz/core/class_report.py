@@ -204,6 +204,8 @@ class LearnerReport:
     warnings: tuple[str, ...] = ()
     error: str | None = None
     """Why the log could not be read at all (then every figure is 0)."""
+    last: datetime | None = None
+    """The learner's latest answer (any question, any filter): their last activity."""
 
     @property
     def accuracy(self) -> float:
@@ -466,6 +468,7 @@ def assemble(
             scope=len(scope),
             warnings=tuple(log.warnings),
             error=log.error,
+            last=max((state.last for state in log.states.values() if state.last is not None), default=None),
         )
         for i, log in enumerate(loaded)
     )

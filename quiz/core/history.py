@@ -748,6 +748,22 @@ def build_history(
     return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
 
 
+def history_of_logs(
+    paths: Sequence[Path],
+    library: Library,
+    *,
+    now: datetime,
+    learner: str = "",
+    settings: Settings | None = None,
+) -> LearnerHistory:
+    """The history of a learner's log files wherever they are (a teacher's copy of a
+    learner's folder): the same figures as `load_history`, from the snapshot cache."""
+    scheduler = Scheduler(settings)
+    warnings: list[str] = []
+    answers, states = _collect_log(tuple(paths), scheduler, warnings.append)
+    return _history(answers, states, library, scheduler, ensure_utc(now), learner, tuple(warnings))
+
+
 def load_history(
     scores_dir: Path,
     learner: str,

@@ -9,6 +9,8 @@ a log goes in as a `rich.text.Text`, so nothing is read as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,8 +23,14 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from quiz.cli.report_render import MARKS, discrimination_text, legend
 from quiz.cli.reports import clip, count, percent, when
-from quiz.core.class_report import Cell, ClassReport
+from quiz.core.class_report import Cell, ClassReport, LearnerReport, QuestionReport
+from quiz.core.history import LearnerHistory
 from quiz.core.text import clean
+from quiz.tui.screens.history import HistoryScreen
+from quiz.tui.screens.message import MessageScreen
+
+HistoryOpener = Callable[[LearnerReport], LearnerHistory]
+"""Builds a learner's history (read only) from their logs, for Enter on a learner."""
 
 __all__ = ["ClassReportApp", "ClassReportScreen", "cell_text"]
 
@@ -35,6 +43,48 @@ _WORDS: dict[Cell, str] = {
 }
 
 
+def sort_value(cell: object) -> tuple[int, float, str]:
+    """How a table cell sorts: by its leading number when it has one ("12 (40%)",
+    "75%", "2026-03-01" sorts as text), else by its text; empty and "n/a" last."""
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    stripped = text.strip().lstrip("Q+")
+    number = ""
+    for char in stripped:
+        if char.isdigit() or (char in ".-" and not number.endswith((".", "-"))):
+            number += char
+        else:
+            break
+    if number and stripped[len(number) : len(number) + 1] not in ("-",):
+        try:
+            return (0, float(number), "")
+        except ValueError:
+            pass
+    if not text.strip() or text.strip() in ("n/a", "-", "never"):
+        return (2, 0.0, "")
+    return (1, 0.0, text.casefold())
+
+
+def most_chosen_distractor(question: QuestionReport) -> str:
+    """The wrong choice (or wrong response) most learners picked first, with its count."""
+    wrong = [c for c in question.choices if not c.correct and c.kind in ("choice", "response") and c.learners]
+    if not wrong:
+        return ""
+    top = max(wrong, key=lambda c: c.learners)
+    return f"{clip(clean(top.text), 28)} ({top.learners})"
+
+
+def choices_text(question: QuestionReport) -> str:
+    """Every choice of a question with the learners who picked it at their first attempt."""
+    lines = [f"Q{question.number} {question.key}", clean(question.prompt), ""]
+    if not question.choices:
+        lines.append("No first attempts in the filters.")
+    for choice in question.choices:
+        mark = "right" if choice.correct else "wrong"
+        flags = f"  [{', '.join(choice.flags)}]" if choice.flags else ""
+        lines.append(f"{choice.learners:>3} ({percent(choice.share):>4})  {mark:<5}  {clean(choice.text)}{flags}")
+    return "\n".join(lines)
+
+
 def cell_text(cell: Cell) -> Text:
     """A grid mark, coloured (a card's grade in the default colour)."""
     return Text(MARKS[cell], style=_STYLES.get(cell, ""), justify="center")
@@ -44,6 +94,8 @@ class ClassReportScreen(Screen[None]):
     """The grid, questions, learners and legend of a class report."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back")]
+    """Enter on a learner opens their history; on a question, its choices; a click on a
+    column header sorts by it (again: the other way)."""
 
     DEFAULT_CSS = """
     ClassReportScreen #class-summary { padding: 0 1; height: auto; }
@@ -53,9 +105,11 @@ class ClassReportScreen(Screen[None]):
     ClassReportScreen #cell-detail { height: auto; max-height: 8; padding: 0 1; border-top: solid $primary; }
     """
 
-    def __init__(self, report: ClassReport) -> None:
+    def __init__(self, report: ClassReport, open_history: HistoryOpener | None = None) -> None:
         super().__init__()
         self.report = report
+        self.open_history = open_history
+        self._sorted: dict[tuple[str, str], bool] = {}
 
     def compose(self) -> ComposeResult:
         report = self.report
@@ -94,27 +148,33 @@ class ClassReportScreen(Screen[None]):
         grid.focus()
 
         questions = self.query_one("#questions-table", DataTable)
-        questions.add_columns("#", "Question", "Learners", "1st right", "Overridden", "D [95% CI]", "Flags")
-        for q in report.questions:
+        questions.add_columns(
+            "#", "Question", "Learners", "Facility", "Overridden", "D [95% CI]", "Distractor most chosen", "Flags"
+        )
+        for index, q in enumerate(report.questions):
             questions.add_row(
                 f"Q{q.number}",
                 Text(clip(clean(q.prompt), 50)),
                 str(q.learners),
-                f"{q.first_right} ({percent(q.first_right_share)})",
+                f"{percent(q.first_right_share)} ({q.first_right})",
                 str(q.overridden),
                 discrimination_text(q.discrimination, q.discrimination_note),
+                Text(most_chosen_distractor(q)),
                 Text(", ".join(q.flags), style="red"),
+                key=str(index),
             )
         learners = self.query_one("#learners-table", DataTable)
-        learners.add_columns("Learner", "Seen", "1st right (score)", "Answers", "Accuracy", "Mastery")
-        for learner in report.learners:
+        learners.add_columns("Learner", "Answers", "Accuracy", "Mastery", "Seen", "1st right (score)", "Last activity")
+        for index, learner in enumerate(report.learners):
             learners.add_row(
                 Text(clean(learner.name)),
-                str(learner.seen),
-                f"{learner.first_right} ({percent(learner.score)})",
                 str(learner.answers),
                 percent(learner.accuracy),
                 percent(learner.mastery) if learner.error is None else "unreadable",
+                str(learner.seen),
+                f"{learner.first_right} ({percent(learner.score)})",
+                when(learner.last) if learner.last is not None else "never",
+                key=str(index),
             )
         self._explain(grid.cursor_coordinate)
 
@@ -168,6 +228,32 @@ class ClassReportScreen(Screen[None]):
         if event.data_table.id == "grid-table":
             self._explain(event.coordinate)
 
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        """Sort a table by the clicked column; a second click sorts the other way."""
+        table = event.data_table
+        if table.id == "grid-table":
+            return
+        where = (table.id or "", str(event.column_key.value))
+        reverse = not self._sorted.get(where, True)
+        self._sorted[where] = reverse
+        table.sort(event.column_key, key=sort_value, reverse=reverse)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a learner: their history, read only; on a question: its choices."""
+        table = event.data_table
+        index = int(str(event.row_key.value))
+        if table.id == "learners-table":
+            learner = self.report.learners[index]
+            if learner.error is not None:
+                self.app.push_screen(MessageScreen(learner.name, f"This log could not be read: {learner.error}"))
+            elif self.open_history is None:
+                self.notify("No history here: the logs are not at hand.", markup=False)
+            else:
+                self.app.push_screen(HistoryScreen(self.open_history(learner)))
+        elif table.id == "questions-table":
+            question = self.report.questions[index]
+            self.app.push_screen(MessageScreen(f"Q{question.number}: first attempts", choices_text(question)))
+
     def action_back(self) -> None:
         """Leave the report (the app ends when it was the only screen)."""
         if len(self.app.screen_stack) > 2:
@@ -180,10 +266,12 @@ class ClassReportApp(App[int]):
     """The smallest app that shows a class report; `quiz report --tui` runs it."""
 
     TITLE = "quiz report"
+    CSS_PATH = str(Path(__file__).resolve().parent.parent / "quiz.tcss")
 
-    def __init__(self, report: ClassReport) -> None:
+    def __init__(self, report: ClassReport, open_history: HistoryOpener | None = None) -> None:
         super().__init__()
         self.report = report
+        self.open_history = open_history
 
     def on_mount(self) -> None:
-        self.push_screen(ClassReportScreen(self.report))
+        self.push_screen(ClassReportScreen(self.report, self.open_history))
