@@ -226,15 +226,10 @@ def case_history(scores: str, learner: str) -> float:
 
 def case_report(room: str) -> float:
     """A child's case: seconds of the class report over every learner of `room`."""
-    try:
-        from quiz.core.class_logs import find_learner_logs as find  # type: ignore[import-not-found]
-        from quiz.core.class_report import build_class_report as build  # type: ignore[import-not-found]
-    except ImportError:
-        find, build = find_learner_logs, build_class_report
     library = _library()
     start = time.perf_counter()
-    logs, _ = find([Path(room)])
-    build(logs, library, now=NOW)
+    logs, _ = find_learner_logs([Path(room)])
+    build_class_report(logs, library, now=NOW)
     return time.perf_counter() - start
 
 
