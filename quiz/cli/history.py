@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -41,9 +42,21 @@ def register(add: AddCommand) -> None:
     report = add("report", "a class report from several learners' score folders")
     report.add_argument(
         "dirs",
-        nargs="+",
+        nargs="*",
         metavar="PATH",
         help="a learner's score folder, a folder of them, or one log file (*.jsonl)",
+    )
+    report.add_argument(
+        "--roster",
+        metavar="CSV",
+        type=Path,
+        help="a class roster (columns learner,url[,email]): fetch each learner's git repository and report on them",
+    )
+    report.add_argument(
+        "--gradebook",
+        metavar="FILE",
+        type=Path,
+        help="write one row per learner for an LMS grade import (Moodle, Canvas): see docs/classroom.md",
     )
     report.add_argument("--json", action="store_true", help="print JSON instead of the table")
     report.add_argument(
@@ -88,6 +101,11 @@ def run_report(args: argparse.Namespace, ctx: Context) -> int:
         )
     if args.tui and args.json:
         raise UsageError("--tui and --json cannot go together")
+    if not args.dirs and args.roster is None:
+        raise UsageError("give learners' score folders (or *.jsonl files), or --roster roster.csv")
+    roster: list[tuple[str, Path | None, str | None, str]] = []
+    if args.roster is not None:
+        roster = _fetch_roster(args.roster, ctx)
     if args.since and args.until and args.since > args.until:
         raise UsageError(f"--since {args.since} is after --until {args.until}")
     filters = ReportFilter(
@@ -109,4 +127,23 @@ def run_report(args: argparse.Namespace, ctx: Context) -> int:
         overwrite=args.force,
         tui=args.tui,
         filters=filters,
+        roster=roster,
+        gradebook=args.gradebook,
     )
+
+
+def _fetch_roster(path: Path, ctx: Context) -> list[tuple[str, Path | None, str | None, str]]:
+    """(learner, folder or None, problem or None, email) for each member of the roster,
+    their repositories cloned or fetched into the cache first."""
+    from quiz.core.paths import cache_dir
+    from quiz.core.roster import RosterError, fetch_roster, read_roster
+
+    try:
+        members = read_roster(path)
+    except RosterError as error:
+        raise UsageError(str(error)) from None
+    if not members:
+        raise UsageError(f"{path}: the roster lists nobody")
+    cache = cache_dir() or Path(tempfile.mkdtemp(prefix="quiz-roster-"))
+    ctx.stderr.write(f"fetching {len(members)} repositories...\n")
+    return [(f.member.learner, f.folder, f.problem, f.member.email) for f in fetch_roster(members, cache)]

@@ -15,10 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
+from quiz.cli.gradebook import write_gradebook
 from quiz.cli.report_html import write_html
 from quiz.cli.report_render import json_text, render_report, report_json, write_csv_dir
 from quiz.cli.reports import load_library
-from quiz.core.class_logs import find_learner_logs, load_class, log_keys
+from quiz.core.class_logs import LearnerLog, find_learner_logs, load_class, log_keys
 from quiz.core.class_report import LearnerReport, ReportFilter, assemble
 from quiz.core.history import LearnerHistory
 from quiz.core.model import Library
@@ -86,6 +87,8 @@ def report_command(
     overwrite: bool = False,
     tui: bool = False,
     filters: ReportFilter | None = None,
+    roster: Sequence[tuple[str, Path | None, str | None, str]] = (),
+    gradebook: Path | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
 ) -> int:
@@ -96,13 +99,25 @@ def report_command(
     log cannot be read (the report still covers everyone else); 2 when the banks
     cannot be settled or a filter names nothing."""
     filters = filters or ReportFilter()
-    logs, problems = find_learner_logs(paths)
+    logs, problems = find_learner_logs(paths) if paths else ([], [])
     for problem in problems:
         err.write(f"quiz report: {clean(problem)}\n")
-    if not logs:
+    failed: list[tuple[str, str]] = []
+    emails: dict[str, str] = {}
+    for name, folder, trouble, email in roster:
+        emails[name] = email
+        if trouble is not None:
+            err.write(f"quiz report: {clean(name)}: {clean(trouble)}\n")
+        if folder is not None:
+            logs.append((name, folder))
+        else:
+            failed.append((name, trouble or "no score log"))
+    if not logs and not failed:
         err.write("quiz report: no score logs found; give learners' score folders or their *.jsonl log files\n")
         return 1
     loaded = load_class(logs, settings=settings)
+    # A roster's learner whose repository could not be fetched stays in the report, with the reason.
+    loaded += [LearnerLog(name, Path(name), error=reason) for name, reason in failed]
     library = load_library(question_paths, err)
     if infer_banks:
         keys = log_keys(loaded)
@@ -126,7 +141,8 @@ def report_command(
     for learner in report.learners:
         if learner.error is not None:
             unreadable += 1
-            err.write(f"quiz report: {clean(learner.name)}: {clean(learner.error)}\n")
+            if learner.name not in emails:  # a roster's failures were said above
+                err.write(f"quiz report: {clean(learner.name)}: {clean(learner.error)}\n")
     try:
         if csv_dir is not None:
             for path in write_csv_dir(report, csv_dir, overwrite=overwrite):
@@ -134,6 +150,9 @@ def report_command(
         if html_path is not None:
             write_html(report, html_path, overwrite=overwrite)
             out.write(f"wrote {clean(str(html_path))}\n")
+        if gradebook is not None:
+            write_gradebook(report, gradebook, emails, overwrite=overwrite)
+            out.write(f"wrote {clean(str(gradebook))}\n")
     except OSError as error:
         err.write(f"quiz report: {clean(str(error))}\n")
         return 1
@@ -154,6 +173,6 @@ def report_command(
         return app.return_code or (1 if unreadable else 0)
     if json_out:
         out.write(json_text(report_json(report)) + "\n")
-    elif csv_dir is None and html_path is None:
+    elif csv_dir is None and html_path is None and gradebook is None:
         out.write(render_report(report))
     return 1 if unreadable else 0
