@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"quiz {__version__}")
     _add_common(parser, top=True)
+    importlib.import_module("quiz.cli.drill").add_line_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
