@@ -45,6 +45,7 @@ from quiz.core.model import CardQuestion, Library
 from quiz.core.scheduling import Clock, Settings, utc_now
 from quiz.core.session import Mode, Presented, Session
 from quiz.core.store import Store, StoreError
+from quiz.tui.text import plural
 
 Phase = Literal["asking", "revealed", "feedback"]
 ALL_PHASES: frozenset[Phase] = frozenset(("asking", "revealed", "feedback"))
@@ -170,7 +171,7 @@ class PlainDrill:
             return 0
         name = MODE_NAMES.get(session.mode, "Session")
         self.io.say(
-            f"{name} for {safe(session.store.learner)}: {session.size} questions. "
+            f"{name} for {safe(session.store.learner)}: {plural(session.size, 'question')}. "
             "Type help for the commands, quit to stop. Every answer is saved as you give it."
         )
         self.ask(session.current)
