@@ -478,6 +478,8 @@ def test_skip_logs_nothing_and_does_not_ask_again(store: Store) -> None:
     with pytest.raises(RuntimeError):
         session.skip()  # answered: move on with next()
     session.next()
+    comeback = session.skip()  # q2 skipped; q1's learning step is all that is left
+    assert comeback is not None and comeback.question.key == "d/q1"
     assert session.skip() is None and session.finished
     assert [f.question.key for f in session.summary().feedbacks] == ["d/q1"]
     assert "d/q0" not in session.states and "d/q2" not in session.states
