@@ -63,6 +63,8 @@ def add_line_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
         default=None if top else argparse.SUPPRESS,
         help="plain mode: shuffle choices and items the same way every run (for scripts)",
     )
+    if top:  # what `quiz serve` runs for a visitor on an open address: ask their name first
+        parser.add_argument("--ask-learner", action="store_true", help=argparse.SUPPRESS)
 
 
 def fallback_reason(stdin: TextIO | None, stdout: TextIO, env: Mapping[str, str] | None = None) -> str | None:
@@ -101,6 +103,7 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         tags=tuple(getattr(args, "tag", ())),
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
+        ask_learner=bool(getattr(args, "ask_learner", False)),
     )
     plain = bool(getattr(args, "plain", False))
     if not plain:
