@@ -110,6 +110,10 @@ class Browser:
 
     async def open(self, url: str) -> None:
         """Navigate and wait for the page to load."""
+        width, height = self.size
+        await self.send(
+            "Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False
+        )
         await self.send("Page.enable")
         await self.send("Network.enable")
         await self.send("Page.navigate", url=url)

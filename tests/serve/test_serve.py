@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.cli.serve import is_loopback, public_url, served_command
 from quiz.cli.common import Context
+from quiz.cli.serve import is_loopback, public_url, served_command
 from tests.plain.helpers import child_env, quiz_command
 from tests.serve.browser import Browser
 from tests.serve.png import pixels
