@@ -178,10 +178,10 @@ async def test_small_terminal_shows_a_message_until_it_grows(make_app: AppFactor
     async with app.run_test(size=(50, 15)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TooSmallScreen)
-        assert "Terminal too small: 50x15, needs at least 60x20" in screen_texts(app)
+        assert "This terminal is 50 columns wide and 15 rows tall; quiz needs at least 60" in screen_texts(app)
         await pilot.resize_terminal(55, 18)
         await pilot.pause()
-        assert "Terminal too small: 55x18" in screen_texts(app)
+        assert "This terminal is 55 columns wide and 18 rows tall" in screen_texts(app)
         await pilot.resize_terminal(100, 32)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
