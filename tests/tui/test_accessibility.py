@@ -139,3 +139,28 @@ async def test_the_minimum_size_message_is_in_words(make_app: AppFactory) -> Non
         shown = " ".join(screen_texts(app).split())
         assert "This terminal is 50 columns wide and 15 rows tall; quiz needs at least 60 columns and 20 rows." in shown
         assert "Make the window bigger" in shown and "nothing is lost" in shown
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_history_tabs_and_focus_are_visible_without_colour(
+    theme: str, tmp_path: Path, make_app: AppFactory
+) -> None:
+    from textual.widgets import Tabs
+
+    from quiz.tui.screens.history import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert await focus_is_visible_everywhere(app, pilot) == []
+        tabs = app.screen.query_one(Tabs)
+        tabs.focus()
+        await pilot.pause()
+        before = colourless(app, tabs.region)
+        await pilot.press("right")
+        await pilot.pause()
+        assert colourless(app, tabs.region) != before, "the active tab is shown by colour alone"
