@@ -106,15 +106,14 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         ask_learner=bool(getattr(args, "ask_learner", False)),
     )
     plain = bool(getattr(args, "plain", False))
-    if not plain:
-        reason = fallback_reason(sys.stdin, ctx.stdout)
-        if reason:
-            notice = f"quiz: {reason}, so this is the plain line mode (quiz --plain; help lists its commands)"
-            print(notice, file=ctx.stderr)
-            plain = True
+    reason = None if plain else fallback_reason(sys.stdin, ctx.stdout)
     library = load_library(options, ctx)
     if isinstance(library, int):
         return library
+    if reason:
+        notice = f"quiz: {reason}, so this is the plain line mode (quiz --plain; help lists its commands)"
+        print(notice, file=ctx.stderr)
+        plain = True
     if plain:
         return start_plain(options, library, ctx, args)
     from quiz.tui.app import run
