@@ -58,8 +58,8 @@ def wait_for_url(server: subprocess.Popen[bytes], port: int) -> str:
     return line
 
 
-def quiz_processes(marker: str) -> list[int]:
-    """Live processes whose command line mentions `marker` (the test's own score folder)."""
+def quiz_processes(marker: str, server: int) -> list[int]:
+    """Live processes other than the server whose command line mentions `marker` (the test's score folder)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -68,7 +68,7 @@ def quiz_processes(marker: str) -> list[int]:
                 state = (entry / "stat").read_text().split(") ")[1][0]
             except OSError:
                 continue
-            if marker in cmdline and "serve" not in cmdline and state != "Z":
+            if marker in cmdline and int(entry.name) != server and state != "Z":
                 found.append(int(entry.name))
     return found
 
@@ -121,16 +121,17 @@ def test_the_browser_shows_the_home_screen_and_the_server_stops_cleanly(
         assert share / len(rgb) < 0.95, "not a blank page"
         assert background != (0x0C, 0x18, 0x1F), "the page's own background: the terminal is not showing"
 
-        app_processes = quiz_processes(str(scores))
+        app_processes = quiz_processes(str(scores), server.pid)
+        assert app_processes, "the page's app runs in a process of its own"
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
         out, err = server.communicate(timeout=10)
         assert b"quiz serve: stopped." in out
         assert b"Traceback" not in err and b"Traceback" not in out
         deadline = time.monotonic() + 10
-        while quiz_processes(str(scores)) and time.monotonic() < deadline:
+        while quiz_processes(str(scores), server.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert quiz_processes(str(scores)) == [], f"app processes left running (were {app_processes})"
+        assert quiz_processes(str(scores), server.pid) == [], f"app processes left running (were {app_processes})"
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
