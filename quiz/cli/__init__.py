@@ -28,7 +28,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.check",
     "quiz.cli.history",
     "quiz.cli.decks",
+    "quiz.cli.sync",
     "quiz.cli.where",
+    "quiz.cli.interchange",
     "quiz.cli.serve",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""

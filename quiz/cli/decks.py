@@ -41,7 +41,7 @@ def run_decks(args: argparse.Namespace, ctx: Context) -> int:
     now = utc_now()
     warnings: list[str] = []
     try:
-        replayer = replay_log(store.path, Scheduler(settings), day=now.date(), on_warning=warnings.append)
+        replayer = replay_log(store.logs(), Scheduler(settings), day=now.date(), on_warning=warnings.append)
     except StoreError as error:
         ctx.stderr.write(f"quiz decks: {clean(str(error))}\n")
         return EXIT_PROBLEMS

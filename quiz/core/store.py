@@ -1,8 +1,10 @@
 """The learner's review log: an append-only JSON Lines file, and its replay.
 
-`scores/<learner>/reviews.jsonl` is the only thing the app persists about a
-learner. Every answer, re-rating and undo is one line, never rewritten; card
-state is derived by replaying the file, so nothing can disagree with it.
+`scores/<learner>/<device>.jsonl` is the only thing the app persists about a
+learner: each device appends to its own file, and readers merge every `*.jsonl`
+of the folder, each record once by its `id` (`quiz.core.logs`). Every answer,
+re-rating and undo is one line, never rewritten; card state is derived by
+replaying the files, so nothing can disagree with them.
 
 Writing: one `os.write` of a whole line on an `O_APPEND` descriptor, then
 `os.fsync`, while holding an exclusive lock on `reviews.lock` beside the log (`quiz.core.lock`:
@@ -223,6 +225,8 @@ class LogReader:
         """Warnings of the whole lines consumed by this reader, without the `path: ` prefix."""
         self.tail: dict[str, Any] | None = None
         """The usable record of a last line that lacks its newline, if any."""
+        self.line = 0
+        """While iterating: the line number of the record just yielded."""
 
     def _warn(self, problem: str, whole: bool) -> None:
         if whole:
@@ -268,6 +272,7 @@ class LogReader:
                     self._warn(f"line {number} {problem}; skipped", whole)
                     continue
                 if whole:
+                    self.line = number
                     yield record
                 else:
                     self.tail = record
@@ -306,12 +311,23 @@ class Store:
     lock_timeout: float = DEFAULT_TIMEOUT
     """Seconds an append waits for another writer before it fails with a clear message."""
 
-    def __init__(self, scores_dir: Path, learner: str) -> None:
+    def __init__(self, scores_dir: Path, learner: str, device: str | None = None) -> None:
+        from quiz.core.device import device_name, validate_device
+
         self.learner = validate_learner(learner)
         self.scores_dir = Path(scores_dir)
         self.folder = self.scores_dir / self.learner
-        self.path = self.folder / LOG_NAME
-        self.lock_path = self.folder / LOCK_NAME
+        self.device = validate_device(device) if device is not None else device_name()
+        self.path = self.folder / f"{self.device}.jsonl"
+        """This device's log: the only file this store writes."""
+        self.lock_path = self.folder / f"{self.device}.lock"
+
+    def logs(self) -> tuple[Path, ...]:
+        """Every log file of the learner (all devices, older `reviews.jsonl`, sync
+        conflict copies), which readers merge (`quiz.core.logs`)."""
+        from quiz.core.logs import log_files
+
+        return log_files(self.folder)
 
     def append(self, record: dict[str, Any]) -> None:
         """Write `record` as one line, durably, without interleaving with other writers."""
@@ -361,13 +377,15 @@ class Store:
                     os.close(dir_fd)
 
     def iter_records(self, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
-        """Stream this learner's records (see the module-level `iter_records`)."""
-        return iter_records(self.path, on_warning)
+        """Stream this learner's records from every device's log, each once, in time order."""
+        from quiz.core.logs import iter_learner_records
+
+        return iter_learner_records(self.logs(), on_warning)
 
     def read(self) -> LogRead:
         """Every usable record, with a warning for each skipped line."""
         warnings: list[str] = []
-        records = list(iter_records(self.path, warnings.append))
+        records = list(self.iter_records(warnings.append))
         return LogRead(records, warnings)
 
 
