@@ -104,6 +104,12 @@ def test_the_browser_shows_the_home_screen_and_the_server_stops_cleanly(
                     "getComputedStyle(document.querySelector('.intro-dialog')).display !== 'none'"
                 )
                 shot = await browser.screenshot(tmp_path / "browser.png")
+                # Ctrl+C while the page is still connected: the server and the app it runs stop.
+                running = quiz_processes(str(scores), server.pid)
+                assert running, "the page's app runs in a process of its own"
+                server.send_signal(signal.SIGINT)
+                code = await asyncio.to_thread(server.wait, 30)
+                assert code == 0
                 return shot, bytes(browser.received), bool(splash)
 
         shot, received, splash = asyncio.run(look())
@@ -121,17 +127,13 @@ def test_the_browser_shows_the_home_screen_and_the_server_stops_cleanly(
         assert share / len(rgb) < 0.95, "not a blank page"
         assert background != (0x0C, 0x18, 0x1F), "the page's own background: the terminal is not showing"
 
-        app_processes = quiz_processes(str(scores), server.pid)
-        assert app_processes, "the page's app runs in a process of its own"
-        server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=30) == 0
         out, err = server.communicate(timeout=10)
         assert b"quiz serve: stopped." in out
         assert b"Traceback" not in err and b"Traceback" not in out
         deadline = time.monotonic() + 10
         while quiz_processes(str(scores), server.pid) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert quiz_processes(str(scores), server.pid) == [], f"app processes left running (were {app_processes})"
+        assert quiz_processes(str(scores), server.pid) == [], "app processes left running after the server stopped"
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
