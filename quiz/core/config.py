@@ -131,6 +131,8 @@ class Options:
     """Drill: at most this many questions this session."""
     count: int | None = None
     """Exam: this many questions."""
+    ask_learner: bool = False
+    """Start by asking who is studying (`quiz serve` on an open address without --learner)."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 
