@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AddCommand, Context
+from quiz.core.text import clean, json_text
 
 
 def register(add: AddCommand) -> None:
@@ -27,12 +28,12 @@ def run_check(args: argparse.Namespace, ctx: Context) -> int:
     files, errors = find_bank_files(targets)
     if errors:
         for error in errors:
-            print(f"quiz check: {error}", file=ctx.stderr)
+            print(f"quiz check: {clean(error)}", file=ctx.stderr)
         return EXIT_USAGE
     library, problems = load_paths(targets)
     if args.format == "json":
-        json.dump([p.to_dict() for p in problems], ctx.stdout, indent=2, ensure_ascii=False)
-        ctx.stdout.write("\n")
+        # Messages quote bank text: control characters go out as \u escapes.
+        ctx.stdout.write(json_text([p.to_dict() for p in problems], indent=2) + "\n")
     else:
         for problem in problems:
             print(problem, file=ctx.stdout)

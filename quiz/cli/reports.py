@@ -36,7 +36,7 @@ from quiz.core.history import (
 from quiz.core.model import Library
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.store import LearnerError, StoreError
-from quiz.core.text import clean
+from quiz.core.text import clean, csv_row, json_text
 
 __all__ = [
     "FORMATS",
@@ -438,7 +438,7 @@ def write_history_csv(history: LearnerHistory, out: TextIO) -> None:
     for key, entry in history.iter_answers():
         response = entry.response
         writer.writerow(
-            (
+            csv_row(
                 entry.time.isoformat(),
                 key,
                 entry.type,
@@ -514,6 +514,8 @@ def render_report(report: ClassReport) -> str:
             percent(learner.accuracy),
             percent(learner.mastery),
         ]
+        if learner.error is None
+        else [clean(learner.name) + " (log unreadable, see warnings)", "-", "-", "-"]
         for learner in report.learners
     ]
     parts.append(
@@ -564,6 +566,7 @@ def report_json(report: ClassReport) -> dict[str, Any]:
                 "right": learner.right,
                 "accuracy": learner.accuracy,
                 "mastery": learner.mastery,
+                "error": learner.error,
             }
             for learner in report.learners
         ],
@@ -582,7 +585,7 @@ def write_report_csv(report: ClassReport, out: TextIO) -> None:
     writer.writerow(REPORT_CSV_COLUMNS)
     for q in report.questions:
         writer.writerow(
-            (
+            csv_row(
                 "question",
                 q.key,
                 q.prompt,
@@ -601,7 +604,7 @@ def write_report_csv(report: ClassReport, out: TextIO) -> None:
         )
     for learner in report.learners:
         writer.writerow(
-            (
+            csv_row(
                 "learner",
                 learner.name,
                 *([""] * 9),
@@ -641,8 +644,7 @@ def _emit(
             err.write(f"warning: {clean(warning)}\n")
         csv_rows(out)
     elif fmt == "json":
-        json.dump(data(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(json_text(data(), indent=2) + "\n")
     else:
         out.write(text())
 
@@ -671,10 +673,10 @@ def history_command(
     try:
         history = load_history(scores_dir, learner, library, now=now or utc_now(), settings=settings)
     except LearnerError as error:
-        err.write(f"quiz history: {error}\n")
+        err.write(f"quiz history: {clean(str(error))}\n")
         return 2
     except StoreError as error:
-        err.write(f"quiz history: {error}\n")
+        err.write(f"quiz history: {clean(str(error))}\n")
         return 1
     _emit(
         fmt,
@@ -699,8 +701,8 @@ def report_command(
     settings: Settings | None = None,
 ) -> int:
     """`quiz report DIR...`: each DIR is a learner's folder or a folder of them; `fmt`
-    is "table", "json" or "csv". 0 on success, 1 when no score file is found or one
-    cannot be read."""
+    is "table", "json" or "csv". 0 on success, 1 when no score file is found, or
+    when one could not be read (the report covers everyone else and names it)."""
     _check_format(fmt)
     logs, problems = find_learner_logs(dirs)
     for problem in problems:
@@ -709,11 +711,7 @@ def report_command(
         err.write("quiz report: no score files found; give learners' score folders\n")
         return 1
     library = _library(question_paths, err)
-    try:
-        report = build_class_report(logs, library, now=now or utc_now(), settings=settings)
-    except StoreError as error:
-        err.write(f"quiz report: {error}\n")
-        return 1
+    report = build_class_report(logs, library, now=now or utc_now(), settings=settings)
     _emit(
         fmt,
         out,
@@ -723,4 +721,6 @@ def report_command(
         data=lambda: report_json(report),
         csv_rows=lambda stream: write_report_csv(report, stream),
     )
-    return 0
+    # Everyone readable is in the report; an unreadable log is listed there (and in
+    # its warnings), and the exit status says the report is incomplete.
+    return 1 if any(learner.error is not None for learner in report.learners) else 0

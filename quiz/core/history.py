@@ -60,6 +60,7 @@ from quiz.core.store import (
     QuestionState,
     Replayer,
     Store,
+    StoreError,
     iter_records,
 )
 
@@ -976,6 +977,8 @@ class LearnerReport:
     right: int
     mastery: float
     warnings: tuple[str, ...] = ()
+    error: str | None = None
+    """Why the learner's log could not be read (then the figures are zero), else None."""
 
     @property
     def accuracy(self) -> float:
@@ -1002,13 +1005,32 @@ class ClassReport:
 
 def find_learner_logs(dirs: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
     """(learner name, log path) for each folder holding `reviews.jsonl`, or each such
-    folder directly inside a given folder; and a message for each folder with none."""
+    folder directly inside a given folder; and a message for each folder with none.
+
+    A `reviews.jsonl` that is a symbolic link leading out of its learner's folder is
+    not followed (a learner could point it at any file the teacher can read); it is
+    listed as a problem instead.
+    """
     found: list[tuple[str, Path]] = []
     problems: list[str] = []
+
+    def usable(log: Path) -> bool:
+        if not log.is_symlink():
+            return True  # what is not a regular file is refused, and listed, when read
+        try:
+            target = log.resolve(strict=True)
+            inside = target.parent == log.parent.resolve(strict=True)
+        except (OSError, RuntimeError):  # a dangling link, a loop
+            inside = False
+        if not inside:
+            problems.append(f"{log}: a symbolic link out of the learner's folder; not followed")
+        return inside
+
     for folder in dirs:
         log = folder / LOG_NAME
-        if log.is_file():
-            found.append((folder.resolve().name or str(folder), log))
+        if log.exists() or log.is_symlink():
+            if usable(log):
+                found.append((folder.resolve().name or str(folder), log))
             continue
         if not folder.is_dir():
             problems.append(f"{folder}: no such folder")
@@ -1016,11 +1038,12 @@ def find_learner_logs(dirs: Sequence[Path]) -> tuple[list[tuple[str, Path]], lis
         inner = sorted(
             (child.name, child / LOG_NAME)
             for child in folder.iterdir()
-            if child.is_dir() and (child / LOG_NAME).is_file()
+            if child.is_dir() and ((child / LOG_NAME).exists() or (child / LOG_NAME).is_symlink())
         )
+        usable_inner = [(name, path) for name, path in inner if usable(path)]
         if not inner:
             problems.append(f"{folder}: no {LOG_NAME} in it or in the folders directly inside it")
-        found.extend(inner)
+        found.extend(usable_inner)
     names = Counter(name for name, _ in found)
     labelled = [(str(path.parent) if names[name] > 1 else name, path) for name, path in found]
     return labelled, problems
@@ -1061,10 +1084,17 @@ def build_class_report(
 
     for index, (name, path) in enumerate(logs):
         warnings: list[str] = []
-        if open_records is iter_records:
-            answers, states = _collect_log(path, scheduler, warnings.append, now)
-        else:
-            answers, states = _collect(open_records(path, warnings.append), scheduler)
+        try:
+            if open_records is iter_records:
+                answers, states = _collect_log(path, scheduler, warnings.append, now)
+            else:
+                answers, states = _collect(open_records(path, warnings.append), scheduler)
+        except StoreError as error:
+            # One unreadable log (an I/O error, no permission) must not cost the class its report.
+            all_warnings.extend(warnings)
+            all_warnings.append(f"{name}: the score log was left out: {error}")
+            learners.append(LearnerReport(name, path, 0, 0, 0.0, tuple(warnings), error=str(error)))
+            continue
         all_warnings.extend(warnings)
         mastered = sum(
             1

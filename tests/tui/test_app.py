@@ -325,3 +325,28 @@ async def test_home_keys_start_practice_and_exam_on_the_highlighted_deck(banks: 
         assert isinstance(app.screen, DrillScreen)
         assert app.screen.mode == "exam"
         assert app.screen.title == "Exam: True or false"
+
+
+async def test_home_says_when_the_score_log_cannot_be_read(tmp_path: Path, make_app: AppFactory) -> None:
+    """Not a silent "everything is new": the learner is told the log is there but unreadable."""
+    (tmp_path / "scores" / "ana" / "reviews.jsonl").mkdir(parents=True)  # a folder where the log should be
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = " ".join(screen_texts(app).split())
+        assert "Your score log could not be read" in shown
+        assert "not a regular file" in shown
+        assert "Nothing was changed" in shown
+        assert "line(s) of the score log were skipped" not in shown
+
+
+async def test_home_counts_skipped_lines_of_a_readable_log(tmp_path: Path, make_app: AppFactory) -> None:
+    log = tmp_path / "scores" / "ana" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text("not json\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = " ".join(screen_texts(app).split())
+        assert "1 line(s) of the score log were skipped" in shown
+        assert "could not be read" not in shown
