@@ -364,3 +364,23 @@ def test_a_forged_history_snapshot_with_deep_responses_renders_safely(
     again = load_history(tmp_path / "scores", "ana", LIBRARY, now=later)
     key = LIBRARY.questions[0].key
     assert again.question_history(key).answers == reference.question_history(key).answers
+
+
+# --------------------------------------------------------------------------- the same fault elsewhere
+
+
+@pytest.mark.parametrize("kind", ["nested", "fifo", "huge", "folder"])
+def test_a_hostile_preferences_file_is_ignored(tmp_path: Path, alarm: None, kind: str) -> None:
+    """`.prefs.json` lives in the (maybe shared) scores folder: it is input too."""
+    from quiz.core.prefs import load_prefs
+
+    path = tmp_path / ".prefs.json"
+    if kind == "nested":
+        path.write_text(nested(100_000), encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "huge":
+        path.write_text('{"theme": "' + "x" * (4 * MAX_LINE_BYTES) + '"}', encoding="utf-8")
+    else:
+        path.mkdir()
+    assert load_prefs(path) == {}
