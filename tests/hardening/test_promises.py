@@ -100,3 +100,20 @@ def test_the_history_snapshot_of_responses_is_private(tmp_path: Path, monkeypatc
     load_history(tmp_path / "scores", "ana", library, now=datetime(2026, 1, 5, tzinfo=UTC))
     (entry,) = (tmp_path / "cache" / "replay").glob("*.history")
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+def test_every_test_security_md_names_exists() -> None:
+    """SECURITY.md names the test attacking each promise: a renamed or deleted test
+    must not leave a promise pointing at nothing."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "SECURITY.md").read_text(encoding="utf-8")
+    sources = "\n".join(path.read_text(encoding="utf-8") for path in (root / "tests").rglob("test_*.py"))
+    defined = set(re.findall(r"^(?:async )?def (test_\w+)", sources, re.MULTILINE))
+    named = set(re.findall(r"\b(test_\w+)\b(?!\.py)", text))
+    assert named, "SECURITY.md names no test"
+    assert named <= defined, f"named in SECURITY.md but not defined: {sorted(named - defined)}"
+    for file in re.findall(r"(H|tests/\w+)/(test_\w+\.py)", text):
+        folder = "tests/hardening" if file[0] == "H" else file[0]
+        assert (root / folder / file[1]).is_file(), file
