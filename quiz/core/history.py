@@ -55,7 +55,6 @@ from quiz.core.model import Library, Question
 from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
-    LOG_NAME,
     PENDING_PER_KEY,
     QuestionState,
     Replayer,
@@ -680,7 +679,7 @@ class _HistoryPass:
 
 
 def _collect_log(
-    path: Path, scheduler: Scheduler, on_warning: Callable[[str], None], now: datetime
+    path: Path | Sequence[Path], scheduler: Scheduler, on_warning: Callable[[str], None], now: datetime
 ) -> tuple[_Answers, dict[str, QuestionState]]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
@@ -810,7 +809,7 @@ def load_history(
     warnings: list[str] = []
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect_log(store.path, scheduler, warnings.append, now)
+    answers, states = _collect_log(store.logs(), scheduler, warnings.append, now)
     return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
 
 
@@ -1003,50 +1002,77 @@ class ClassReport:
     warnings: tuple[str, ...] = ()
 
 
-def find_learner_logs(dirs: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
-    """(learner name, log path) for each folder holding `reviews.jsonl`, or each such
-    folder directly inside a given folder; and a message for each folder with none.
+def _has_logs(folder: Path) -> bool:
+    from quiz.core.logs import log_files
 
-    A `reviews.jsonl` that is a symbolic link leading out of its learner's folder is
-    not followed (a learner could point it at any file the teacher can read); it is
-    listed as a problem instead.
+    return bool(log_files(folder))
+
+
+def _links_out(folder: Path) -> list[str]:
+    """A problem for each `*.jsonl` symbolic link in `folder` that leads out of it
+    (`log_files` leaves them out; the teacher should know why)."""
+    problems: list[str] = []
+    try:
+        inside = folder.resolve()
+        entries = sorted(folder.iterdir())
+    except (OSError, RuntimeError):
+        return problems
+    for entry in entries:
+        if entry.suffix != ".jsonl" or not entry.is_symlink():
+            continue
+        try:
+            outside = entry.resolve().parent != inside
+        except (OSError, RuntimeError):  # a loop
+            outside = True
+        if outside:
+            problems.append(f"{entry}: a symbolic link out of the learner's folder; not followed")
+    return problems
+
+
+def find_learner_logs(dirs: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """(learner name, learner folder) for each given folder holding log files
+    (`*.jsonl`: one per device, see `quiz.core.logs`), or each such folder directly
+    inside a given folder; a path to one log file stands for itself. A message for
+    each folder with none.
+
+    A log file that is a symbolic link leading out of its learner's folder is not
+    read (`quiz.core.logs.log_files`: a learner could point it at any file the
+    teacher can read); it is listed as a problem.
     """
     found: list[tuple[str, Path]] = []
     problems: list[str] = []
 
-    def usable(log: Path) -> bool:
-        if not log.is_symlink():
-            return True  # what is not a regular file is refused, and listed, when read
-        try:
-            target = log.resolve(strict=True)
-            inside = target.parent == log.parent.resolve(strict=True)
-        except (OSError, RuntimeError):  # a dangling link, a loop
-            inside = False
-        if not inside:
-            problems.append(f"{log}: a symbolic link out of the learner's folder; not followed")
-        return inside
-
     for folder in dirs:
-        log = folder / LOG_NAME
-        if log.exists() or log.is_symlink():
-            if usable(log):
-                found.append((folder.resolve().name or str(folder), log))
+        if folder.is_file():
+            if folder.suffix == ".jsonl":
+                found.append((folder.resolve().parent.name or str(folder), folder))
+            else:
+                problems.append(f"{folder}: not a score log (a *.jsonl file) nor a folder of them")
             continue
         if not folder.is_dir():
             problems.append(f"{folder}: no such folder")
             continue
-        inner = sorted(
-            (child.name, child / LOG_NAME)
-            for child in folder.iterdir()
-            if child.is_dir() and ((child / LOG_NAME).exists() or (child / LOG_NAME).is_symlink())
-        )
-        usable_inner = [(name, path) for name, path in inner if usable(path)]
+        if _has_logs(folder):
+            found.append((folder.resolve().name or str(folder), folder))
+            problems.extend(_links_out(folder))
+            continue
+        inner = sorted((child.name, child) for child in folder.iterdir() if child.is_dir() and _has_logs(child))
+        problems.extend(_links_out(folder))
+        for child in sorted(child for child in folder.iterdir() if child.is_dir()):
+            problems.extend(_links_out(child))
         if not inner:
-            problems.append(f"{folder}: no {LOG_NAME} in it or in the folders directly inside it")
-        found.extend(usable_inner)
+            problems.append(f"{folder}: no score log (*.jsonl) in it or in the folders directly inside it")
+        found.extend(inner)
     names = Counter(name for name, _ in found)
-    labelled = [(str(path.parent) if names[name] > 1 else name, path) for name, path in found]
+    labelled = [(str(path) if names[name] > 1 else name, path) for name, path in found]
     return labelled, problems
+
+
+def learner_sources(path: Path) -> tuple[Path, ...]:
+    """The log files a report reads for one learner: every log of a folder, or the one file given."""
+    from quiz.core.logs import log_files
+
+    return log_files(path) if path.is_dir() else (path,)
 
 
 class _QuestionTally:
@@ -1086,7 +1112,7 @@ def build_class_report(
         warnings: list[str] = []
         try:
             if open_records is iter_records:
-                answers, states = _collect_log(path, scheduler, warnings.append, now)
+                answers, states = _collect_log(learner_sources(path), scheduler, warnings.append, now)
             else:
                 answers, states = _collect(open_records(path, warnings.append), scheduler)
         except StoreError as error:

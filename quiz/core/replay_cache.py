@@ -35,7 +35,7 @@ import os
 import sys
 import tempfile
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -432,7 +432,7 @@ P = TypeVar("P", bound=CachedPass)
 
 
 def run_pass(
-    log: Path,
+    log: Path | Sequence[Path],
     kind: str,
     scheduler: Scheduler,
     fresh: Callable[[], P],
@@ -451,7 +451,20 @@ def run_pass(
     `now` is the clock records are judged by (see `quiz.core.records`); no
     snapshot is saved over a line skipped for a time in the future, which may
     become usable later.
+
+    `log` may be several files (a learner's devices): they are merged by
+    `quiz.core.logs.MergedReader`, without a snapshot.
     """
+    if not isinstance(log, Path):
+        logs = tuple(log)
+        if len(logs) != 1:
+            from quiz.core.logs import MergedReader
+
+            merged = fresh()
+            for record in MergedReader(logs, on_warning, now=now):
+                merged.feed(record)
+            return merged
+        log = logs[0]
     where = _default_folder() if folder == "auto" else folder
     snapshot = load(where, log, kind, scheduler) if where is not None else None
     work: P | None = None
@@ -500,7 +513,7 @@ class _ReplayPass:
 
 
 def replay_log(
-    log: Path,
+    log: Path | Sequence[Path],
     scheduler: Scheduler,
     *,
     day: date | None = None,

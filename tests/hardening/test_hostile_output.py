@@ -165,9 +165,10 @@ def test_an_io_error_in_one_log_leaves_the_others(banks: Path, classroom: Path) 
     def records(path: Path, warn: object) -> object:
         if path == failing:
             raise StoreError(f"Could not read {path}: input/output error (the disk may be failing)")
-        from quiz.core.store import iter_records
+        from quiz.core.history import learner_sources
+        from quiz.core.logs import iter_learner_records
 
-        return iter_records(path)
+        return iter_learner_records(learner_sources(path))
 
     from datetime import UTC, datetime
 
