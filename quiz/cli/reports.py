@@ -722,5 +722,9 @@ def report_command(
         csv_rows=lambda stream: write_report_csv(report, stream),
     )
     # Everyone readable is in the report; an unreadable log is listed there (and in
-    # its warnings), and the exit status says the report is incomplete.
-    return 1 if any(learner.error is not None for learner in report.learners) else 0
+    # its warnings), said on stderr too, and the exit status says the report is incomplete.
+    unreadable = [learner for learner in report.learners if learner.error is not None]
+    if fmt != "csv":  # CSV already sent every warning to stderr
+        for learner in unreadable:
+            err.write(f"quiz report: {clean(learner.name)} left out: {clean(learner.error or '')}\n")
+    return 1 if unreadable else 0

@@ -255,7 +255,10 @@ def _open_log(path: Path) -> BinaryIO | None:
     except OSError as error:
         raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise StoreError(f"Could not read {path}: {_REASONS[errno_codes.EISDIR]}", errno_codes.EISDIR)
+        if not stat.S_ISREG(mode):
             raise StoreError(f"Could not read {path}: it is not a regular file", errno_codes.EINVAL)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)

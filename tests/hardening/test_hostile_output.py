@@ -148,11 +148,11 @@ def test_an_unreadable_learner_is_listed_and_the_report_goes_on(banks: Path, cla
         assert code == 1, "the report is incomplete, and the exit status says so"
         assert_nothing_acts(out, err)
         assert "ana" in out
-        assert "not a regular file" in out + err
+        assert "a folder is in the way" in out + err
         if fmt == ["--json"]:
             learners = {learner["name"]: learner for learner in json.loads(out)["learners"]}
             assert learners["ana"]["answers"] > 0 and learners["ana"]["error"] is None
-            assert "not a regular file" in learners[broken.name]["error"]
+            assert "a folder is in the way" in learners[broken.name]["error"]
         if not fmt:
             assert "(log unreadable, see warnings)" in out
 

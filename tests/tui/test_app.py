@@ -335,7 +335,7 @@ async def test_home_says_when_the_score_log_cannot_be_read(tmp_path: Path, make_
         await pilot.pause()
         shown = " ".join(screen_texts(app).split())
         assert "Your score log could not be read" in shown
-        assert "not a regular file" in shown
+        assert "a folder is in the way" in shown
         assert "Nothing was changed" in shown
         assert "line(s) of the score log were skipped" not in shown
 
