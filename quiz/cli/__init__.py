@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.decks",
     "quiz.cli.sync",
     "quiz.cli.where",
+    "quiz.cli.interchange",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""
 

@@ -64,6 +64,8 @@ def _entry_path(folder: Path, bank_file: Path) -> Path:
 def _question_to_json(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, value in vars(question).items():
+        if name == "marks":
+            continue  # only `quiz check --lint` asks for marks, and it bypasses the cache
         if isinstance(value, frozenset):
             data[name] = sorted(value)
         elif name == "parts":
@@ -103,6 +105,7 @@ def _bank_to_json(bank: Bank) -> dict[str, Any]:
         "tags": list(bank.tags),
         "sources": dict(bank.sources),
         "questions": [_question_to_json(q) for q in bank.questions],
+        "lint_ignore": list(bank.lint_ignore),
     }
 
 
@@ -115,6 +118,7 @@ def _bank_from_json(data: dict[str, Any], path: Path) -> Bank:
         sources=dict(data["sources"]),
         questions=tuple(_question_from_json(q) for q in data["questions"]),
         path=path,
+        lint_ignore=tuple(data.get("lint_ignore", ())),
     )
 
 

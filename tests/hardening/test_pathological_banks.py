@@ -298,3 +298,21 @@ def test_problems_follow_the_files_in_the_order_given(tmp_path: Path) -> None:
         (tmp_path / name).write_text(broken, encoding="utf-8")
     _, problems = load_paths([tmp_path / "b.yaml", tmp_path / "a.yaml"])
     assert [Path(problem.file).name for problem in problems] == ["b.yaml", "a.yaml"]
+
+
+# --------------------------------------------------------------------------- the same fault in imports
+
+
+@pytest.mark.parametrize("text", ["{{c1::" * 100_000, "{{c1::a}} " + "{{c1::::" * 100_000, "{{c1::" * 50_000 + "}}"])
+def test_anki_cloze_deletions_are_found_in_linear_time(text: str) -> None:
+    """The same fault in `quiz import`: 6 KB of '{{c1::' took 90 s in the Anki reader."""
+    from quiz.formats.anki import _CLOZE, has_cloze, replace_clozes
+
+    with budget():
+        found = has_cloze(text)
+        replaced = replace_clozes(lambda match: "<gap>", text)
+    small = text[:600] + text[-600:]  # the same answer as the plain regex, where it is quick
+    assert has_cloze(small) == bool(_CLOZE.search(small))
+    assert replace_clozes(lambda match: "<gap>", small) == _CLOZE.sub(lambda match: "<gap>", small)
+    assert found == ("}}" in text)
+    assert ("<gap>" in replaced) == found

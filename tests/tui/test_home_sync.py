@@ -48,4 +48,4 @@ async def test_outside_git_there_is_no_sync_note_and_no_sync_key(make_app: AppFa
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert str(app.screen.query_one("#home-sync", Static).render()) == ""
-        assert app.screen.check_action("sync", ()) is None
+        assert app.screen.check_action("sync", ()) is False

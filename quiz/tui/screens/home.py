@@ -361,5 +361,5 @@ class HomeScreen(Screen[None]):
         if action in ("drill_deck", "practice", "exam"):
             return True if self.deck_keys else None
         if action == "sync":
-            return True if self.unsynced is not None else None
+            return self.unsynced is not None
         return True
