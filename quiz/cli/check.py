@@ -90,8 +90,8 @@ def run_check(args: argparse.Namespace, ctx: Context) -> int:
         warnings = lint(library)
     # File order, and at one place problems before warnings, each in the order found
     # (a cause before its consequence: see `load_paths`).
-    files = list(dict.fromkeys(Path(finding.file) for finding in problems + warnings))
-    findings = sorted(problems + warnings, key=file_order(files))
+    in_order = list(dict.fromkeys([*files, *(Path(finding.file) for finding in problems + warnings)]))
+    findings = sorted(problems + warnings, key=file_order(in_order))
     _write(findings, args.format, ctx.stdout)
     failed = bool(problems) or (args.strict and bool(warnings))
     if args.format == "text":
