@@ -45,6 +45,7 @@ from fsrs import State
 
 from quiz.core import replay_cache
 from quiz.core.model import Library, Question
+from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
     PENDING_PER_KEY,
@@ -94,18 +95,48 @@ def status_of(card: Card | None) -> Status:
 
 
 def response_text(value: object) -> str:
-    """A stored response as one line of plain text (for tables, CSV and the screen)."""
+    """A stored response as one line of plain text (for tables, CSV and the screen).
+
+    Lists become `a | b`, mappings `left → right | ...`. Iterative, and nesting
+    beyond `records.MAX_DEPTH` is shown as `…`: a log is input from outside, and
+    no value in it may exhaust the stack (see `quiz.core.records`).
+    """
     if isinstance(value, str):
         return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return " | ".join(response_text(item) for item in value)
-    if isinstance(value, dict):
-        return " | ".join(f"{response_text(k)} → {response_text(v)}" for k, v in value.items())
-    return str(value)
+    out: list[str] = []
+    # A stack of pending work: values to render (with their depth) and literal text.
+    stack: list[tuple[object, int] | str] = [(value, 0)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        current, depth = item
+        if isinstance(current, str):
+            out.append(current)
+        elif isinstance(current, bool):
+            out.append("true" if current else "false")
+        elif current is None:
+            pass
+        elif isinstance(current, list | tuple | dict):
+            if depth >= MAX_DEPTH:
+                out.append("…")
+                continue
+            parts: list[tuple[object, int] | str] = []
+            if isinstance(current, dict):
+                for index, (left, right) in enumerate(current.items()):
+                    if index:
+                        parts.append(" | ")
+                    parts.extend([(left, depth + 1), " → ", (right, depth + 1)])
+            else:
+                for index, element in enumerate(current):
+                    if index:
+                        parts.append(" | ")
+                    parts.append((element, depth + 1))
+            stack.extend(reversed(parts))
+        else:
+            out.append(str(current))
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- results
@@ -243,6 +274,9 @@ class UnknownKeys:
 
 # --------------------------------------------------------------------------- the pass
 
+_MAX_TS = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+"""Times restored from a snapshot must lie before this, as `records` requires of a log."""
+_MAX_DAY = int(_MAX_TS // 86400)
 _NAN = float("nan")
 _HUGE = 10**300
 """An integer `elapsed` beyond this would overflow a float: it is no time at all."""
@@ -495,6 +529,12 @@ class _Answers:
         answers.session = section(sections, "session", "i")
         answers.response = body["response"]
         need(isinstance(answers.response, list))
+        # Responses are rendered and compared later: no nesting a log line could not hold.
+        need(nesting_depth(answers.response, MAX_DEPTH + 1) <= MAX_DEPTH + 1)
+        # Times become datetimes and days later: finite, and from 1970 to the year 9000.
+        need(not rows or (math.isfinite(sum(answers.time)) and min(answers.time) >= 0 and max(answers.time) <= _MAX_TS))
+        need(not any(value < 0.0 or value > MAX_ELAPSED for value in answers.elapsed))  # NaN: no time recorded
+        need(not rows or (min(answers.bits) >> _RATING_SHIFT >= 1 and max(answers.bits) >> _RATING_SHIFT <= 4))
         for column in (answers.tm, answers.row_key, answers.time, answers.elapsed, answers.session, answers.response):
             need(len(column) == rows)
         need(not rows or (min(answers.row_key) >= 0 and max(answers.row_key) < len(keys)))
@@ -535,16 +575,19 @@ class _Answers:
         answers.sess_end = section(sections, "sess_end", "d").tolist()
         answers.sess_answers = section(sections, "sess_answers", "q").tolist()
         answers.sess_right = section(sections, "sess_right", "q").tolist()
+        for times in (answers.sess_start, answers.sess_end):
+            need(all(0 <= ts <= _MAX_TS for ts in times))
+        need(all(count >= 0 for count in answers.sess_answers) and all(count >= 0 for count in answers.sess_right))
         sizes = {len(answers.sess_mode), len(answers.sess_start), len(answers.sess_end), len(answers.sess_answers)}
         need(sizes == {len(sessions)} and len(answers.sess_right) == len(sessions))
         need(not rows or (min(answers.session) >= 0 and max(answers.session) < len(sessions)))
 
         for name, counts in (("day_answers", answers.day_answers), ("day_right", answers.day_right)):
             for day, count in body[name]:
-                need(type(day) is int and type(count) is int)
+                need(type(day) is int and type(count) is int and 0 <= day <= _MAX_DAY and count >= 0)
                 counts[day] = count
         answers.total, answers.right = body["total"], body["right"]
-        need(type(answers.total) is int and type(answers.right) is int)
+        need(type(answers.total) is int and type(answers.right) is int and 0 <= answers.right <= answers.total)
         return answers
 
     def live(self, row: int) -> bool:
@@ -641,7 +684,10 @@ class _HistoryPass:
 
 
 def _collect_log(
-    path: Path | Sequence[Path], scheduler: Scheduler, on_warning: Callable[[str], None]
+    path: Path | Sequence[Path],
+    scheduler: Scheduler,
+    on_warning: Callable[[str], None],
+    now: datetime | None = None,
 ) -> tuple[_Answers, dict[str, QuestionState]]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
@@ -653,7 +699,13 @@ def _collect_log(
         )
 
     work = replay_cache.run_pass(
-        path, "history", scheduler, lambda: _HistoryPass(_Answers(), Replayer(scheduler)), restore, on_warning
+        path,
+        "history",
+        scheduler,
+        lambda: _HistoryPass(_Answers(), Replayer(scheduler)),
+        restore,
+        on_warning,
+        now=now,
     )
     return work.answers, work.replayer.finish()
 
@@ -760,7 +812,7 @@ def history_of_logs(
     learner's folder): the same figures as `load_history`, from the snapshot cache."""
     scheduler = Scheduler(settings)
     warnings: list[str] = []
-    answers, states = _collect_log(tuple(paths), scheduler, warnings.append)
+    answers, states = _collect_log(tuple(paths), scheduler, warnings.append, ensure_utc(now))
     return _history(answers, states, library, scheduler, ensure_utc(now), learner, tuple(warnings))
 
 
@@ -781,7 +833,7 @@ def load_history(
     warnings: list[str] = []
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect_log(store.logs(), scheduler, warnings.append)
+    answers, states = _collect_log(store.logs(), scheduler, warnings.append, now)
     return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,27 @@ def prefs_path(env: Mapping[str, str] | None = None) -> Path:
 def load_prefs(path: Path) -> dict[str, Any]:
     """The saved preferences, or `{}` when there are none or they cannot be read."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(_read_small(path).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return {}
     return data if isinstance(data, dict) else {}
+
+
+MAX_PREFS_BYTES = 1 << 16
+"""Preferences are a few keys; a bigger file is not them."""
+
+
+def _read_small(path: Path) -> bytes:
+    """The bytes of a regular file of at most `MAX_PREFS_BYTES` (a shared scores folder
+    may hold anything under this name: a FIFO would block, a huge file fill memory)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_PREFS_BYTES:
+            raise OSError(f"{path} is not a small regular file")
+        return os.read(fd, MAX_PREFS_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def save_prefs(path: Path, prefs: Mapping[str, Any]) -> None:

@@ -285,7 +285,9 @@ def _int(value: object) -> int:
 
 
 def _time(value: object) -> datetime:
-    return _EPOCH + timedelta(microseconds=_int(value))
+    moment = _EPOCH + timedelta(microseconds=_int(value))
+    require(_EPOCH <= moment <= _LATEST)
+    return moment
 
 
 def _maybe_time(value: object) -> datetime | None:
@@ -298,10 +300,20 @@ def _count(value: object) -> int:
     return number
 
 
-def _maybe_float(value: object) -> float | None:
-    if value is None or type(value) is float:
+def _maybe_float(value: object, low: float, high: float) -> float | None:
+    """None, or a float within [low, high] (NaN and infinities are refused)."""
+    if value is None:
+        return None
+    if type(value) is float and low <= value <= high:
         return value
     raise CacheError("malformed snapshot")
+
+
+MAX_STABILITY = 1e9
+"""Days; FSRS stability is positive and, with intervals capped at 100 years, far below."""
+MAX_STEP = 1000
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""Times in a snapshot are refused beyond this, as `quiz.core.records` refuses them in a log."""
 
 
 def _state_row(state: QuestionState) -> list[Any]:
@@ -325,14 +337,17 @@ def _state_from_row(row: object) -> QuestionState:
     require(isinstance(row, list) and len(row) == 11)
     assert isinstance(row, list)
     answers, correct, last, first, card_id, state, step, stability, difficulty, due, last_review = row
-    require(type(card_id) is int and state in _STATES and (step is None or type(step) is int))
+    require(type(card_id) is int and type(state) is int and state in _STATES)
+    require(step is None or (type(step) is int and 0 <= step <= MAX_STEP))
+    require((step is None) == (_STATES[state] == State.Review))
+    require((stability is None) == (difficulty is None) == (last_review is None))
     card = object.__new__(Card)
     card.__dict__.update(
         card_id=card_id,
         state=_STATES[state],
         step=step,
-        stability=_maybe_float(stability),
-        difficulty=_maybe_float(difficulty),
+        stability=_maybe_float(stability, 1e-9, MAX_STABILITY),
+        difficulty=_maybe_float(difficulty, 1.0, 10.0),
         due=_time(due),
         last_review=_maybe_time(last_review),
     )
@@ -397,6 +412,7 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> 
         require(isinstance(pairs, list))
         for pair in pairs:
             require(isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int)
+            require(0 <= pair[0] <= _LATEST.toordinal())
             days[pair[0]] = _count(pair[1])
     return replayer
 
@@ -424,6 +440,7 @@ def run_pass(
     on_warning: Callable[[str], None] | None = None,
     *,
     folder: Path | Literal["auto"] | None = "auto",
+    now: datetime | None = None,
 ) -> P:
     """Feed every usable record of `log` to a pass, starting from a snapshot when one fits.
 
@@ -431,6 +448,9 @@ def run_pass(
     snapshot was used (its skipped lines are reported again with this path). The
     last line, if it lacks its newline, is fed after the snapshot is taken, so a
     snapshot always ends at a line boundary. `folder` defaults to `cache_dir()`.
+    `now` is the clock records are judged by (see `quiz.core.records`); no
+    snapshot is saved over a line skipped for a time in the future, which may
+    become usable later.
 
     `log` may be several files (a learner's devices): they are merged by
     `quiz.core.logs.MergedReader`, without a snapshot.
@@ -441,7 +461,7 @@ def run_pass(
             from quiz.core.logs import MergedReader
 
             merged = fresh()
-            for record in MergedReader(logs, on_warning):
+            for record in MergedReader(logs, on_warning, now=now):
                 merged.feed(record)
             return merged
         log = logs[0]
@@ -453,19 +473,19 @@ def run_pass(
             work = restore(snapshot)
     if work is None or snapshot is None:
         work = fresh()
-        reader = LogReader(log, on_warning)
+        reader = LogReader(log, on_warning, now=now)
         problems: list[str] = []
     else:
         problems = list(snapshot.problems)
         if on_warning is not None:
             for problem in problems:
                 on_warning(f"{log}: {problem}")
-        reader = LogReader(log, on_warning, offset=snapshot.offset, lines=snapshot.lines)
+        reader = LogReader(log, on_warning, offset=snapshot.offset, lines=snapshot.lines, now=now)
     start = reader.lines
     feed = work.feed
     for record in reader:
         feed(record)
-    if where is not None and reader.lines - start >= MIN_NEW_LINES:
+    if where is not None and reader.lines - start >= MIN_NEW_LINES and not reader.future:
         body, sections = work.dump()
         save(where, log, kind, scheduler, reader, problems + reader.problems, body, sections)
     if reader.tail is not None:
@@ -499,6 +519,7 @@ def replay_log(
     day: date | None = None,
     on_warning: Callable[[str], None] | None = None,
     folder: Path | Literal["auto"] | None = "auto",
+    now: datetime | None = None,
 ) -> Replayer:
     """The finished replay of the whole log (`Replayer.states` and the day's counts),
     exactly as feeding `store.iter_records(log)` to a `Replayer` would give, but
@@ -511,6 +532,7 @@ def replay_log(
         lambda snapshot: _ReplayPass(replayer_from_json(snapshot.body.get("replay"), scheduler, day)),
         on_warning,
         folder=folder,
+        now=now,
     )
     work.replayer.finish()
     return work.replayer

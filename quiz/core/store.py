@@ -27,17 +27,19 @@ import contextlib
 import errno as errno_codes
 import json
 import os
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from fsrs import State
 
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
-from quiz.core.scheduling import Card, Scheduler
+from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
+from quiz.core.scheduling import Card, Scheduler, ensure_utc
 
 __all__ = [
     "LOCK_NAME",
@@ -65,17 +67,6 @@ WINDOWS_RESERVED = frozenset(
     + [f"{device}{n}" for device in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
 )
 """Device names Windows reserves, with or without an extension (`con.txt` too)."""
-MIN_YEAR = 1970
-MAX_YEAR = 9000
-"""Record times outside these UTC years are refused: a due date 100 years after 9999
-overflows `datetime`, and nothing real was answered before the epoch."""
-
-REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
-    "answer": ("v", "kind", "id", "time", "key", "rating", "correct"),
-    "rerate": ("v", "kind", "id", "time", "key", "ref", "rating"),
-    "undo": ("v", "kind", "id", "time", "key", "ref"),
-}
-"""Keys a record of each kind must have to be usable; others are informative."""
 
 
 class LearnerError(ValueError):
@@ -157,46 +148,6 @@ class LogRead:
     warnings: list[str] = field(default_factory=list)
 
 
-def _check(record: Any) -> str | None:
-    """Why `record` is unusable, or None if it is a usable record."""
-    if not isinstance(record, dict):
-        return "is not a JSON object"
-    kind = record.get("kind")
-    required = REQUIRED_KEYS.get(kind) if isinstance(kind, str) else None
-    if required is None:
-        return f"has an unknown kind {kind!r}"
-    for key in required:
-        if key not in record:
-            return f"lacks {key!r}"
-    if not isinstance(record["key"], str) or not isinstance(record["id"], str):
-        return "has a malformed key or id"
-    if "ref" in required and not isinstance(record["ref"], str):
-        return "has a malformed ref"
-    if "rating" in required:
-        rating = record["rating"]
-        if type(rating) is not int or not 1 <= rating <= 4:
-            return f"has an invalid rating {rating!r}"
-    when = record["time"]
-    if not isinstance(when, str):
-        return "has a malformed time"
-    try:
-        moment = datetime.fromisoformat(when)
-    except ValueError:
-        return f"has a malformed time {when!r}"
-    if moment.tzinfo is None:
-        return f"has a time without a time zone {when!r}"
-    try:
-        year = moment.astimezone(UTC).year
-    except (OverflowError, ValueError):
-        year = 0
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return f"has a time out of range {when!r}"
-    return None
-
-
-_DECODER = json.JSONDecoder()
-
-
 class LogReader:
     """Streams the usable records of a log from a byte offset, counting what it consumed.
 
@@ -214,6 +165,7 @@ class LogReader:
         *,
         offset: int = 0,
         lines: int = 0,
+        now: datetime | None = None,
     ) -> None:
         self.path = path
         self.on_warning = on_warning
@@ -225,6 +177,10 @@ class LogReader:
         """Warnings of the whole lines consumed by this reader, without the `path: ` prefix."""
         self.tail: dict[str, Any] | None = None
         """The usable record of a last line that lacks its newline, if any."""
+        self.now = ensure_utc(now) if now is not None else datetime.now(UTC)
+        """The reader's clock: records later than this plus `records.CLOCK_SKEW` are skipped."""
+        self.future = 0
+        """Lines skipped for a time in the future (they may be usable later)."""
         self.line = 0
         """While iterating: the line number of the record just yielded."""
 
@@ -235,41 +191,46 @@ class LogReader:
             self.on_warning(f"{self.path}: {problem}")
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        decode = _DECODER.decode
         path = self.path
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-        except FileNotFoundError:
+        handle = _open_log(path)
+        if handle is None:
             return
-        except OSError as error:
-            raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+        latest = self.now
         number = lines = self.lines
         offset = self.offset
         try:
             if offset:
                 handle.seek(offset)
-            for raw in handle:
+            while raw := handle.readline(MAX_LINE_BYTES + 1):
                 number += 1
+                first = number == 1
                 whole = raw.endswith(b"\n")
+                size = len(raw)
+                long = not whole and size > MAX_LINE_BYTES
+                if long:
+                    # Never hold an over-long line: skip the rest of it in chunks.
+                    while raw and not raw.endswith(b"\n"):
+                        raw = handle.readline(MAX_LINE_BYTES)
+                        size += len(raw)
+                    whole = raw.endswith(b"\n")
                 if whole:
-                    offset += len(raw)
+                    offset += size
                     lines = number
+                if long:
+                    self._warn(f"line {number} is longer than {MAX_LINE_BYTES >> 20} MiB; skipped", whole)
+                    continue
                 try:
-                    # Decoding first skips json.loads' encoding sniffing; both raise ValueError.
-                    record = decode(raw.decode("utf-8"))
-                except ValueError:
-                    if whole:
-                        if raw.strip():
-                            self._warn(f"line {number} is not valid JSON; skipped", True)
-                    else:
+                    record = parse_line(raw, latest, first=first)
+                except Skip as skip:
+                    if skip.json and not whole:
                         self._warn(
                             f"line {number} is incomplete (the app was probably stopped while writing it); skipped",
                             False,
                         )
-                    continue
-                problem = _check(record)
-                if problem is not None:
-                    self._warn(f"line {number} {problem}; skipped", whole)
+                    elif not skip.json or raw.strip() not in (b"", BOM):
+                        if skip.reason.startswith("has a time in the future"):
+                            self.future += 1
+                        self._warn(f"line {number} {skip.reason}; skipped", whole)
                     continue
                 if whole:
                     self.line = number
@@ -284,14 +245,40 @@ class LogReader:
             handle.close()
 
 
-def iter_records(path: Path, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
+def _open_log(path: Path) -> BinaryIO | None:
+    """The log opened for reading, None if it does not exist, `StoreError` if it is
+    not a regular file (a FIFO would hang the reader, a device never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise StoreError(f"Could not read {path}: {_REASONS[errno_codes.EISDIR]}", errno_codes.EISDIR)
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"Could not read {path}: it is not a regular file", errno_codes.EINVAL)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def iter_records(
+    path: Path, on_warning: Callable[[str], None] | None = None, *, now: datetime | None = None
+) -> Iterator[dict[str, Any]]:
     """Stream the usable records of a log, one line at a time.
 
     A line that is not JSON, or not a record with the keys its kind needs, is
-    skipped and reported through `on_warning` with its 1-based line number. A
-    missing file is an empty log. Disk errors become `StoreError`.
+    skipped and reported through `on_warning` with its 1-based line number (see
+    `quiz.core.records` for what fits; `now` is the clock future times are judged
+    by). A missing file is an empty log. Disk errors become `StoreError`.
     """
-    reader = LogReader(path, on_warning)
+    reader = LogReader(path, on_warning, now=now)
     yield from reader
     if reader.tail is not None:
         yield reader.tail
@@ -332,6 +319,9 @@ class Store:
     def append(self, record: dict[str, Any]) -> None:
         """Write `record` as one line, durably, without interleaving with other writers."""
         data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        if len(data) > MAX_LINE_BYTES:
+            # Readers skip such a line (see `quiz.core.records`): refuse it rather than lose it later.
+            raise StoreError(f"Could not save your answer to {self.path}: it is longer than 1 MiB")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with locked(self.lock_path, self.lock_timeout):
@@ -376,16 +366,18 @@ class Store:
                 finally:
                     os.close(dir_fd)
 
-    def iter_records(self, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
+    def iter_records(
+        self, on_warning: Callable[[str], None] | None = None, *, now: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Stream this learner's records from every device's log, each once, in time order."""
         from quiz.core.logs import iter_learner_records
 
-        return iter_learner_records(self.logs(), on_warning)
+        return iter_learner_records(self.logs(), on_warning, now=now)
 
-    def read(self) -> LogRead:
+    def read(self, *, now: datetime | None = None) -> LogRead:
         """Every usable record, with a warning for each skipped line."""
         warnings: list[str] = []
-        records = list(self.iter_records(warnings.append))
+        records = list(self.iter_records(warnings.append, now=now))
         return LogRead(records, warnings)
 
 
@@ -523,7 +515,7 @@ class Replayer:
         try:
             reviewed = self.scheduler.review(card, rating, when)
         except OverflowError:
-            # A due date past the year 9999; `_check` refuses such times, this is a last guard.
+            # A due date past the year 9999; `records` refuses such times, this is a last guard.
             return state, 0
         if state is None:
             state = QuestionState(card, first=when)

@@ -85,7 +85,7 @@ class QuizApp(App[int]):
 
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
+        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
         return replayer.states, warnings
 
     def new_session(

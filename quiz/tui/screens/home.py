@@ -127,32 +127,41 @@ class HomeScreen(Screen[None]):
         else:
             self._show_stats(*self._compute(app.learner))
 
-    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str], int | None]:
-        """The deck counts for `learner` and the answers not yet synced (runs in a
-        thread when the app says so)."""
+    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str], int | None, str | None]:
+        """The deck counts for `learner`, the log's skipped lines, the answers not yet
+        synced, and why the log could not be read at all (None when it could). Runs
+        in a thread when the app says so."""
         from quiz.core.gitsync import unsynced
         from quiz.core.session import overview
         from quiz.core.store import StoreError
 
         app = self.quiz
         warnings: list[str] = []
+        error: str | None = None
         try:
             states, warnings = app.states(learner)
-        except StoreError as error:
+        except StoreError as problem:
             states = {}
-            warnings = [str(error)]
+            error = str(problem)
         try:
             pending = unsynced(app.options.scores_dir / learner)
         except Exception:
             pending = None
-        return learner, overview(app.library, states, app.settings, app.clock()), warnings, pending
+        return learner, overview(app.library, states, app.settings, app.clock()), warnings, pending, error
 
     def _compute_in_thread(self) -> None:
         result = self._compute(self.quiz.learner)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_stats, *result)
 
-    def _show_stats(self, learner: str, stats: list[DeckStats], warnings: list[str], pending: int | None) -> None:
+    def _show_stats(
+        self,
+        learner: str,
+        stats: list[DeckStats],
+        warnings: list[str],
+        pending: int | None,
+        error: str | None = None,
+    ) -> None:
         """Put freshly computed counts on screen (unless the learner changed meanwhile)."""
         app = self.quiz
         if learner != app.learner:
@@ -185,7 +194,13 @@ class HomeScreen(Screen[None]):
             else Content("No question banks loaded: pass --questions PATH.")
         )
         note = ""
-        if warnings:
+        if error is not None:
+            # Not "every question is new": the answers are there, they could not be read.
+            note = (
+                f"Your score log could not be read, so the counts above show every question as new: {error}. "
+                "Nothing was changed; fix the file (or its permissions) and start quiz again."
+            )
+        elif warnings:
             note = f"{len(warnings)} line(s) of the score log were skipped: {warnings[0]}"
         self.query_one("#home-warnings", Static).update(literal(note))
 
