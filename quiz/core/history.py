@@ -14,7 +14,8 @@ Definitions, so the figures can be checked by hand:
   changes its rating, never its correctness. An undo or rerate finds its answer
   among the latest held-back answers of the question, exactly as
   `store.Replayer` does (`store.PENDING_PER_KEY`).
-- Days and ISO weeks are UTC.
+- Days and ISO weeks are the learner's: a day starts at `day_starts_at`
+  o'clock local time (`quiz.core.days`), as the daily limits do.
 - *Predicted recall* of a question is FSRS retrievability at `now` (0 before the
   first answer). A question is *mastered* when it is at least the desired
   retention (0.9 by default); a group's *mastery* is the share of its questions
@@ -22,7 +23,7 @@ Definitions, so the figures can be checked by hand:
 - *new*: never answered. *learning*: FSRS state Learning or Relearning, or Review
   with stability under `MATURE_STABILITY_DAYS` (21 days, Anki's "mature"
   threshold). *mature*: Review with stability of 21 days or more.
-- The *forecast* counts, for each of the next `FORECAST_DAYS` UTC days starting
+- The *forecast* counts, for each of the next `FORECAST_DAYS` learner days starting
   today, the answered questions falling due that day; overdue ones count today.
 - The class report's *discrimination index* (upper-lower 27 % method): learners
   with at least one answer are ranked by overall accuracy (ties by name); the
@@ -51,9 +52,11 @@ from typing import Any, Literal, TypeAlias
 from fsrs import State
 
 from quiz.core import replay_cache
+from quiz.core.days import Days
 from quiz.core.model import Library, Question
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
+    COUNT_BUCKET,
     LOG_NAME,
     PENDING_PER_KEY,
     QuestionState,
@@ -102,7 +105,9 @@ HARD_MIN_LEARNERS = 3
 
 Status: TypeAlias = Literal["new", "learning", "mature"]
 _EPOCH = date(1970, 1, 1)
-_DAY_SECONDS = 86400
+_DAY_SECONDS = COUNT_BUCKET
+"""Answers are counted per quarter hour of UTC time, then gathered into the learner's
+local days (`quiz.core.days`) when the figures are drawn, so a snapshot serves any zone."""
 
 
 def status_of(card: Card | None) -> Status:
@@ -143,7 +148,7 @@ def _canonical(value: object, qtype: str) -> str:
 
 @dataclass(frozen=True)
 class DayCount:
-    """Answers (and right ones) on one UTC day; in the forecast, questions due."""
+    """Answers (and right ones) on one learner day; in the forecast, questions due."""
 
     day: date
     count: int
@@ -666,7 +671,7 @@ class LearnerHistory:
     answers: int
     right: int
     days: tuple[DayCount, ...]
-    """The heatmap: every UTC day of the last `HEATMAP_DAYS`, oldest first, today last."""
+    """The heatmap: every learner day of the last `HEATMAP_DAYS`, oldest first, today last."""
     weeks: tuple[WeekAccuracy, ...]
     """Every ISO week with answers, oldest first."""
     decks: tuple[GroupMastery, ...]
@@ -735,12 +740,15 @@ def build_history(
     learner: str = "",
     settings: Settings | None = None,
     warnings: Sequence[str] = (),
+    days: Days | None = None,
 ) -> LearnerHistory:
-    """Every figure of the history from a stream of records (see the module docstring)."""
+    """Every figure of the history from a stream of records (see the module docstring).
+
+    `days` overrides the learner's days (default: `settings.days`, the machine's zone)."""
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
     answers, states = _collect(records, scheduler)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days)
 
 
 def load_history(
@@ -750,6 +758,7 @@ def load_history(
     *,
     now: datetime,
     settings: Settings | None = None,
+    days: Days | None = None,
 ) -> LearnerHistory:
     """The history of `scores_dir/learner/reviews.jsonl` (a missing log is an empty one).
 
@@ -761,7 +770,7 @@ def load_history(
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
     answers, states = _collect_log(store.path, scheduler, warnings.append)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days)
 
 
 def _history(
@@ -772,12 +781,20 @@ def _history(
     now: datetime,
     learner: str,
     warnings: tuple[str, ...],
+    local_days: Days | None = None,
 ) -> LearnerHistory:
-    today = now.date()
+    learner_days = scheduler.settings.days if local_days is None else local_days
+    today = learner_days.day_of(now)
     today_number = (today - _EPOCH).days
     first = today_number - HEATMAP_DAYS + 1
-    day_answers = answers.day_answers
-    day_right = answers.day_right
+    # Quarter-hour counts gathered into the learner's days (numbered from the epoch).
+    bucket_day = learner_days.bucket_days(answers.day_answers, _DAY_SECONDS)
+    day_answers: dict[int, int] = {}
+    day_right: dict[int, int] = {}
+    for source, target in ((answers.day_answers, day_answers), (answers.day_right, day_right)):
+        for bucket, count in source.items():
+            number = (bucket_day[bucket] - _EPOCH).days if bucket in bucket_day else bucket * _DAY_SECONDS // 86400
+            target[number] = target.get(number, 0) + count
     days = tuple(DayCount(_day(n), day_answers.get(n, 0), day_right.get(n, 0)) for n in range(first, today_number + 1))
 
     week_totals: dict[tuple[int, int], list[int]] = {}
@@ -800,7 +817,7 @@ def _history(
         card = known.card
         recall[key] = scheduler.retrievability(card, now)
         if key in by_key:
-            offset = max(0, (card.due.astimezone(UTC).date() - today).days)
+            offset = max(0, (learner_days.day_of(card.due) - today).days)
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
 

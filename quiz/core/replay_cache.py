@@ -43,6 +43,7 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir
+from quiz.core.days import Days
 from quiz.core.scheduling import Card, Scheduler, State
 from quiz.core.store import NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
@@ -62,7 +63,8 @@ __all__ = [
     "section",
 ]
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+"""2: the daily counts are per quarter hour of UTC time (local days), no longer per UTC day."""
 MIN_NEW_LINES = 2000
 """Lines replayed since the snapshot (or from scratch) before a new one is worth writing."""
 PROBE_BYTES = 65536
@@ -357,11 +359,11 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
     }
 
 
-def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> Replayer:
+def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, days: Days | None = None) -> Replayer:
     """A replayer in the state `replayer_to_json` saved; CacheError if anything is off."""
     require(isinstance(data, dict))
     assert isinstance(data, dict)
-    replayer = Replayer(scheduler, day)
+    replayer = Replayer(scheduler, day, days=days)
     base = replayer._base
     rows = data["states"]
     require(isinstance(rows, list))
@@ -392,12 +394,12 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> 
         require(len(codes) == len(replayer._pending.get(key) or ()) > 0)
         require(all(code in (0, NEW, REVIEW) and type(code) is int for code in codes))
         replayer._done[key] = (None if row is None else _state_from_row(row), codes)
-    for name, days in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
+    for name, counts in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
         pairs = data[name]
         require(isinstance(pairs, list))
         for pair in pairs:
             require(isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int)
-            days[pair[0]] = _count(pair[1])
+            counts[pair[0]] = _count(pair[1])
     return replayer
 
 
@@ -484,6 +486,7 @@ def replay_log(
     scheduler: Scheduler,
     *,
     day: date | None = None,
+    days: Days | None = None,
     on_warning: Callable[[str], None] | None = None,
     folder: Path | Literal["auto"] | None = "auto",
 ) -> Replayer:
@@ -494,8 +497,8 @@ def replay_log(
         log,
         "states",
         scheduler,
-        lambda: _ReplayPass(Replayer(scheduler, day)),
-        lambda snapshot: _ReplayPass(replayer_from_json(snapshot.body.get("replay"), scheduler, day)),
+        lambda: _ReplayPass(Replayer(scheduler, day, days=days)),
+        lambda snapshot: _ReplayPass(replayer_from_json(snapshot.body.get("replay"), scheduler, day, days=days)),
         on_warning,
         folder=folder,
     )

@@ -20,9 +20,11 @@ Modes:
 - exam: `count` questions drawn by the rng; the TUI shows no feedback until the
   summary, which carries the score and every `Feedback`.
 
-"Today" is the UTC day of the session's start: simple, the same on every machine
-and for every time zone, at the price of a day that may roll over in the
-learner's afternoon or night.
+"Today" is the learner's day of the session's start: it begins at
+`settings.day_starts_at` o'clock local time (`quiz.core.days`), so the daily
+limits and "due today" follow the learner's clock, not UTC. A learned question
+(FSRS Review state) due any time before the end of today is due now, as in Anki;
+a question in a learning step waits for its exact time.
 
 The queue is built once at start (a deque, plus a heap for questions waiting on
 a learning step), so choosing the next question costs O(log n) whatever the size
@@ -43,6 +45,7 @@ from typing import Any, Literal
 from fsrs import Rating, State
 
 from quiz import FORMAT_VERSION, __version__
+from quiz.core.days import Days
 from quiz.core.grading import Outcome, Response, grade, response_to_json
 from quiz.core.model import (
     ChoiceQuestion,
@@ -119,7 +122,7 @@ class Summary:
     hardest: tuple[tuple[Question, int], ...]
     """Questions missed in this session with their number of misses, most first."""
     due_tomorrow: int
-    """Questions of the session's filter due by the end of tomorrow (UTC)."""
+    """Questions of the session's filter due by the end of the learner's tomorrow."""
     feedbacks: tuple[Feedback, ...]
     """Every effective answer of the session, in order, with its final rating."""
     score: int | None = None
@@ -186,6 +189,7 @@ class Session:
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         shuffle: bool = False,
+        days: Days | None = None,
     ) -> None:
         if mode not in ("drill", "practice", "exam"):
             raise ValueError(f"unknown session mode {mode!r}")
@@ -198,12 +202,18 @@ class Session:
         self.scheduler = Scheduler(self.settings)
         self.session_id = uuid.uuid4().hex
         self.started = ensure_utc(clock())
-        self.today = self.started.date()
+        self.days = self.settings.days if days is None else days
+        """Where the learner's days begin (local time, `settings.day_starts_at`)."""
+        self.today = self.days.day_of(self.started)
+        """The learner's day at the start of the session."""
+        self.day_end = self.days.start_of(self.today + timedelta(days=1))
 
         self.warnings: list[str] = []
         """Lines of the log that were skipped (torn or damaged), for the TUI to show."""
         # The replay of the log, from a snapshot of it when one fits (see `replay_cache`).
-        replayer = replay_log(store.path, self.scheduler, day=self.today, on_warning=self.warnings.append)
+        replayer = replay_log(
+            store.path, self.scheduler, day=self.today, days=self.days, on_warning=self.warnings.append
+        )
         self.states: dict[str, QuestionState] = replayer.states
         """Every question's state, including questions no longer in any bank."""
         self.new_today = replayer.new_on_day
@@ -256,9 +266,11 @@ class Session:
             if state is None:
                 if len(new) < new_slots:
                     new.append(question)
+            elif state.card.state == State.Review:
+                if state.card.due < self.day_end:
+                    reviews.append((state.card.due, index, question))
             elif state.card.due <= now:
-                target = reviews if state.card.state == State.Review else stepping
-                target.append((state.card.due, index, question))
+                stepping.append((state.card.due, index, question))
         stepping.sort(key=lambda entry: (entry[0], entry[1]))
         if len(reviews) > review_slots:
             reviews = heapq.nsmallest(review_slots, reviews, key=lambda e: (e[0], e[1]))
@@ -416,7 +428,7 @@ class Session:
         self.store.append(record)  # may raise StoreError: then nothing has changed
 
         self.states[question.key] = _after(previous, card, outcome.correct, now)
-        today = now.date() == self.today
+        today = self.days.day_of(now) == self.today
         counted_new = previous is None and today
         counted_review = previous is not None and previous.card.state == State.Review and today
         self.new_today += counted_new
@@ -510,7 +522,7 @@ class Session:
         misses = Counter(f.question.key for f in feedbacks if not f.outcome.correct)
         by_key = {f.question.key: f.question for f in feedbacks}
         hardest = tuple((by_key[key], n) for key, n in misses.most_common(HARDEST_SHOWN))
-        horizon = datetime.combine(self.today + timedelta(days=2), datetime.min.time(), tzinfo=self.started.tzinfo)
+        horizon = self.days.start_of(self.today + timedelta(days=2))
         due_tomorrow = 0
         for question in self.questions:
             state = self.states.get(question.key)
