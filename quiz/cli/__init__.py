@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.drill",
     "quiz.cli.check",
     "quiz.cli.history",
+    "quiz.cli.config",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""
 

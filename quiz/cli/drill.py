@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, positive
+from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, learner_settings, positive
 from quiz.core.config import Command, Options
 
 
@@ -57,6 +57,7 @@ def start_tui(options: Options, ctx: Context) -> int:
         validate_learner(options.learner)
     except LearnerError as error:
         raise UsageError(str(error)) from None
+    settings = learner_settings(ctx)
     _, errors = find_bank_files(options.question_paths)
     if errors:
         raise UsageError("; ".join(errors))
@@ -76,4 +77,4 @@ def start_tui(options: Options, ctx: Context) -> int:
             raise UsageError(f"no deck '{deck}'; decks are: {', '.join(sorted(known))}")
     from quiz.tui.app import run
 
-    return run(options, library)
+    return run(options, library, settings)

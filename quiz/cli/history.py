@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from quiz.cli.common import AddCommand, Context
+from quiz.cli.common import AddCommand, Context, learner_settings
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -36,11 +36,17 @@ def run_history(args: argparse.Namespace, ctx: Context) -> int:
     """The learner's own figures."""
     from quiz.cli.reports import history_command
 
-    return history_command(ctx.learner, ctx.scores_dir, ctx.question_paths, _format(args), ctx.stdout, ctx.stderr)
+    settings = learner_settings(ctx)
+    return history_command(
+        ctx.learner, ctx.scores_dir, ctx.question_paths, _format(args), ctx.stdout, ctx.stderr, settings=settings
+    )
 
 
 def run_report(args: argparse.Namespace, ctx: Context) -> int:
     """A class report over learners' folders."""
     from quiz.cli.reports import report_command
 
-    return report_command([Path(d) for d in args.dirs], ctx.question_paths, _format(args), ctx.stdout, ctx.stderr)
+    settings = learner_settings(ctx)
+    return report_command(
+        [Path(d) for d in args.dirs], ctx.question_paths, _format(args), ctx.stdout, ctx.stderr, settings=settings
+    )

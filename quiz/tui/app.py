@@ -273,8 +273,8 @@ class QuizApp(App[int]):
             yield SystemCommand("Keys", "What every key does", screen.action_help)
 
 
-def run(options: Options, library: Library) -> int:
+def run(options: Options, library: Library, settings: Settings | None = None) -> int:
     """Start the TUI; the exit code for the shell."""
-    app = QuizApp(options, library)
+    app = QuizApp(options, library, settings=settings)
     app.run()
     return app.return_code or 0
