@@ -564,10 +564,11 @@ def overview(
 ) -> list[DeckStats]:
     """Per deck counts in library order, then one `is_total` row for all decks.
 
-    `settings` is part of the signature so callers need not change if counts
-    ever depend on it; today they do not (limits apply when a session starts).
+    A learned question counts as due when it falls due before the end of the
+    learner's day (`settings.days`), as in a drill; limits apply when a session starts.
     """
     now = ensure_utc(now)
+    day_end = settings.days.end_of_today(now)
     rows: list[DeckStats] = []
     totals = [0, 0, 0, 0]
     for bank in library.banks:
@@ -577,10 +578,12 @@ def overview(
             if state is None:
                 counts[1] += 1
                 continue
-            if state.card.due <= now:
-                counts[2] += 1
             if state.card.state == State.Review:
                 counts[3] += 1
+                if state.card.due < day_end:
+                    counts[2] += 1
+            elif state.card.due <= now:
+                counts[2] += 1
         total, new, due, learned = counts
         rows.append(DeckStats(bank.deck, bank.title, bank.description, total, new, due, learned))
         totals = [a + b for a, b in zip(totals, counts, strict=True)]

@@ -25,6 +25,7 @@ from quiz.core.config import Options
 from quiz.core.model import Library
 from quiz.core.prefs import load_prefs, prefs_path, update_prefs
 from quiz.core.scheduling import Scheduler, Settings, utc_now
+from quiz.core.settings import settings_path
 from quiz.core.store import QuestionState, Store, StoreError
 from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from quiz.tui.widgets.base import safe
@@ -56,6 +57,7 @@ class QuizApp(App[int]):
         settings: Settings | None = None,
         prefs_file: Path | None = None,
         background: bool = True,
+        settings_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -65,6 +67,8 @@ class QuizApp(App[int]):
         self.rng = rng or random.Random()
         self.settings = settings or Settings()
         self.prefs_file = prefs_file or prefs_path(options.scores_dir)
+        self.settings_file = settings_file or settings_path()
+        """The learner's settings file, which the Settings screen edits."""
         self._too_small: TooSmallScreen | None = None
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
@@ -186,6 +190,12 @@ class QuizApp(App[int]):
             return
         self.push_screen(HistoryScreen(history))
 
+    def open_settings(self) -> None:
+        """Push the Settings screen."""
+        from quiz.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
     def switch_learner(self, name: str) -> None:
         """Make `name` (already validated) the current learner."""
         self.learner = name
@@ -260,6 +270,7 @@ class QuizApp(App[int]):
                 ("Exam", "No feedback until the end", screen.action_exam),
                 ("Switch learner", "Study as someone else", screen.action_switch_learner),
                 ("History", "Your answers over time", screen.action_history),
+                ("Settings", "Retention, daily limits, when your day starts", screen.action_settings),
                 ("Keys", "What every key does", screen.action_help),
             ]
             for title, help_text, callback in commands:
