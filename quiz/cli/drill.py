@@ -18,8 +18,27 @@ def register(add: AddCommand) -> None:
     drill.add_argument("--limit", type=positive, help="at most N questions this session")
     drill.set_defaults(run=run_screen)
 
-    practice = add("practice", "practise a deck or tag now, whatever is due")
+    practice = add(
+        "practice",
+        "practise a deck or tag now, whatever is due (answers to questions not yet due are cram: "
+        "logged, but your schedule does not move)",
+    )
     add_filters(practice)
+    how = practice.add_mutually_exclusive_group()
+    how.add_argument(
+        "--cram",
+        action="store_const",
+        const=True,
+        dest="cram",
+        help="every answer is cram, due questions too: nothing is rescheduled (before an exam)",
+    )
+    how.add_argument(
+        "--reschedule",
+        action="store_const",
+        const=False,
+        dest="cram",
+        help="every answer is a real review that reschedules its question, due or not",
+    )
     practice.set_defaults(run=run_screen)
 
     exam = add("exam", "N questions, no feedback until the end, a score out of N")
@@ -43,6 +62,7 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         tags=tuple(getattr(args, "tag", ())),
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
+        cram=getattr(args, "cram", None),
     )
     return start_tui(options, ctx)
 

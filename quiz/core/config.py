@@ -63,6 +63,9 @@ class Options:
     """Drill: at most this many questions this session."""
     count: int | None = None
     """Exam: this many questions."""
+    cram: bool | None = None
+    """Practice: True every answer is cram, False every answer is scheduled, None only
+    answers to questions not yet due are cram (`quiz.core.session`)."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

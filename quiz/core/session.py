@@ -16,9 +16,17 @@ Modes:
   step is due, or at the end when nothing else is left; answering it again is a
   real, logged review. Learning steps do not count against either limit.
 - practice: every question of the filter once, due or not (bank order, or
-  shuffled by the rng with `shuffle=True`); still logged and scheduled.
+  shuffled by the rng with `shuffle=True`). An answer to a question that is due
+  (or new) is a real review, scheduled as in a drill; an answer to a question not
+  yet due is *cram*: logged with `"mode": "cram"`, counted in history, but it never
+  moves the long-term schedule (replay skips it for FSRS, `store.Replayer`).
+  `cram=True` makes every answer cram (`quiz practice --cram`, before an exam);
+  `cram=False` schedules every answer, due or not. A missed cram question comes
+  back once more later in the session (`CRAM_AGAIN`), as a learning step would.
 - exam: `count` questions drawn by the rng; the TUI shows no feedback until the
-  summary, which carries the score and every `Feedback`.
+  summary, which carries the score and every `Feedback`. Exam answers are real
+  reviews (`"mode": "exam"`), scheduled like a drill's: an exam is a genuine test
+  of recall, and FSRS handles a review that comes early.
 
 "Today" is the learner's day of the session's start: it begins at
 `settings.day_starts_at` o'clock local time (`quiz.core.days`), so the daily
@@ -78,6 +86,8 @@ UNDO_DEPTH = 20
 HARDEST_SHOWN = 5
 REQUEUE_WITHIN = timedelta(hours=1)
 """A learning step at most this long brings its question back in the same session."""
+CRAM_AGAIN = timedelta(minutes=10)
+"""A missed cram question comes back this long after (or when nothing else is left)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,8 @@ class Feedback:
     rating: Rating
     due: datetime | None
     record_id: str
+    cram: bool = False
+    """The answer was cram: logged and counted, but the schedule (`due`) did not move."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +175,7 @@ class _Answer:
     counted_review: bool
     token: int | None = None
     """The heap entry that brings the question back, if it was requeued."""
+    cram: bool = False
 
 
 def _keep(question: Question, decks: frozenset[str], tags: frozenset[str]) -> bool:
@@ -190,9 +203,14 @@ class Session:
         rng: random.Random | None = None,
         shuffle: bool = False,
         days: Days | None = None,
+        cram: bool | None = None,
     ) -> None:
         if mode not in ("drill", "practice", "exam"):
             raise ValueError(f"unknown session mode {mode!r}")
+        if cram is not None and mode != "practice":
+            raise ValueError("only practice can be cram (a drill and an exam are real reviews)")
+        self.cram: bool | None = cram
+        """Practice: True every answer is cram, False none is, None those not yet due (see the module)."""
         self.library = library
         self.store = store
         self.settings = settings if settings is not None else Settings()
@@ -379,6 +397,20 @@ class Session:
 
     # ---------------------------------------------------------------- actions
 
+    def is_cram(self, question: Question, now: datetime | None = None) -> bool:
+        """Whether an answer to `question` now would be cram (logged, never scheduled)."""
+        if self.mode != "practice" or self.cram is False:
+            return False
+        if self.cram:
+            return True
+        state = self.states.get(question.key)
+        if state is None:
+            return False
+        moment = ensure_utc(self.clock()) if now is None else now
+        if state.card.state == State.Review:
+            return state.card.due >= self.days.end_of_today(moment)
+        return state.card.due > moment
+
     def _record(self, kind: str, key: str, when: datetime, **fields: Any) -> dict[str, Any]:
         """A log record with the common fields first, in the documented order."""
         record: dict[str, Any] = {
@@ -392,10 +424,11 @@ class Session:
         record["time"] = when.isoformat(timespec="microseconds")
         record["learner"] = self.store.learner
         record["key"] = key
+        mode = fields.pop("mode", self.mode)
         record.update(fields)
         record["session"] = self.session_id
         if kind == "answer":
-            record["mode"] = self.mode
+            record["mode"] = mode
         return record
 
     def answer(self, response: Response, *, hinted: bool = False, elapsed: float | None = None) -> Feedback:
@@ -410,8 +443,13 @@ class Session:
         rating = rating_for(question, outcome, hinted)
         now = ensure_utc(self.clock())
         previous = self.states.get(question.key)
-        card = self.scheduler.review(
-            previous.card if previous else self.scheduler.new_card(question.key, now), rating, now
+        cram = self.is_cram(question, now)
+        card = (
+            None
+            if cram
+            else self.scheduler.review(
+                previous.card if previous else self.scheduler.new_card(question.key, now), rating, now
+            )
         )
         record = self._record(
             "answer",
@@ -424,19 +462,22 @@ class Session:
             hinted=hinted,
             typo_forgiven=outcome.typo_forgiven,
             elapsed=None if elapsed is None else round(elapsed, 3),
+            mode="cram" if cram else self.mode,
         )
         self.store.append(record)  # may raise StoreError: then nothing has changed
 
-        self.states[question.key] = _after(previous, card, outcome.correct, now)
-        today = self.days.day_of(now) == self.today
+        if card is not None:
+            self.states[question.key] = _after(previous, card, outcome.correct, now)
+        today = self.days.day_of(now) == self.today and card is not None
         counted_new = previous is None and today
         counted_review = previous is not None and previous.card.state == State.Review and today
         self.new_today += counted_new
         self.reviews_today += counted_review
-        feedback = Feedback(question, response, outcome, rating, card.due, record["id"])
+        due = card.due if card is not None else (previous.card.due if previous is not None else None)
+        feedback = Feedback(question, response, outcome, rating, due, record["id"], cram)
         self._seq += 1
         self._answers.append(
-            _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review)
+            _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review, cram=cram)
         )
         self._feedback = feedback
         return feedback
@@ -449,6 +490,15 @@ class Session:
         entry = self._answers[-1]
         question = entry.presented.question
         previous = entry.previous
+        if entry.cram:
+            # Logged so history shows the learner's own rating; the schedule stays put.
+            when = ensure_utc(self.clock())
+            self.store.append(
+                self._record("rerate", question.key, when, ref=entry.feedback.record_id, rating=int(rating))
+            )
+            entry.feedback = replace(entry.feedback, rating=rating)
+            self._feedback = entry.feedback
+            return entry.feedback
         base = previous.card if previous else self.scheduler.new_card(question.key, entry.time)
         card = self.scheduler.review(base, rating, entry.time)
         now = ensure_utc(self.clock())
@@ -467,6 +517,14 @@ class Session:
                 return None
             raise RuntimeError("answer the current question before moving on")
         entry = self._answers[-1]
+        if entry.cram:
+            if not entry.feedback.outcome.correct and not any(
+                a.presented.question.key == entry.presented.question.key and a.token is not None for a in self._answers
+            ):
+                entry.token = self._requeue(entry.presented.question, entry.time + CRAM_AGAIN)
+            self._feedback = None
+            self._advance()
+            return self._current
         state = self.states[entry.presented.question.key]
         if self.mode == "drill" and state.card.state != State.Review and state.card.due - entry.time <= REQUEUE_WITHIN:
             entry.token = self._requeue(entry.presented.question, state.card.due)
@@ -484,7 +542,9 @@ class Session:
         self.store.append(self._record("undo", question.key, now, ref=entry.feedback.record_id))
 
         self._answers.pop()
-        if entry.previous is None:
+        if entry.cram:
+            pass  # a cram answer never changed the state
+        elif entry.previous is None:
             del self.states[question.key]
         else:
             self.states[question.key] = entry.previous

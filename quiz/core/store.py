@@ -455,6 +455,8 @@ class Replayer:
         kind = record["kind"]
         key = record["key"]
         if kind == "answer":
+            if record.get("mode") == "cram":
+                return  # cram never moves the schedule; a rerate or undo of it finds nothing here
             entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"] is True]
             done = self._done.pop(key, None) if self._done else None
             held = self._pending.get(key)

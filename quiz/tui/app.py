@@ -100,6 +100,7 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        cram: bool | None = None,
     ) -> Session:
         """A session for the current learner (it replays the log itself)."""
         from quiz.core.session import Mode, Session
@@ -115,6 +116,7 @@ class QuizApp(App[int]):
             count=count,
             clock=self.clock,
             rng=self.rng,
+            cram=cram if mode == "practice" else None,
         )
 
     def start_session(
@@ -125,6 +127,7 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        cram: bool | None = None,
     ) -> None:
         """Open a session screen, or say why not (nothing to ask, unreadable log).
 
@@ -139,7 +142,7 @@ class QuizApp(App[int]):
 
         def build() -> Session | str:
             try:
-                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count)
+                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count, cram=cram)
             except (StoreError, ValueError) as error:
                 return str(error)
 
@@ -220,6 +223,7 @@ class QuizApp(App[int]):
                 tags=self.options.tags,
                 limit=self.options.limit,
                 count=self.options.count,
+                cram=self.options.cram,
             )
         self.call_after_refresh(self._start_watching_size)
 
