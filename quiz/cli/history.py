@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quiz.cli.common import AddCommand, Context, learner_settings
+from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, Context, UsageError, learner_settings
+from quiz.core.text import clean
+
+if TYPE_CHECKING:
+    from quiz.core.scheduling import Settings
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -22,6 +27,9 @@ def register(add: AddCommand) -> None:
     out = history.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", action="store_true", help="print every answer record as CSV")
+    history.add_argument(
+        "--unsuspend", metavar="KEY", action="append", default=[], help="bring a suspended question back (deck/id)"
+    )
     history.set_defaults(run=run_history)
 
     report = add("report", "a class report from several learners' score folders")
@@ -33,10 +41,12 @@ def register(add: AddCommand) -> None:
 
 
 def run_history(args: argparse.Namespace, ctx: Context) -> int:
-    """The learner's own figures."""
+    """The learner's own figures (after unsuspending what `--unsuspend` names)."""
     from quiz.cli.reports import history_command
 
     settings = learner_settings(ctx)
+    if args.unsuspend:
+        return _unsuspend(args.unsuspend, ctx, settings)
     return history_command(
         ctx.learner, ctx.scores_dir, ctx.question_paths, _format(args), ctx.stdout, ctx.stderr, settings=settings
     )
@@ -50,3 +60,27 @@ def run_report(args: argparse.Namespace, ctx: Context) -> int:
     return report_command(
         [Path(d) for d in args.dirs], ctx.question_paths, _format(args), ctx.stdout, ctx.stderr, settings=settings
     )
+
+
+def _unsuspend(keys: list[str], ctx: Context, settings: Settings) -> int:
+    """Log an `unsuspend` record for each suspended KEY; a KEY not suspended is an error."""
+    from quiz.core.flags import flag_record
+    from quiz.core.replay_cache import replay_log
+    from quiz.core.scheduling import Scheduler, utc_now
+    from quiz.core.store import LearnerError, Store, StoreError
+
+    try:
+        store = Store(ctx.scores_dir, ctx.learner)
+        flags = replay_log(store.path, Scheduler(settings)).flags
+        missing = [key for key in keys if not flags.is_suspended(key)]
+        if missing:
+            raise UsageError(f"not suspended: {', '.join(clean(key) for key in missing)}")
+        for key in keys:
+            store.append(flag_record("unsuspend", ctx.learner, key, utc_now()))
+            print(f"unsuspended {clean(key)}", file=ctx.stdout)
+    except LearnerError as error:
+        raise UsageError(str(error)) from None
+    except StoreError as error:
+        print(f"quiz history: {error}", file=ctx.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK

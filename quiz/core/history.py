@@ -53,6 +53,7 @@ from fsrs import State
 
 from quiz.core import replay_cache
 from quiz.core.days import Days
+from quiz.core.flags import Flags, is_leech
 from quiz.core.model import Library, Question
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
@@ -221,6 +222,10 @@ class QuestionSummary:
     recall: float
     status: Status
     due: datetime | None
+    leech: bool = False
+    """Missed `leech_threshold` times or more (`quiz.core.flags`)."""
+    suspended: bool = False
+    """Left out of every session until unsuspended."""
 
 
 @dataclass(frozen=True)
@@ -334,10 +339,11 @@ class _Answers:
         kind = record["kind"]
         key = record["key"]
         if kind != "answer":
-            k = self.key_index.get(key)
-            if k is not None:
-                self._amend(k, record, kind == "undo")
-            return
+            if kind == "rerate" or kind == "undo":
+                k = self.key_index.get(key)
+                if k is not None:
+                    self._amend(k, record, kind == "undo")
+            return  # suspend, unsuspend, bury: the replayer's flags (`quiz.core.flags`)
         try:
             k = self.key_index[key]
         except KeyError:
@@ -608,7 +614,9 @@ def _day(number: int) -> date:
     return _EPOCH + timedelta(days=number)
 
 
-def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_Answers, dict[str, QuestionState]]:
+def _collect(
+    records: Iterable[dict[str, Any]], scheduler: Scheduler
+) -> tuple[_Answers, dict[str, QuestionState], Flags]:
     """The single pass: every record to the column store and to the replayer."""
     answers = _Answers()
     replayer = Replayer(scheduler)
@@ -617,7 +625,7 @@ def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_
     for record in records:
         feed_answers(record)
         feed_replay(record)
-    return answers, replayer.finish()
+    return answers, replayer.finish(), replayer.flags
 
 
 class _HistoryPass:
@@ -642,7 +650,7 @@ class _HistoryPass:
 
 def _collect_log(
     path: Path, scheduler: Scheduler, on_warning: Callable[[str], None]
-) -> tuple[_Answers, dict[str, QuestionState]]:
+) -> tuple[_Answers, dict[str, QuestionState], Flags]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
     def restore(snapshot: replay_cache.Snapshot) -> _HistoryPass:
@@ -655,7 +663,7 @@ def _collect_log(
     work = replay_cache.run_pass(
         path, "history", scheduler, lambda: _HistoryPass(_Answers(), Replayer(scheduler)), restore, on_warning
     )
-    return work.answers, work.replayer.finish()
+    return work.answers, work.replayer.finish(), work.replayer.flags
 
 
 # --------------------------------------------------------------------------- one learner
@@ -747,8 +755,8 @@ def build_history(
     `days` overrides the learner's days (default: `settings.days`, the machine's zone)."""
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect(records, scheduler)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days)
+    answers, states, flags = _collect(records, scheduler)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days, flags)
 
 
 def load_history(
@@ -769,8 +777,8 @@ def load_history(
     warnings: list[str] = []
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect_log(store.path, scheduler, warnings.append)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days)
+    answers, states, flags = _collect_log(store.path, scheduler, warnings.append)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days, flags)
 
 
 def _history(
@@ -782,8 +790,11 @@ def _history(
     learner: str,
     warnings: tuple[str, ...],
     local_days: Days | None = None,
+    flags: Flags | None = None,
 ) -> LearnerHistory:
     learner_days = scheduler.settings.days if local_days is None else local_days
+    flags = Flags() if flags is None else flags
+    threshold = scheduler.settings.leech_threshold
     today = learner_days.day_of(now)
     today_number = (today - _EPOCH).days
     first = today_number - HEATMAP_DAYS + 1
@@ -873,6 +884,8 @@ def _history(
             recall=recall[key],
             status=status_of(state.card),
             due=state.card.due,
+            leech=is_leech(state.answers - state.correct, threshold),
+            suspended=flags.is_suspended(key),
         )
 
     for question in library.questions:
@@ -944,6 +957,8 @@ class LearnerReport:
     right: int
     mastery: float
     warnings: tuple[str, ...] = ()
+    leeches: int = 0
+    """Questions this learner has missed `leech_threshold` times or more."""
 
     @property
     def accuracy(self) -> float:
@@ -1026,14 +1041,22 @@ def build_class_report(
     unknown_answers = 0
     unknown_keys: set[str] = set()
     all_warnings: list[str] = []
+    leech_learners: dict[str, int] = {}
 
     for index, (name, path) in enumerate(logs):
         warnings: list[str] = []
         if open_records is iter_records:
-            answers, states = _collect_log(path, scheduler, warnings.append)
+            answers, states, _flags = _collect_log(path, scheduler, warnings.append)
         else:
-            answers, states = _collect(open_records(path, warnings.append), scheduler)
+            answers, states, _flags = _collect(open_records(path, warnings.append), scheduler)
         all_warnings.extend(warnings)
+        leeches = [
+            key
+            for key, state in states.items()
+            if key in by_key and is_leech(state.answers - state.correct, scheduler.settings.leech_threshold)
+        ]
+        for key in leeches:
+            leech_learners[key] = leech_learners.get(key, 0) + 1
         mastered = sum(
             1
             for key, state in states.items()
@@ -1047,6 +1070,7 @@ def build_class_report(
                 right=answers.right,
                 mastery=mastered / library_size if library_size else 0.0,
                 warnings=tuple(warnings),
+                leeches=len(leeches),
             )
         )
         for k, key in enumerate(answers.keys):
@@ -1107,6 +1131,9 @@ def build_class_report(
             flags.append("almost nobody right")
         if discrimination is not None and discrimination < 0:
             flags.append("negative discrimination")
+        if leech_learners.get(question.key):
+            count = leech_learners[question.key]
+            flags.append(f"a leech for {count} learner{'s' if count != 1 else ''}")
         questions.append(
             QuestionReport(
                 key=question.key,

@@ -44,6 +44,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir
 from quiz.core.days import Days
+from quiz.core.flags import Flags
 from quiz.core.scheduling import Card, Scheduler, State
 from quiz.core.store import NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
@@ -356,6 +357,7 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
         ],
         "new_days": list(replayer._new_days.items()),
         "review_days": list(replayer._review_days.items()),
+        "flags": replayer.flags.to_json(),
     }
 
 
@@ -400,6 +402,7 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, 
         for pair in pairs:
             require(isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int)
             counts[pair[0]] = _count(pair[1])
+    replayer.flags = Flags.from_json(data["flags"])
     return replayer
 
 

@@ -54,6 +54,7 @@ from fsrs import Rating, State
 
 from quiz import FORMAT_VERSION, __version__
 from quiz.core.days import Days
+from quiz.core.flags import Flags, flag_record, is_leech
 from quiz.core.grading import Outcome, Response, grade, response_to_json
 from quiz.core.model import (
     ChoiceQuestion,
@@ -117,6 +118,8 @@ class Feedback:
     record_id: str
     cram: bool = False
     """The answer was cram: logged and counted, but the schedule (`due`) did not move."""
+    leech: bool = False
+    """The question has now been missed `settings.leech_threshold` times or more."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,8 @@ class _Answer:
     token: int | None = None
     """The heap entry that brings the question back, if it was requeued."""
     cram: bool = False
+    flag_id: str | None = None
+    """The suspend or bury record logged on this answer's feedback, which undo cancels too."""
 
 
 def _keep(question: Question, decks: frozenset[str], tags: frozenset[str]) -> bool:
@@ -236,12 +241,17 @@ class Session:
         """Every question's state, including questions no longer in any bank."""
         self.new_today = replayer.new_on_day
         self.reviews_today = replayer.reviews_on_day
+        self.flags: Flags = replayer.flags
+        """Suspended and buried questions: left out of the queue (`quiz.core.flags`)."""
 
         decks_set = frozenset(decks or ())
         tags_set = frozenset(tags or ())
         seen: set[str] = set()
         kept: list[Question] = []
+        flags = self.flags
         for question in library.questions:
+            if flags.is_suspended(question.key) or (mode == "drill" and flags.is_buried(question.key, self.started)):
+                continue
             if question.key not in seen and _keep(question, decks_set, tags_set):
                 seen.add(question.key)
                 kept.append(question)
@@ -474,7 +484,9 @@ class Session:
         self.new_today += counted_new
         self.reviews_today += counted_review
         due = card.due if card is not None else (previous.card.due if previous is not None else None)
-        feedback = Feedback(question, response, outcome, rating, due, record["id"], cram)
+        state = self.states.get(question.key)
+        leech = state is not None and is_leech(state.answers - state.correct, self.settings.leech_threshold)
+        feedback = Feedback(question, response, outcome, rating, due, record["id"], cram, leech)
         self._seq += 1
         self._answers.append(
             _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review, cram=cram)
@@ -510,13 +522,44 @@ class Session:
         self._feedback = entry.feedback
         return entry.feedback
 
+    @property
+    def can_flag(self) -> bool:
+        """Whether `suspend()` or `bury()` applies: feedback showing, nothing flagged on it yet."""
+        return self._feedback is not None and self._answers[-1].flag_id is None
+
+    def suspend(self, reason: str | None = None) -> None:
+        """Suspend the question whose feedback is showing (logged): no session asks it until
+        it is unsuspended. `reason` is informative ("leech"). Call `next()` to move on."""
+        self._flag("suspend", **({"reason": reason} if reason else {}))
+
+    def bury(self) -> None:
+        """Bury the question whose feedback is showing (logged) until the learner's next day
+        begins: it is not asked again today. Call `next()` to move on."""
+        self._flag("bury", until=self.days.start_of(self.days.day_of(ensure_utc(self.clock())) + timedelta(days=1)))
+
+    def _flag(self, kind: str, **fields: Any) -> None:
+        if not self.can_flag:
+            raise RuntimeError("only the question whose feedback is showing can be suspended or buried")
+        entry = self._answers[-1]
+        key = entry.presented.question.key
+        record = flag_record(kind, self.store.learner, key, ensure_utc(self.clock()), self.session_id, **fields)
+        self.store.append(record)
+        self.flags.feed(record)
+        entry.flag_id = record["id"]
+
     def next(self) -> Presented | None:
-        """Leave the feedback and show the next question (None when the session is over)."""
+        """Leave the feedback and show the next question (None when the session is over).
+
+        A question suspended or buried on its feedback does not come back."""
         if self._feedback is None:
             if self._current is None:
                 return None
             raise RuntimeError("answer the current question before moving on")
         entry = self._answers[-1]
+        if entry.flag_id is not None:
+            self._feedback = None
+            self._advance()
+            return self._current
         if entry.cram:
             if not entry.feedback.outcome.correct and not any(
                 a.presented.question.key == entry.presented.question.key and a.token is not None for a in self._answers
@@ -539,6 +582,12 @@ class Session:
         entry = self._answers[-1]
         question = entry.presented.question
         now = ensure_utc(self.clock())
+        if entry.flag_id is not None:
+            # A suspend or bury given on this answer's feedback goes with it.
+            undo_flag = self._record("undo", question.key, now, ref=entry.flag_id)
+            self.store.append(undo_flag)
+            self.flags.feed(undo_flag)
+            entry.flag_id = None
         self.store.append(self._record("undo", question.key, now, ref=entry.feedback.record_id))
 
         self._answers.pop()

@@ -35,6 +35,7 @@ from typing import Any
 from fsrs import State
 
 from quiz.core.days import Days
+from quiz.core.flags import FLAG_KINDS, Flags
 from quiz.core.scheduling import Card, Scheduler
 
 __all__ = [
@@ -64,6 +65,9 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "answer": ("v", "kind", "id", "time", "key", "rating", "correct"),
     "rerate": ("v", "kind", "id", "time", "key", "ref", "rating"),
     "undo": ("v", "kind", "id", "time", "key", "ref"),
+    "suspend": ("v", "kind", "id", "time", "key"),
+    "unsuspend": ("v", "kind", "id", "time", "key"),
+    "bury": ("v", "kind", "id", "time", "key", "until"),
 }
 """Keys a record of each kind must have to be usable; others are informative."""
 
@@ -153,6 +157,13 @@ def _check(record: Any) -> str | None:
         rating = record["rating"]
         if type(rating) is not int or not 1 <= rating <= 4:
             return f"has an invalid rating {rating!r}"
+    if "until" in required:
+        until = record["until"]
+        try:
+            if not isinstance(until, str) or datetime.fromisoformat(until).tzinfo is None:
+                return "has a malformed until"
+        except ValueError:
+            return "has a malformed until"
     when = record["time"]
     if not isinstance(when, str):
         return "has a malformed time"
@@ -406,6 +417,8 @@ class Replayer:
         # key -> (state after its held-back answers, what each did: 0, NEW or REVIEW)
         self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
         self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self.flags = Flags()
+        """Suspended and buried questions (`quiz.core.flags`)."""
 
     def day_counts(self) -> tuple[dict[int, int], dict[int, int]]:
         """(new questions, reviews of learned ones) per `COUNT_BUCKET` of UTC time,
@@ -478,6 +491,11 @@ class Replayer:
             if done is not None:
                 self._done[key] = done
             return
+        if kind in FLAG_KINDS:
+            self.flags.feed(record)
+            return
+        if kind == "undo" and (key in self.flags.suspended or key in self.flags.buried):
+            self.flags.feed(record)
         held = self._pending.get(key)
         if not held:
             return

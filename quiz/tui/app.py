@@ -193,6 +193,16 @@ class QuizApp(App[int]):
             return
         self.push_screen(HistoryScreen(history))
 
+    def unsuspend(self, key: str) -> str | None:
+        """Log an `unsuspend` of `key` for the current learner; a message if it cannot be saved."""
+        from quiz.core.flags import flag_record
+
+        try:
+            self.store().append(flag_record("unsuspend", self.learner, key, self.clock()))
+        except StoreError as error:
+            return str(error)
+        return None
+
     def open_settings(self) -> None:
         """Push the Settings screen."""
         from quiz.tui.screens.settings import SettingsScreen

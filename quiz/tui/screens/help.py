@@ -38,6 +38,7 @@ DRILL_KEYS = (
     ("h / F2", "show the hint (the answer then counts as hinted)"),
     ("e / g", "after feedback: it was easy / I guessed"),
     ("u", "after feedback: undo the answer and try again"),
+    ("s / b", "after feedback: suspend the question (until unsuspended) / bury it until tomorrow"),
     ("Escape", "leave (every answer so far is already saved)"),
     ("? / F1", "this help"),
 )

@@ -186,6 +186,13 @@ def feedback_lines(
         elif feedback.due is not None and now is not None:
             schedule += Content("   ") + _label("Next review") + Content(when(feedback.due, now))
         out.append(_plain(schedule))
+        if getattr(feedback, "leech", False):
+            out.append(
+                _plain(
+                    Content.styled("Leech: ", "bold $text-warning")
+                    + Content("missed again and again. s suspends it, or reword it in the bank.")
+                )
+            )
     return out
 
 
