@@ -197,6 +197,8 @@ class Bank:
     sources: Mapping[str, str] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     path: Path | None = None
+    parameters: tuple[float, ...] | None = None
+    """FSRS weights from the bank's `scheduling:` header, for learners with too few reviews of their own."""
 
 
 @dataclass(frozen=True)

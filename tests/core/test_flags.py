@@ -58,7 +58,7 @@ def test_suspend_leaves_a_question_out_until_unsuspended(tmp_path: Path) -> None
     while s.current is not None:
         s.answer("right")
         s.next()
-    record = [r for r in iter_records(store.path) if r["kind"] == "suspend"][0]
+    record = next(r for r in iter_records(store.path) if r["kind"] == "suspend")
     assert (record["key"], record["reason"]) == ("d/q0", "leech")
     # Days later: never asked, in drill, practice or exam.
     later = T0 + timedelta(days=30)
@@ -81,7 +81,7 @@ def test_bury_leaves_a_question_out_until_the_next_day(tmp_path: Path) -> None:
         assert s.current.question.key != "d/q0"
         s.answer("right")
         s.next()
-    bury = [r for r in iter_records(store.path) if r["kind"] == "bury"][0]
+    bury = next(r for r in iter_records(store.path) if r["kind"] == "bury")
     assert datetime.fromisoformat(bury["until"]) == datetime(2026, 3, 3, 4, tzinfo=UTC)
     # Later the same day: still buried; after 4 am the next day, due again.
     assert "d/q0" not in asked(store, T0 + timedelta(hours=5))
