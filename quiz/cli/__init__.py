@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.check",
     "quiz.cli.history",
     "quiz.cli.config",
+    "quiz.cli.optimize",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""
 

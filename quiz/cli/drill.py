@@ -95,6 +95,11 @@ def start_tui(options: Options, ctx: Context) -> int:
     for deck in options.decks:
         if deck not in known:
             raise UsageError(f"no deck '{deck}'; decks are: {', '.join(sorted(known))}")
+    from dataclasses import replace
+
+    from quiz.core.optimizer import parameters_for
     from quiz.tui.app import run
 
+    # The learner's own fitted parameters, else a bank's (`scheduling:` header), else the defaults.
+    settings = replace(settings, parameters=parameters_for(options.scores_dir, options.learner, library.banks))
     return run(options, library, settings)

@@ -42,9 +42,13 @@ def register(add: AddCommand) -> None:
 
 def run_history(args: argparse.Namespace, ctx: Context) -> int:
     """The learner's own figures (after unsuspending what `--unsuspend` names)."""
+    from dataclasses import replace
+
     from quiz.cli.reports import history_command
+    from quiz.core.optimizer import parameters_for
 
     settings = learner_settings(ctx)
+    settings = replace(settings, parameters=parameters_for(ctx.scores_dir, ctx.learner, ()))
     if args.unsuspend:
         return _unsuspend(args.unsuspend, ctx, settings)
     return history_command(
