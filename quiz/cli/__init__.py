@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.history",
     "quiz.cli.config",
     "quiz.cli.optimize",
+    "quiz.cli.plan",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""
 

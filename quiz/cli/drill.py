@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, learner_settings, positive
+from quiz.cli.plan import exam_date
 from quiz.core.config import Command, Options
 
 
@@ -16,6 +17,13 @@ def register(add: AddCommand) -> None:
     drill = add("drill", "drill due reviews, then new questions")
     add_filters(drill)
     drill.add_argument("--limit", type=positive, help="at most N questions this session")
+    drill.add_argument(
+        "--exam",
+        type=exam_date,
+        metavar="DATE",
+        help="follow the plan for an exam on DATE (see `quiz plan`): new questions early enough, "
+        "every review before the exam",
+    )
     drill.set_defaults(run=run_screen)
 
     practice = add(
@@ -63,6 +71,7 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
         cram=getattr(args, "cram", None),
+        exam=getattr(args, "exam", None),
     )
     return start_tui(options, ctx)
 

@@ -10,6 +10,7 @@ import getpass
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -63,6 +64,8 @@ class Options:
     """Drill: at most this many questions this session."""
     count: int | None = None
     """Exam: this many questions."""
+    exam: date | None = None
+    """Drill: the exam day to plan for (`quiz.core.plan`)."""
     cram: bool | None = None
     """Practice: True every answer is cram, False every answer is scheduled, None only
     answers to questions not yet due are cram (`quiz.core.session`)."""

@@ -47,7 +47,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from fsrs import Rating, State
@@ -64,6 +64,7 @@ from quiz.core.model import (
     OrderQuestion,
     Question,
 )
+from quiz.core.plan import exam_due, new_quota
 from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
 from quiz.core.store import QuestionState, Store
@@ -209,11 +210,14 @@ class Session:
         shuffle: bool = False,
         days: Days | None = None,
         cram: bool | None = None,
+        exam: date | None = None,
     ) -> None:
         if mode not in ("drill", "practice", "exam"):
             raise ValueError(f"unknown session mode {mode!r}")
         if cram is not None and mode != "practice":
             raise ValueError("only practice can be cram (a drill and an exam are real reviews)")
+        self.exam = exam
+        """Drill: the exam day to plan for (`quiz.core.plan`): new questions early enough, intervals capped."""
         self.cram: bool | None = cram
         """Practice: True every answer is cram, False none is, None those not yet due (see the module)."""
         self.library = library
@@ -285,6 +289,10 @@ class Session:
             return questions if limit is None else questions[: max(0, limit)]
         now = self.started
         new_slots = max(0, self.settings.new_per_day - self.new_today)
+        exam = self.exam if self.exam is not None and self.exam > self.today else None
+        if exam is not None:
+            unseen = sum(1 for question in questions if question.key not in self.states)
+            new_slots = max(new_slots, new_quota(unseen + self.new_today, self.today, exam) - self.new_today)
         review_slots = max(0, self.settings.reviews_per_day - self.reviews_today)
         stepping: list[tuple[datetime, int, Question]] = []
         reviews: list[tuple[datetime, int, Question]] = []
@@ -295,8 +303,9 @@ class Session:
                 if len(new) < new_slots:
                     new.append(question)
             elif state.card.state == State.Review:
-                if state.card.due < self.day_end:
-                    reviews.append((state.card.due, index, question))
+                due = state.card.due if exam is None else exam_due(state.card, self.scheduler, self.days, exam)
+                if due < self.day_end:
+                    reviews.append((due, index, question))
             elif state.card.due <= now:
                 stepping.append((state.card.due, index, question))
         stepping.sort(key=lambda entry: (entry[0], entry[1]))

@@ -117,6 +117,7 @@ class QuizApp(App[int]):
             clock=self.clock,
             rng=self.rng,
             cram=cram if mode == "practice" else None,
+            exam=self.options.exam if mode == "drill" else None,
         )
 
     def start_session(
