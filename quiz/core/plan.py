@@ -11,9 +11,11 @@ turn an ordinary schedule into an exam plan, and a drill with an exam date
   close), so each has had a few reviews before the exam. `new_quota` is how many
   today.
 - *Intervals capped before the exam*: a question whose next review would fall on
-  or after the exam day, while its predicted recall at the start of the exam day
-  is below desired retention, gets its review on the last study day instead
-  (`exam_due`). One Good review the day before brings recall well above it.
+  or after the exam day, and which has not been reviewed in the last
+  `REVIEW_ONLY_DAYS` before it, is due when those days begin instead (`exam_due`).
+  (FSRS alone already keeps recall at the exam at or above desired retention;
+  the cap adds one fresh review of everything shortly before the exam, on the
+  days kept free of new questions.)
 
 A day whose planned reviews or new questions exceed the daily limits is flagged;
 the plan is still shown, since the exam date is fixed and the learner decides.
@@ -86,14 +88,15 @@ def new_quota(unseen: int, today: date, exam: date) -> int:
 
 
 def exam_due(card: Card, scheduler: Scheduler, days: Days, exam: date) -> datetime:
-    """`card.due`, or the start of the last study day when the due falls on or after the
-    exam while recall at the exam would be below desired retention (see the module)."""
+    """`card.due`, or the start of the review-only days before the exam when the due falls
+    on or after the exam and the card was last reviewed before those days (see the module)."""
     exam_start = days.start_of(exam)
     if card.state != State.Review or card.due < exam_start:
         return card.due
-    if scheduler.retrievability(card, exam_start) >= scheduler.settings.desired_retention:
+    window = days.start_of(exam - timedelta(days=REVIEW_ONLY_DAYS))
+    if card.last_review is not None and card.last_review >= window:
         return card.due
-    return days.start_of(exam - _ONE_DAY)
+    return window
 
 
 def make_plan(

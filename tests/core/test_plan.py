@@ -47,21 +47,24 @@ def test_plan_for_200_new_questions_and_an_exam_in_10_days() -> None:
 
 def test_a_review_due_after_the_exam_is_brought_before_it(tmp_path: Path) -> None:
     store = Store(tmp_path, "ana")
-    for back in (40, 30):
+    for back in (60, 50, 20):
         log_answer(store, "d/q0", 3, NOW - timedelta(days=back))  # learned, next due weeks away
     scheduler = Scheduler(SETTINGS)
     session = Session(numbered(1), store, SETTINGS, clock=Clock(NOW), days=DAYS)
     card = session.states["d/q0"].card
     assert card.state == State.Review and card.due > DAYS.start_of(EXAM)
-    assert scheduler.retrievability(card, DAYS.start_of(EXAM)) < SETTINGS.desired_retention
-    capped = exam_due(card, scheduler, DAYS, EXAM)
-    assert capped == DAYS.start_of(EXAM - timedelta(days=1))
-    # A drill on the eve of the exam asks it; without the exam date it would wait.
-    eve = capped + timedelta(hours=2)
-    assert Session(numbered(1), store, SETTINGS, clock=Clock(eve), days=DAYS, exam=EXAM).size == 1
-    assert Session(numbered(1), store, SETTINGS, clock=Clock(eve), days=DAYS).size == 0
-    # The day before the eve: not yet.
-    assert Session(numbered(1), store, SETTINGS, clock=Clock(eve - timedelta(days=1)), days=DAYS, exam=EXAM).size == 0
+    window = DAYS.start_of(EXAM - timedelta(days=REVIEW_ONLY_DAYS))
+    assert exam_due(card, scheduler, DAYS, EXAM) == window
+    # A drill when the review-only days begin asks it; without the exam date it would wait.
+    then = window + timedelta(hours=2)
+    assert Session(numbered(1), store, SETTINGS, clock=Clock(then), days=DAYS, exam=EXAM).size == 1
+    assert Session(numbered(1), store, SETTINGS, clock=Clock(then), days=DAYS).size == 0
+    # The day before: not yet.
+    assert Session(numbered(1), store, SETTINGS, clock=Clock(then - timedelta(days=1)), days=DAYS, exam=EXAM).size == 0
+    # Once reviewed in those days, its next review may fall after the exam.
+    log_answer(store, "d/q0", 3, then)
+    after = Session(numbered(1), store, SETTINGS, clock=Clock(then), days=DAYS).states["d/q0"].card
+    assert exam_due(after, scheduler, DAYS, EXAM) == after.due
 
 
 def test_a_drill_with_an_exam_introduces_enough_new_questions(tmp_path: Path) -> None:
