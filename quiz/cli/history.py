@@ -51,9 +51,19 @@ def run_history(args: argparse.Namespace, ctx: Context) -> int:
     settings = replace(settings, parameters=parameters_for(ctx.scores_dir, ctx.learner, ()))
     if args.unsuspend:
         return _unsuspend(args.unsuspend, ctx, settings)
-    return history_command(
+    code = history_command(
         ctx.learner, ctx.scores_dir, ctx.question_paths, _format(args), ctx.stdout, ctx.stderr, settings=settings
     )
+    if code == 0 and _format(args) == "table":
+        from quiz.cli.numbers import render_review_stats
+        from quiz.core.retention import review_stats
+        from quiz.core.scheduling import Scheduler, utc_now
+        from quiz.core.store import Store, iter_records
+
+        records = iter_records(Store(ctx.scores_dir, ctx.learner).path)
+        stats = review_stats(records, Scheduler(settings), settings.days, utc_now())
+        ctx.stdout.write("\n" + render_review_stats(stats))
+    return code
 
 
 def run_report(args: argparse.Namespace, ctx: Context) -> int:

@@ -189,10 +189,15 @@ class QuizApp(App[int]):
                 now=self.clock(),
                 settings=self.settings,
             )
+            from quiz.core.retention import review_stats
+
+            stats = review_stats(
+                self.store().iter_records(), Scheduler(self.settings), self.settings.days, self.clock()
+            )
         except (StoreError, ValueError) as error:
             self.notify(safe(str(error)), title="No history", severity="error", markup=False)
             return
-        self.push_screen(HistoryScreen(history))
+        self.push_screen(HistoryScreen(history, stats))
 
     def unsuspend(self, key: str) -> str | None:
         """Log an `unsuspend` of `key` for the current learner; a message if it cannot be saved."""

@@ -21,8 +21,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from quiz.cli.numbers import calibration_chart, retention_table
 from quiz.cli.reports import SHADES, calendar_grid, clip, heat_level, month_labels, whole_weeks
 from quiz.core.history import DayCount, LearnerHistory, QuestionHistory, response_text
+from quiz.core.retention import ReviewStats
 from quiz.core.text import clean
 
 __all__ = ["HistoryScreen", "column_chart", "heatmap_text", "question_text"]
@@ -164,9 +166,11 @@ class HistoryScreen(Screen[None]):
     HistoryScreen #question-detail-scroll { width: 2fr; padding: 0 1; }
     """
 
-    def __init__(self, history: LearnerHistory) -> None:
+    def __init__(self, history: LearnerHistory, stats: ReviewStats | None = None) -> None:
         super().__init__()
         self.history = history
+        self.stats = stats
+        """True retention and calibration (`quiz.core.retention`), shown in their own tab."""
         self.suspended = {q.key for q in history.questions if q.suspended}
         """Suspended questions, kept up to date as the learner unsuspends them here."""
         self.highlighted: str | None = None
@@ -204,6 +208,18 @@ class HistoryScreen(Screen[None]):
                     yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
                 else:
                     yield Static(Text("No sessions yet."))
+            if self.stats is not None:
+                with TabPane("Retention", id="retention"), VerticalScroll():
+                    yield Static(
+                        Text("True retention: reviews of learned questions passed (young: interval under 21 days)"),
+                        classes="history-title",
+                    )
+                    yield Static(Text(retention_table(self.stats)), id="retention-table")
+                    yield Static(
+                        Text("Calibration: predicted recall at each review against the share passed"),
+                        classes="history-title",
+                    )
+                    yield Static(Text(calibration_chart(self.stats, width=16)), id="calibration")
             with TabPane("Questions", id="questions"):
                 if history.questions:
                     with Horizontal():
