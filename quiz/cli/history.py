@@ -58,9 +58,9 @@ def run_history(args: argparse.Namespace, ctx: Context) -> int:
         from quiz.cli.numbers import render_review_stats
         from quiz.core.retention import review_stats
         from quiz.core.scheduling import Scheduler, utc_now
-        from quiz.core.store import Store, iter_records
+        from quiz.core.store import Store
 
-        records = iter_records(Store(ctx.scores_dir, ctx.learner).path)
+        records = Store(ctx.scores_dir, ctx.learner).iter_records()
         stats = review_stats(records, Scheduler(settings), settings.days, utc_now())
         ctx.stdout.write("\n" + render_review_stats(stats))
     return code
@@ -85,7 +85,7 @@ def _unsuspend(keys: list[str], ctx: Context, settings: Settings) -> int:
 
     try:
         store = Store(ctx.scores_dir, ctx.learner)
-        flags = replay_log(store.path, Scheduler(settings)).flags
+        flags = replay_log(store.logs(), Scheduler(settings)).flags
         missing = [key for key in keys if not flags.is_suspended(key)]
         if missing:
             raise UsageError(f"not suspended: {', '.join(clean(key) for key in missing)}")

@@ -30,10 +30,11 @@ def register(add: AddCommand) -> None:
 
 def run_optimize(args: argparse.Namespace, ctx: Context) -> int:
     """Fit, print, and keep the learner's parameters when they beat the defaults."""
-    from quiz.core.history import find_learner_logs
+    from quiz.core.history import find_learner_logs, learner_sources
+    from quiz.core.logs import iter_learner_records
     from quiz.core.optimizer import OptimizeError, histories, optimize, parameters_path, save_parameters
     from quiz.core.scheduling import utc_now
-    from quiz.core.store import LearnerError, Store, StoreError, iter_records
+    from quiz.core.store import LearnerError, Store, StoreError
     from quiz.core.text import clean
 
     settings = learner_settings(ctx)
@@ -46,11 +47,10 @@ def run_optimize(args: argparse.Namespace, ctx: Context) -> int:
             if not logs:
                 print("quiz optimize: no score files found; give learners' score folders", file=ctx.stderr)
                 return EXIT_PROBLEMS
-            paths = [path for _, path in logs]
+            sources = [learner_sources(path) for _, path in logs]
         else:
-            store = Store(ctx.scores_dir, ctx.learner)
-            paths = [store.path]
-        items = histories([list(iter_records(path, warnings.append)) for path in paths], settings.days)
+            sources = [Store(ctx.scores_dir, ctx.learner).logs()]
+        items = histories([list(iter_learner_records(paths, warnings.append)) for paths in sources], settings.days)
         fit = optimize(items)
     except LearnerError as error:
         raise UsageError(str(error)) from None
@@ -75,7 +75,7 @@ def run_optimize(args: argparse.Namespace, ctx: Context) -> int:
         ctx.stdout.write("\n")
         return EXIT_OK
     out = ctx.stdout
-    who = f"{len(paths)} learners, pooled" if args.class_dirs else clean(ctx.learner)
+    who = f"{len(sources)} learners, pooled" if args.class_dirs else clean(ctx.learner)
     print(
         f"Fitted on {who}: {fit.reviews} reviews ({fit.train_items} fit, the newest {fit.test_items} held out)",
         file=out,

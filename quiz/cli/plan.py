@@ -59,7 +59,7 @@ def run_plan(args: argparse.Namespace, ctx: Context) -> int:
     scheduler = Scheduler(settings)
     try:
         store = Store(ctx.scores_dir, ctx.learner)
-        replayer = replay_log(store.path, scheduler)
+        replayer = replay_log(store.logs(), scheduler)
     except LearnerError as error:
         raise UsageError(str(error)) from None
     except StoreError as error:

@@ -157,7 +157,7 @@ def put(folder: Path, bank_file: Path, sha: str, bank: Bank) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
             os.replace(temp, target)
         except OSError:

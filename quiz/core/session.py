@@ -239,7 +239,7 @@ class Session:
         """Lines of the log that were skipped (torn or damaged), for the TUI to show."""
         # The replay of the log, from a snapshot of it when one fits (see `replay_cache`).
         replayer = replay_log(
-            store.path, self.scheduler, day=self.today, days=self.days, on_warning=self.warnings.append
+            store.logs(), self.scheduler, day=self.today, days=self.days, on_warning=self.warnings.append
         )
         self.states: dict[str, QuestionState] = replayer.states
         """Every question's state, including questions no longer in any bank."""

@@ -66,7 +66,7 @@ class QuizApp(App[int]):
         self.clock: Clock = clock or utc_now
         self.rng = rng or random.Random()
         self.settings = settings or Settings()
-        self.prefs_file = prefs_file or prefs_path(options.scores_dir)
+        self.prefs_file = prefs_file or prefs_path()
         self.settings_file = settings_file or settings_path()
         """The learner's settings file, which the Settings screen edits."""
         self._too_small: TooSmallScreen | None = None
@@ -89,7 +89,7 @@ class QuizApp(App[int]):
 
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        replayer = replay_log(store.path, Scheduler(self.settings), on_warning=warnings.append)
+        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
         return replayer.states, warnings
 
     def new_session(
