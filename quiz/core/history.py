@@ -95,7 +95,7 @@ MATURE_STABILITY_DAYS = 21.0
 """FSRS stability (days) from which a Review card counts as mature."""
 HEATMAP_DAYS = 182
 """Days in the calendar heatmap: the last six months (26 weeks), today included."""
-FORECAST_DAYS = 14
+FORECAST_DAYS = 30
 MIN_LEARNERS_FOR_DISCRIMINATION = 4
 UPPER_LOWER_SHARE = 0.27
 HARD_SHARE = 0.2

@@ -200,13 +200,13 @@ def test_forecast_counts_due_days_with_overdue_today(tmp_path: Path) -> None:
         answer("geo/q3", NOW - timedelta(hours=1), True, rating=4),  # Easy: due in days
     ]
     history = history_of(tmp_path, records)
-    assert len(history.forecast) == 14
+    assert len(history.forecast) == 30
     assert history.forecast[0].day == NOW.date()
     assert history.forecast[0].count == 1
     due_q3 = history.question_history("geo/q3").due
     assert due_q3 is not None
     offset = (due_q3.date() - NOW.date()).days
-    assert 1 <= offset < 14
+    assert 1 <= offset < 30
     assert history.forecast[offset].count == 1
     assert sum(day.count for day in history.forecast) == 2
 

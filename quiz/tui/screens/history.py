@@ -267,7 +267,7 @@ class HistoryScreen(Screen[None]):
             [float(day.count) for day in forecast],
             top,
             [counts, weekdays, dates],
-            width=5,
+            width=3,
             axis=(str(int(top)), ""),
         )
 
