@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.decks",
     "quiz.cli.sync",
     "quiz.cli.where",
+    "quiz.cli.interchange",
     "quiz.cli.config",
     "quiz.cli.optimize",
     "quiz.cli.plan",

@@ -30,7 +30,7 @@ def register(add: AddCommand) -> None:
 
 def run_optimize(args: argparse.Namespace, ctx: Context) -> int:
     """Fit, print, and keep the learner's parameters when they beat the defaults."""
-    from quiz.core.history import find_learner_logs, learner_sources
+    from quiz.core.class_logs import find_learner_logs, learner_sources
     from quiz.core.logs import iter_learner_records
     from quiz.core.optimizer import OptimizeError, histories, optimize, parameters_path, save_parameters
     from quiz.core.scheduling import utc_now

@@ -35,7 +35,7 @@ def run_plan(args: argparse.Namespace, ctx: Context) -> int:
     """Print the plan; exit 1 when the log cannot be read, 2 for a bad filter or a past date."""
     from dataclasses import replace
 
-    from quiz.cli.reports import _library
+    from quiz.cli.reports import load_library
     from quiz.core.optimizer import parameters_for
     from quiz.core.plan import make_plan
     from quiz.core.replay_cache import replay_log
@@ -44,7 +44,7 @@ def run_plan(args: argparse.Namespace, ctx: Context) -> int:
     from quiz.core.text import clean
 
     settings = learner_settings(ctx)
-    library = _library(ctx.question_paths, ctx.stderr)
+    library = load_library(ctx.question_paths, ctx.stderr)
     settings = replace(settings, parameters=parameters_for(ctx.scores_dir, ctx.learner, library.banks))
     known = {bank.deck for bank in library.banks}
     for deck in args.deck:

@@ -65,6 +65,8 @@ def _entry_path(folder: Path, bank_file: Path) -> Path:
 def _question_to_json(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, value in vars(question).items():
+        if name == "marks":
+            continue  # only `quiz check --lint` asks for marks, and it bypasses the cache
         if isinstance(value, frozenset):
             data[name] = sorted(value)
         elif name == "parts":
@@ -105,6 +107,7 @@ def _bank_to_json(bank: Bank) -> dict[str, Any]:
         "sources": dict(bank.sources),
         "parameters": None if bank.parameters is None else list(bank.parameters),
         "questions": [_question_to_json(q) for q in bank.questions],
+        "lint_ignore": list(bank.lint_ignore),
     }
 
 
@@ -118,6 +121,7 @@ def _bank_from_json(data: dict[str, Any], path: Path) -> Bank:
         questions=tuple(_question_from_json(q) for q in data["questions"]),
         path=path,
         parameters=None if data["parameters"] is None else tuple(float(v) for v in data["parameters"]),
+        lint_ignore=tuple(data.get("lint_ignore", ())),
     )
 
 

@@ -126,3 +126,16 @@ def test_flags_survive_a_replay_snapshot(tmp_path: Path) -> None:
     assert restored.flags.is_suspended("d/q1")
     assert restored.flags.is_buried("d/q2", T0 + timedelta(hours=1))
     assert not restored.flags.is_buried("d/q2", T0 + timedelta(days=2))
+
+
+def test_a_leech_is_flagged_in_the_class_report(tmp_path: Path) -> None:
+    from quiz.core.class_report import build_class_report
+
+    for name, misses in (("ana", 3), ("bo", 1)):
+        store = Store(tmp_path / "scores", name)
+        for n in range(misses):
+            log_answer(store, "d/q0", 1, T0 + timedelta(days=n))
+    logs = [(name, tmp_path / "scores" / name) for name in ("ana", "bo")]
+    report = build_class_report(logs, numbered(1), now=T0 + timedelta(days=5), settings=SETTINGS)
+    (question,) = report.questions
+    assert "a leech for 1 learner" in question.flags
