@@ -132,6 +132,8 @@ class Options:
     """Drill: at most this many questions this session."""
     count: int | None = None
     """Exam: this many questions."""
+    ask_learner: bool = False
+    """Start by asking who is studying (`quiz serve` on an open address without --learner)."""
     exam: date | None = None
     """Drill: the exam day to plan for (`quiz.core.plan`)."""
     cram: bool | None = None
