@@ -32,6 +32,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.sync",
     "quiz.cli.where",
     "quiz.cli.interchange",
+    "quiz.cli.config",
+    "quiz.cli.optimize",
+    "quiz.cli.plan",
     "quiz.cli.serve",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""

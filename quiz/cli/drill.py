@@ -12,11 +12,15 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, positive
+from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, learner_settings, positive
+from quiz.cli.plan import exam_date
 from quiz.core.config import Command, Options
 from quiz.core.model import Library
+
+if TYPE_CHECKING:
+    from quiz.core.scheduling import Settings
 
 
 def register(add: AddCommand) -> None:
@@ -24,11 +28,37 @@ def register(add: AddCommand) -> None:
     drill = add("drill", "drill due reviews, then new questions")
     add_filters(drill)
     drill.add_argument("--limit", type=positive, help="at most N questions this session")
+    drill.add_argument(
+        "--exam",
+        type=exam_date,
+        metavar="DATE",
+        help="follow the plan for an exam on DATE (see `quiz plan`): new questions early enough, "
+        "every question refreshed in the days before the exam",
+    )
     add_line_options(drill, top=False)
     drill.set_defaults(run=run_screen)
 
-    practice = add("practice", "practise a deck or tag now, whatever is due")
+    practice = add(
+        "practice",
+        "practise a deck or tag now, whatever is due (answers to questions not yet due are cram: "
+        "logged, but your schedule does not move)",
+    )
     add_filters(practice)
+    how = practice.add_mutually_exclusive_group()
+    how.add_argument(
+        "--cram",
+        action="store_const",
+        const=True,
+        dest="cram",
+        help="every answer is cram, due questions too: nothing is rescheduled (before an exam)",
+    )
+    how.add_argument(
+        "--reschedule",
+        action="store_const",
+        const=False,
+        dest="cram",
+        help="every answer is a real review that reschedules its question, due or not",
+    )
     add_line_options(practice, top=False)
     practice.set_defaults(run=run_screen)
 
@@ -104,24 +134,36 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
         ask_learner=bool(getattr(args, "ask_learner", False)),
+        cram=getattr(args, "cram", None),
+        exam=getattr(args, "exam", None),
     )
     plain = bool(getattr(args, "plain", False))
     reason = None if plain else fallback_reason(sys.stdin, ctx.stdout)
     library = load_library(options, ctx)
     if isinstance(library, int):
         return library
+    from dataclasses import replace
+
+    from quiz.core.optimizer import parameters_for
+
+    # The learner's settings file; their own fitted parameters, else a bank's (`scheduling:`), else the defaults.
+    settings = replace(
+        learner_settings(ctx), parameters=parameters_for(options.scores_dir, options.learner, library.banks)
+    )
     if reason:
         notice = f"quiz: {reason}, so this is the plain line mode (quiz --plain; help lists its commands)"
         print(notice, file=ctx.stderr)
         plain = True
     if plain:
-        return start_plain(options, library, ctx, args)
+        return start_plain(options, library, ctx, args, settings)
     from quiz.tui.app import run
 
-    return run(options, library)
+    return run(options, library, settings)
 
 
-def start_plain(options: Options, library: Library, ctx: Context, args: argparse.Namespace) -> int:
+def start_plain(
+    options: Options, library: Library, ctx: Context, args: argparse.Namespace, settings: Settings | None = None
+) -> int:
     """The line mode on stdin and stdout (Textual is never imported)."""
     from quiz.cli.plain import LineIO, Setup, run_session
     from quiz.cli.plain_home import run_home
@@ -136,7 +178,7 @@ def start_plain(options: Options, library: Library, ctx: Context, args: argparse
     setup = Setup(
         library,
         Store(options.scores_dir, options.learner),
-        Settings(),
+        settings if settings is not None else Settings(),
         Paint(bool(getattr(args, "color", False))),
         wait=bool(getattr(args, "wait", False)),
         seed=getattr(args, "seed", None),

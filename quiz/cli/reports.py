@@ -308,6 +308,22 @@ def render_history(history: LearnerHistory) -> str:
             )
         )
 
+    flagged = [q for q in history.questions if q.leech or q.suspended]
+    if flagged:
+        rows = [
+            [
+                clip(clean(q.key), 30),
+                clip(clean(q.prompt or "(no longer in the banks)"), 40),
+                str(q.answers - q.right),
+                ", ".join(word for word, on in (("leech", q.leech), ("suspended", q.suspended)) if on),
+            ]
+            for q in flagged
+        ]
+        parts.append(
+            "Leeches and suspended questions (quiz history --unsuspend KEY brings one back)\n"
+            + table(["Question", "Prompt", "Misses", "Flags"], rows, [False, False, True, False])
+        )
+
     if history.unknown.answers:
         parts.append(history.unknown.message().capitalize() + ".")
     if history.warnings:
@@ -395,6 +411,8 @@ def history_json(history: LearnerHistory) -> dict[str, Any]:
                 "recall": q.recall,
                 "status": q.status,
                 "due": _iso(q.due),
+                "leech": q.leech,
+                "suspended": q.suspended,
             }
             for q in history.questions
         ],

@@ -52,7 +52,7 @@ __all__ = ["bundled_questions_dir", "find_bank_files", "find_course_files", "loa
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "lint", "questions")
+BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "scheduling", "lint", "questions")
 COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint", "lint")
 LINT_FIELDS = ("ignore",)
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -293,6 +293,8 @@ class _Builder:
                 if citation is not None:
                     sources[key] = citation
 
+        parameters = self.scheduling(fields["scheduling"]) if "scheduling" in fields else None
+
         questions: list[Question] = []
         if "questions" not in fields:
             self.ctx.add(root, "the bank has no 'questions' list")
@@ -315,9 +317,44 @@ class _Builder:
             sources=sources,
             questions=tuple(questions),
             path=path,
+            parameters=parameters,
             lint_ignore=lint_ignore,
             marks=_marks(fields) if self.ctx.marks else {},
         )
+
+    def scheduling(self, node: Node) -> tuple[float, ...] | None:
+        """`scheduling: {parameters: [21 numbers]}`: FSRS weights a teacher fitted on a class
+        (`quiz optimize --class`), each within the bounds `fsrs` accepts."""
+        from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+        entries = self.mapping(node, "scheduling")
+        if entries is None:
+            return None
+        values: tuple[float, ...] | None = None
+        for key, key_node, value in entries:
+            if key != "parameters":
+                self.ctx.add(key_node, f"unknown field 'scheduling.{key}' (only 'parameters')")
+                continue
+            if not isinstance(value, SequenceNode):
+                self.ctx.add(value, f"'scheduling.parameters' must be a list of numbers, not {_describe(value)}")
+                continue
+            wanted = len(LOWER_BOUNDS_PARAMETERS)
+            if len(value.value) != wanted:
+                self.ctx.add(value, f"'scheduling.parameters' needs {wanted} numbers (FSRS-6), not {len(value.value)}")
+                continue
+            numbers: list[float] = []
+            for index, item in enumerate(value.value):
+                number = self.number(item, f"scheduling.parameters[{index}]")
+                if number is None:
+                    continue
+                low, high = LOWER_BOUNDS_PARAMETERS[index], UPPER_BOUNDS_PARAMETERS[index]
+                if not low <= number <= high:
+                    self.ctx.add(item, f"'scheduling.parameters[{index}]' must be from {low} to {high}, not {number}")
+                    continue
+                numbers.append(number)
+            if len(numbers) == wanted:
+                values = tuple(numbers)
+        return values
 
     def lint(self, node: Node) -> tuple[str, ...]:
         """`lint: {ignore: [L104, ...]}`: checks silenced, by code or name.

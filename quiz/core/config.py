@@ -12,6 +12,7 @@ import getpass
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -133,6 +134,11 @@ class Options:
     """Exam: this many questions."""
     ask_learner: bool = False
     """Start by asking who is studying (`quiz serve` on an open address without --learner)."""
+    exam: date | None = None
+    """Drill: the exam day to plan for (`quiz.core.plan`)."""
+    cram: bool | None = None
+    """Practice: True every answer is cram, False every answer is scheduled, None only
+    answers to questions not yet due are cram (`quiz.core.session`)."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

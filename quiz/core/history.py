@@ -18,7 +18,8 @@ Definitions, so the figures can be checked by hand:
   *override*, which the class report counts apart. An undo or rerate finds its answer
   among the latest held-back answers of the question, exactly as
   `store.Replayer` does (`store.PENDING_PER_KEY`).
-- Days and ISO weeks are UTC.
+- Days and ISO weeks are the learner's: a day starts at `day_starts_at`
+  o'clock local time (`quiz.core.days`), as the daily limits do.
 - *Predicted recall* of a question is FSRS retrievability at `now` (0 before the
   first answer). A question is *mastered* when it is at least the desired
   retention (0.9 by default); a group's *mastery* is the share of its questions
@@ -26,7 +27,7 @@ Definitions, so the figures can be checked by hand:
 - *new*: never answered. *learning*: FSRS state Learning or Relearning, or Review
   with stability under `MATURE_STABILITY_DAYS` (21 days, Anki's "mature"
   threshold). *mature*: Review with stability of 21 days or more.
-- The *forecast* counts, for each of the next `FORECAST_DAYS` UTC days starting
+- The *forecast* counts, for each of the next `FORECAST_DAYS` learner days starting
   today, the answered questions falling due that day; overdue ones count today.
 """
 
@@ -44,10 +45,13 @@ from typing import Any, Literal, TypeAlias
 from fsrs import State
 
 from quiz.core import replay_cache
+from quiz.core.days import Days
+from quiz.core.flags import Flags, is_leech
 from quiz.core.model import Library, Question
 from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
+    COUNT_BUCKET,
     PENDING_PER_KEY,
     QuestionState,
     Replayer,
@@ -78,11 +82,13 @@ MATURE_STABILITY_DAYS = 21.0
 """FSRS stability (days) from which a Review card counts as mature."""
 HEATMAP_DAYS = 182
 """Days in the calendar heatmap: the last six months (26 weeks), today included."""
-FORECAST_DAYS = 14
+FORECAST_DAYS = 30
 
 Status: TypeAlias = Literal["new", "learning", "mature"]
 _EPOCH = date(1970, 1, 1)
-_DAY_SECONDS = 86400
+_DAY_SECONDS = COUNT_BUCKET
+"""Answers are counted per quarter hour of UTC time, then gathered into the learner's
+local days (`quiz.core.days`) when the figures are drawn, so a snapshot serves any zone."""
 
 
 def status_of(card: Card | None) -> Status:
@@ -144,7 +150,7 @@ def response_text(value: object) -> str:
 
 @dataclass(frozen=True)
 class DayCount:
-    """Answers (and right ones) on one UTC day; in the forecast, questions due."""
+    """Answers (and right ones) on one learner day; in the forecast, questions due."""
 
     day: date
     count: int
@@ -217,6 +223,10 @@ class QuestionSummary:
     recall: float
     status: Status
     due: datetime | None
+    leech: bool = False
+    """Missed `leech_threshold` times or more (`quiz.core.flags`)."""
+    suspended: bool = False
+    """Left out of every session until unsuspended."""
 
 
 @dataclass(frozen=True)
@@ -338,10 +348,11 @@ class _Answers:
         kind = record["kind"]
         key = record["key"]
         if kind != "answer":
-            k = self.key_index.get(key)
-            if k is not None:
-                self._amend(k, record, kind == "undo")
-            return
+            if kind == "rerate" or kind == "undo":
+                k = self.key_index.get(key)
+                if k is not None:
+                    self._amend(k, record, kind == "undo")
+            return  # suspend, unsuspend, bury: the replayer's flags (`quiz.core.flags`)
         try:
             k = self.key_index[key]
         except KeyError:
@@ -651,7 +662,9 @@ def _day(number: int) -> date:
     return _EPOCH + timedelta(days=number)
 
 
-def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_Answers, dict[str, QuestionState]]:
+def _collect(
+    records: Iterable[dict[str, Any]], scheduler: Scheduler
+) -> tuple[_Answers, dict[str, QuestionState], Flags]:
     """The single pass: every record to the column store and to the replayer."""
     answers = _Answers()
     replayer = Replayer(scheduler)
@@ -660,7 +673,7 @@ def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_
     for record in records:
         feed_answers(record)
         feed_replay(record)
-    return answers, replayer.finish()
+    return answers, replayer.finish(), replayer.flags
 
 
 class _HistoryPass:
@@ -688,7 +701,7 @@ def _collect_log(
     scheduler: Scheduler,
     on_warning: Callable[[str], None],
     now: datetime | None = None,
-) -> tuple[_Answers, dict[str, QuestionState]]:
+) -> tuple[_Answers, dict[str, QuestionState], Flags]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
     def restore(snapshot: replay_cache.Snapshot) -> _HistoryPass:
@@ -707,7 +720,7 @@ def _collect_log(
         on_warning,
         now=now,
     )
-    return work.answers, work.replayer.finish()
+    return work.answers, work.replayer.finish(), work.replayer.flags
 
 
 # --------------------------------------------------------------------------- one learner
@@ -723,7 +736,7 @@ class LearnerHistory:
     answers: int
     right: int
     days: tuple[DayCount, ...]
-    """The heatmap: every UTC day of the last `HEATMAP_DAYS`, oldest first, today last."""
+    """The heatmap: every learner day of the last `HEATMAP_DAYS`, oldest first, today last."""
     weeks: tuple[WeekAccuracy, ...]
     """Every ISO week with answers, oldest first."""
     decks: tuple[GroupMastery, ...]
@@ -792,12 +805,15 @@ def build_history(
     learner: str = "",
     settings: Settings | None = None,
     warnings: Sequence[str] = (),
+    days: Days | None = None,
 ) -> LearnerHistory:
-    """Every figure of the history from a stream of records (see the module docstring)."""
+    """Every figure of the history from a stream of records (see the module docstring).
+
+    `days` overrides the learner's days (default: `settings.days`, the machine's zone)."""
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect(records, scheduler)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
+    answers, states, flags = _collect(records, scheduler)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days, flags)
 
 
 def history_of_logs(
@@ -812,8 +828,8 @@ def history_of_logs(
     learner's folder): the same figures as `load_history`, from the snapshot cache."""
     scheduler = Scheduler(settings)
     warnings: list[str] = []
-    answers, states = _collect_log(tuple(paths), scheduler, warnings.append, ensure_utc(now))
-    return _history(answers, states, library, scheduler, ensure_utc(now), learner, tuple(warnings))
+    answers, states, flags = _collect_log(tuple(paths), scheduler, warnings.append, ensure_utc(now))
+    return _history(answers, states, library, scheduler, ensure_utc(now), learner, tuple(warnings), None, flags)
 
 
 def load_history(
@@ -823,6 +839,7 @@ def load_history(
     *,
     now: datetime,
     settings: Settings | None = None,
+    days: Days | None = None,
 ) -> LearnerHistory:
     """The history of `scores_dir/learner/reviews.jsonl` (a missing log is an empty one).
 
@@ -833,8 +850,8 @@ def load_history(
     warnings: list[str] = []
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect_log(store.logs(), scheduler, warnings.append, now)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
+    answers, states, flags = _collect_log(store.logs(), scheduler, warnings.append, now)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days, flags)
 
 
 def _history(
@@ -845,12 +862,23 @@ def _history(
     now: datetime,
     learner: str,
     warnings: tuple[str, ...],
+    local_days: Days | None = None,
+    flags: Flags | None = None,
 ) -> LearnerHistory:
-    today = now.date()
+    learner_days = scheduler.settings.days if local_days is None else local_days
+    flags = Flags() if flags is None else flags
+    threshold = scheduler.settings.leech_threshold
+    today = learner_days.day_of(now)
     today_number = (today - _EPOCH).days
     first = today_number - HEATMAP_DAYS + 1
-    day_answers = answers.day_answers
-    day_right = answers.day_right
+    # Quarter-hour counts gathered into the learner's days (numbered from the epoch).
+    bucket_day = learner_days.bucket_days(answers.day_answers, _DAY_SECONDS)
+    day_answers: dict[int, int] = {}
+    day_right: dict[int, int] = {}
+    for source, target in ((answers.day_answers, day_answers), (answers.day_right, day_right)):
+        for bucket, count in source.items():
+            number = (bucket_day[bucket] - _EPOCH).days if bucket in bucket_day else bucket * _DAY_SECONDS // 86400
+            target[number] = target.get(number, 0) + count
     days = tuple(DayCount(_day(n), day_answers.get(n, 0), day_right.get(n, 0)) for n in range(first, today_number + 1))
 
     week_totals: dict[tuple[int, int], list[int]] = {}
@@ -873,7 +901,7 @@ def _history(
         card = known.card
         recall[key] = scheduler.retrievability(card, now)
         if key in by_key:
-            offset = max(0, (card.due.astimezone(UTC).date() - today).days)
+            offset = max(0, (learner_days.day_of(card.due) - today).days)
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
 
@@ -929,6 +957,8 @@ def _history(
             recall=recall[key],
             status=status_of(state.card),
             due=state.card.due,
+            leech=is_leech(state.answers - state.correct, threshold),
+            suspended=flags.is_suspended(key),
         )
 
     for question in library.questions:

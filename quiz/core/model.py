@@ -225,6 +225,8 @@ class Bank:
     sources: Mapping[str, str] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     path: Path | None = None
+    parameters: tuple[float, ...] | None = None
+    """FSRS weights from the bank's `scheduling:` header, for learners with too few reviews of their own."""
     lint_ignore: tuple[str, ...] = ()
     """Lint checks silenced for the whole bank (`lint: {ignore: [L101]}` at the top)."""
     marks: Mapping[str, Mark] = field(default_factory=dict, compare=False, repr=False)

@@ -13,7 +13,8 @@ What a usable line is (the format is documented in docs/architecture.md):
   ignored), JSON nested at most `MAX_DEPTH` deep (checked on the raw bytes before
   parsing, so no nesting can exhaust the parser's recursion), no NaN or Infinity;
 - a JSON object with `"v"` a whole number of 1 or more and `"kind"` one of
-  `answer`, `rerate`, `undo`, with the keys that kind needs (`REQUIRED_KEYS`);
+  `answer`, `rerate`, `undo`, `suspend`, `unsuspend`, `bury`, with the keys that
+  kind needs (`REQUIRED_KEYS`; a bury's `until` is an ISO time with a zone);
 - `id` and `ref` short tokens (`[A-Za-z0-9_.:-]`, at most 64), `key` a string of
   1 to `MAX_FIELD_CHARS` characters, `rating` 1-4, `correct` a boolean;
 - `time` ISO 8601 with a time zone, from 1970 on and not later than the reader's
@@ -64,6 +65,9 @@ REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
     "answer": ("v", "kind", "id", "time", "key", "rating", "correct"),
     "rerate": ("v", "kind", "id", "time", "key", "ref", "rating"),
     "undo": ("v", "kind", "id", "time", "key", "ref"),
+    "suspend": ("v", "kind", "id", "time", "key"),
+    "unsuspend": ("v", "kind", "id", "time", "key"),
+    "bury": ("v", "kind", "id", "time", "key", "until"),
 }
 """Keys a record of each kind must have to be usable; others are informative."""
 
@@ -201,6 +205,8 @@ def check_record(record: object, now: datetime, *, depth_checked: bool = False) 
             return f"has an invalid rating {_short(rating)}"
     if "correct" in required and type(record["correct"]) is not bool:
         return "has a 'correct' that is not true or false"
+    if "until" in required and not _is_moment(record["until"]):
+        return "has a malformed until"
     problem = _check_time(record["time"], now)
     if problem is not None:
         return problem
@@ -219,6 +225,17 @@ def check_record(record: object, now: datetime, *, depth_checked: bool = False) 
     if not depth_checked and nesting_depth(record) > MAX_DEPTH:
         return f"nests JSON more than {MAX_DEPTH} deep"
     return None
+
+
+def _is_moment(value: object) -> bool:
+    """An ISO time with a zone (a bury's `until` lies in the future by design)."""
+    if not isinstance(value, str) or len(value) > 64:
+        return False
+    try:
+        moment = datetime.fromisoformat(value)
+        return moment.tzinfo is not None and moment.astimezone(UTC).year >= MIN_YEAR
+    except (ValueError, OverflowError):
+        return False
 
 
 def _check_time(when: object, now: datetime) -> str | None:

@@ -43,8 +43,10 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir
+from quiz.core.days import Days
+from quiz.core.flags import Flags
 from quiz.core.scheduling import Card, Scheduler, State
-from quiz.core.store import NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
+from quiz.core.store import COUNT_BUCKET, NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
 __all__ = [
     "CACHE_FORMAT",
@@ -63,6 +65,7 @@ __all__ = [
 ]
 
 CACHE_FORMAT = 2
+"""2: the daily counts are per quarter hour of UTC time (local days), no longer per UTC day."""
 MIN_NEW_LINES = 2000
 """Lines replayed since the snapshot (or from scratch) before a new one is worth writing."""
 PROBE_BYTES = 65536
@@ -313,6 +316,8 @@ MAX_STABILITY = 1e9
 """Days; FSRS stability is positive and, with intervals capped at 100 years, far below."""
 MAX_STEP = 1000
 _LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+_LATEST_BUCKET = int((_LATEST - _EPOCH).total_seconds()) // COUNT_BUCKET
+"""The last `COUNT_BUCKET` a restored day count may name (a forged entry is refused)."""
 """Times in a snapshot are refused beyond this, as `quiz.core.records` refuses them in a log."""
 
 
@@ -369,14 +374,15 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
         ],
         "new_days": list(replayer._new_days.items()),
         "review_days": list(replayer._review_days.items()),
+        "flags": replayer.flags.to_json(),
     }
 
 
-def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> Replayer:
+def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, days: Days | None = None) -> Replayer:
     """A replayer in the state `replayer_to_json` saved; CacheError if anything is off."""
     require(isinstance(data, dict))
     assert isinstance(data, dict)
-    replayer = Replayer(scheduler, day)
+    replayer = Replayer(scheduler, day, days=days)
     base = replayer._base
     rows = data["states"]
     require(isinstance(rows, list))
@@ -407,13 +413,14 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> 
         require(len(codes) == len(replayer._pending.get(key) or ()) > 0)
         require(all(code in (0, NEW, REVIEW) and type(code) is int for code in codes))
         replayer._done[key] = (None if row is None else _state_from_row(row), codes)
-    for name, days in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
+    for name, counts in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
         pairs = data[name]
         require(isinstance(pairs, list))
         for pair in pairs:
             require(isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int)
-            require(0 <= pair[0] <= _LATEST.toordinal())
-            days[pair[0]] = _count(pair[1])
+            require(0 <= pair[0] <= _LATEST_BUCKET)
+            counts[pair[0]] = _count(pair[1])
+    replayer.flags = Flags.from_json(data["flags"])
     return replayer
 
 
@@ -517,6 +524,7 @@ def replay_log(
     scheduler: Scheduler,
     *,
     day: date | None = None,
+    days: Days | None = None,
     on_warning: Callable[[str], None] | None = None,
     folder: Path | Literal["auto"] | None = "auto",
     now: datetime | None = None,
@@ -528,8 +536,8 @@ def replay_log(
         log,
         "states",
         scheduler,
-        lambda: _ReplayPass(Replayer(scheduler, day)),
-        lambda snapshot: _ReplayPass(replayer_from_json(snapshot.body.get("replay"), scheduler, day)),
+        lambda: _ReplayPass(Replayer(scheduler, day, days=days)),
+        lambda snapshot: _ReplayPass(replayer_from_json(snapshot.body.get("replay"), scheduler, day, days=days)),
         on_warning,
         folder=folder,
         now=now,

@@ -106,6 +106,13 @@ def bank_schema() -> dict[str, Any]:
             "description": TEXT,
             "tags": TAGS,
             "sources": {"type": "object", "additionalProperties": NONEMPTY_TEXT},
+            "scheduling": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "parameters": {"type": "array", "items": {"type": "number"}, "minItems": 21, "maxItems": 21}
+                },
+            },
             "lint": LINT,
             "questions": {"type": "array", "minItems": 1, "items": question},
         },

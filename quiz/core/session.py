@@ -16,13 +16,23 @@ Modes:
   step is due, or at the end when nothing else is left; answering it again is a
   real, logged review. Learning steps do not count against either limit.
 - practice: every question of the filter once, due or not (bank order, or
-  shuffled by the rng with `shuffle=True`); still logged and scheduled.
+  shuffled by the rng with `shuffle=True`). An answer to a question that is due
+  (or new) is a real review, scheduled as in a drill; an answer to a question not
+  yet due is *cram*: logged with `"mode": "cram"`, counted in history, but it never
+  moves the long-term schedule (replay skips it for FSRS, `store.Replayer`).
+  `cram=True` makes every answer cram (`quiz practice --cram`, before an exam);
+  `cram=False` schedules every answer, due or not. A missed cram question comes
+  back once more later in the session (`CRAM_AGAIN`), as a learning step would.
 - exam: `count` questions drawn by the rng; the TUI shows no feedback until the
-  summary, which carries the score and every `Feedback`.
+  summary, which carries the score and every `Feedback`. Exam answers are real
+  reviews (`"mode": "exam"`), scheduled like a drill's: an exam is a genuine test
+  of recall, and FSRS handles a review that comes early.
 
-"Today" is the UTC day of the session's start: simple, the same on every machine
-and for every time zone, at the price of a day that may roll over in the
-learner's afternoon or night.
+"Today" is the learner's day of the session's start: it begins at
+`settings.day_starts_at` o'clock local time (`quiz.core.days`), so the daily
+limits and "due today" follow the learner's clock, not UTC. A learned question
+(FSRS Review state) due any time before the end of today is due now, as in Anki;
+a question in a learning step waits for its exact time.
 
 The queue is built once at start (a deque, plus a heap for questions waiting on
 a learning step), so choosing the next question costs O(log n) whatever the size
@@ -37,12 +47,14 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from fsrs import Rating, State
 
 from quiz import FORMAT_VERSION, __version__
+from quiz.core.days import Days
+from quiz.core.flags import Flags, flag_record, is_leech
 from quiz.core.grading import Outcome, Response, grade, response_to_json
 from quiz.core.model import (
     ChoiceQuestion,
@@ -52,6 +64,7 @@ from quiz.core.model import (
     OrderQuestion,
     Question,
 )
+from quiz.core.plan import exam_due, new_quota
 from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
 from quiz.core.store import QuestionState, Store
@@ -75,6 +88,8 @@ UNDO_DEPTH = 20
 HARDEST_SHOWN = 5
 REQUEUE_WITHIN = timedelta(hours=1)
 """A learning step at most this long brings its question back in the same session."""
+CRAM_AGAIN = timedelta(minutes=10)
+"""A missed cram question comes back this long after (or when nothing else is left)."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,10 @@ class Feedback:
     rating: Rating
     due: datetime | None
     record_id: str
+    cram: bool = False
+    """The answer was cram: logged and counted, but the schedule (`due`) did not move."""
+    leech: bool = False
+    """The question has now been missed `settings.leech_threshold` times or more."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +138,7 @@ class Summary:
     hardest: tuple[tuple[Question, int], ...]
     """Questions missed in this session with their number of misses, most first."""
     due_tomorrow: int
-    """Questions of the session's filter due by the end of tomorrow (UTC)."""
+    """Questions of the session's filter due by the end of the learner's tomorrow."""
     feedbacks: tuple[Feedback, ...]
     """Every effective answer of the session, in order, with its final rating."""
     score: int | None = None
@@ -160,6 +179,9 @@ class _Answer:
     counted_review: bool
     token: int | None = None
     """The heap entry that brings the question back, if it was requeued."""
+    cram: bool = False
+    flag_id: str | None = None
+    """The suspend or bury record logged on this answer's feedback, which undo cancels too."""
 
 
 def _keep(question: Question, decks: frozenset[str], tags: frozenset[str]) -> bool:
@@ -186,9 +208,18 @@ class Session:
         clock: Clock = utc_now,
         rng: random.Random | None = None,
         shuffle: bool = False,
+        days: Days | None = None,
+        cram: bool | None = None,
+        exam: date | None = None,
     ) -> None:
         if mode not in ("drill", "practice", "exam"):
             raise ValueError(f"unknown session mode {mode!r}")
+        if cram is not None and mode != "practice":
+            raise ValueError("only practice can be cram (a drill and an exam are real reviews)")
+        self.exam = exam
+        """Drill: the exam day to plan for (`quiz.core.plan`): new questions early enough, intervals capped."""
+        self.cram: bool | None = cram
+        """Practice: True every answer is cram, False none is, None those not yet due (see the module)."""
         self.library = library
         self.store = store
         self.settings = settings if settings is not None else Settings()
@@ -198,24 +229,38 @@ class Session:
         self.scheduler = Scheduler(self.settings)
         self.session_id = uuid.uuid4().hex
         self.started = ensure_utc(clock())
-        self.today = self.started.date()
+        self.days = self.settings.days if days is None else days
+        """Where the learner's days begin (local time, `settings.day_starts_at`)."""
+        self.today = self.days.day_of(self.started)
+        """The learner's day at the start of the session."""
+        self.day_end = self.days.start_of(self.today + timedelta(days=1))
 
         self.warnings: list[str] = []
         """Lines of the log that were skipped (torn or damaged), for the TUI to show."""
         # The replay of the log, from a snapshot of it when one fits (see `replay_cache`).
         replayer = replay_log(
-            store.logs(), self.scheduler, day=self.today, on_warning=self.warnings.append, now=self.started
+            store.logs(),
+            self.scheduler,
+            day=self.today,
+            days=self.days,
+            on_warning=self.warnings.append,
+            now=self.started,
         )
         self.states: dict[str, QuestionState] = replayer.states
         """Every question's state, including questions no longer in any bank."""
         self.new_today = replayer.new_on_day
         self.reviews_today = replayer.reviews_on_day
+        self.flags: Flags = replayer.flags
+        """Suspended and buried questions: left out of the queue (`quiz.core.flags`)."""
 
         decks_set = frozenset(decks or ())
         tags_set = frozenset(tags or ())
         seen: set[str] = set()
         kept: list[Question] = []
+        flags = self.flags
         for question in library.questions:
+            if flags.is_suspended(question.key) or (mode == "drill" and flags.is_buried(question.key, self.started)):
+                continue
             if question.key not in seen and _keep(question, decks_set, tags_set):
                 seen.add(question.key)
                 kept.append(question)
@@ -249,6 +294,10 @@ class Session:
             return questions if limit is None else questions[: max(0, limit)]
         now = self.started
         new_slots = max(0, self.settings.new_per_day - self.new_today)
+        exam = self.exam if self.exam is not None and self.exam > self.today else None
+        if exam is not None:
+            unseen = sum(1 for question in questions if question.key not in self.states)
+            new_slots = max(new_slots, new_quota(unseen + self.new_today, self.today, exam) - self.new_today)
         review_slots = max(0, self.settings.reviews_per_day - self.reviews_today)
         stepping: list[tuple[datetime, int, Question]] = []
         reviews: list[tuple[datetime, int, Question]] = []
@@ -258,9 +307,12 @@ class Session:
             if state is None:
                 if len(new) < new_slots:
                     new.append(question)
+            elif state.card.state == State.Review:
+                due = state.card.due if exam is None else exam_due(state.card, self.scheduler, self.days, exam)
+                if due < self.day_end:
+                    reviews.append((due, index, question))
             elif state.card.due <= now:
-                target = reviews if state.card.state == State.Review else stepping
-                target.append((state.card.due, index, question))
+                stepping.append((state.card.due, index, question))
         stepping.sort(key=lambda entry: (entry[0], entry[1]))
         if len(reviews) > review_slots:
             reviews = heapq.nsmallest(review_slots, reviews, key=lambda e: (e[0], e[1]))
@@ -369,6 +421,20 @@ class Session:
 
     # ---------------------------------------------------------------- actions
 
+    def is_cram(self, question: Question, now: datetime | None = None) -> bool:
+        """Whether an answer to `question` now would be cram (logged, never scheduled)."""
+        if self.mode != "practice" or self.cram is False:
+            return False
+        if self.cram:
+            return True
+        state = self.states.get(question.key)
+        if state is None:
+            return False
+        moment = ensure_utc(self.clock()) if now is None else now
+        if state.card.state == State.Review:
+            return state.card.due >= self.days.end_of_today(moment)
+        return state.card.due > moment
+
     def _record(self, kind: str, key: str, when: datetime, **fields: Any) -> dict[str, Any]:
         """A log record with the common fields first, in the documented order."""
         record: dict[str, Any] = {
@@ -382,10 +448,11 @@ class Session:
         record["time"] = when.isoformat(timespec="microseconds")
         record["learner"] = self.store.learner
         record["key"] = key
+        mode = fields.pop("mode", self.mode)
         record.update(fields)
         record["session"] = self.session_id
         if kind == "answer":
-            record["mode"] = self.mode
+            record["mode"] = mode
         return record
 
     def answer(self, response: Response, *, hinted: bool = False, elapsed: float | None = None) -> Feedback:
@@ -400,8 +467,13 @@ class Session:
         rating = rating_for(question, outcome, hinted)
         now = ensure_utc(self.clock())
         previous = self.states.get(question.key)
-        card = self.scheduler.review(
-            previous.card if previous else self.scheduler.new_card(question.key, now), rating, now
+        cram = self.is_cram(question, now)
+        card = (
+            None
+            if cram
+            else self.scheduler.review(
+                previous.card if previous else self.scheduler.new_card(question.key, now), rating, now
+            )
         )
         record = self._record(
             "answer",
@@ -414,19 +486,24 @@ class Session:
             hinted=hinted,
             typo_forgiven=outcome.typo_forgiven,
             elapsed=None if elapsed is None else round(elapsed, 3),
+            mode="cram" if cram else self.mode,
         )
         self.store.append(record)  # may raise StoreError: then nothing has changed
 
-        self.states[question.key] = _after(previous, card, outcome.correct, now)
-        today = now.date() == self.today
+        if card is not None:
+            self.states[question.key] = _after(previous, card, outcome.correct, now)
+        today = self.days.day_of(now) == self.today and card is not None
         counted_new = previous is None and today
         counted_review = previous is not None and previous.card.state == State.Review and today
         self.new_today += counted_new
         self.reviews_today += counted_review
-        feedback = Feedback(question, response, outcome, rating, card.due, record["id"])
+        due = card.due if card is not None else (previous.card.due if previous is not None else None)
+        state = self.states.get(question.key)
+        leech = state is not None and is_leech(state.answers - state.correct, self.settings.leech_threshold)
+        feedback = Feedback(question, response, outcome, rating, due, record["id"], cram, leech)
         self._seq += 1
         self._answers.append(
-            _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review)
+            _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review, cram=cram)
         )
         self._feedback = feedback
         return feedback
@@ -439,6 +516,15 @@ class Session:
         entry = self._answers[-1]
         question = entry.presented.question
         previous = entry.previous
+        if entry.cram:
+            # Logged so history shows the learner's own rating; the schedule stays put.
+            when = ensure_utc(self.clock())
+            self.store.append(
+                self._record("rerate", question.key, when, ref=entry.feedback.record_id, rating=int(rating))
+            )
+            entry.feedback = replace(entry.feedback, rating=rating)
+            self._feedback = entry.feedback
+            return entry.feedback
         base = previous.card if previous else self.scheduler.new_card(question.key, entry.time)
         card = self.scheduler.review(base, rating, entry.time)
         now = ensure_utc(self.clock())
@@ -450,13 +536,52 @@ class Session:
         self._feedback = entry.feedback
         return entry.feedback
 
+    @property
+    def can_flag(self) -> bool:
+        """Whether `suspend()` or `bury()` applies: feedback showing, nothing flagged on it yet."""
+        return self._feedback is not None and self._answers[-1].flag_id is None
+
+    def suspend(self, reason: str | None = None) -> None:
+        """Suspend the question whose feedback is showing (logged): no session asks it until
+        it is unsuspended. `reason` is informative ("leech"). Call `next()` to move on."""
+        self._flag("suspend", **({"reason": reason} if reason else {}))
+
+    def bury(self) -> None:
+        """Bury the question whose feedback is showing (logged) until the learner's next day
+        begins: it is not asked again today. Call `next()` to move on."""
+        self._flag("bury", until=self.days.start_of(self.days.day_of(ensure_utc(self.clock())) + timedelta(days=1)))
+
+    def _flag(self, kind: str, **fields: Any) -> None:
+        if not self.can_flag:
+            raise RuntimeError("only the question whose feedback is showing can be suspended or buried")
+        entry = self._answers[-1]
+        key = entry.presented.question.key
+        record = flag_record(kind, self.store.learner, key, ensure_utc(self.clock()), self.session_id, **fields)
+        self.store.append(record)
+        self.flags.feed(record)
+        entry.flag_id = record["id"]
+
     def next(self) -> Presented | None:
-        """Leave the feedback and show the next question (None when the session is over)."""
+        """Leave the feedback and show the next question (None when the session is over).
+
+        A question suspended or buried on its feedback does not come back."""
         if self._feedback is None:
             if self._current is None:
                 return None
             raise RuntimeError("answer the current question before moving on")
         entry = self._answers[-1]
+        if entry.flag_id is not None:
+            self._feedback = None
+            self._advance()
+            return self._current
+        if entry.cram:
+            if not entry.feedback.outcome.correct and not any(
+                a.presented.question.key == entry.presented.question.key and a.token is not None for a in self._answers
+            ):
+                entry.token = self._requeue(entry.presented.question, entry.time + CRAM_AGAIN)
+            self._feedback = None
+            self._advance()
+            return self._current
         state = self.states[entry.presented.question.key]
         if self.mode == "drill" and state.card.state != State.Review and state.card.due - entry.time <= REQUEUE_WITHIN:
             entry.token = self._requeue(entry.presented.question, state.card.due)
@@ -479,10 +604,18 @@ class Session:
         entry = self._answers[-1]
         question = entry.presented.question
         now = ensure_utc(self.clock())
+        if entry.flag_id is not None:
+            # A suspend or bury given on this answer's feedback goes with it.
+            undo_flag = self._record("undo", question.key, now, ref=entry.flag_id)
+            self.store.append(undo_flag)
+            self.flags.feed(undo_flag)
+            entry.flag_id = None
         self.store.append(self._record("undo", question.key, now, ref=entry.feedback.record_id))
 
         self._answers.pop()
-        if entry.previous is None:
+        if entry.cram:
+            pass  # a cram answer never changed the state
+        elif entry.previous is None:
             del self.states[question.key]
         else:
             self.states[question.key] = entry.previous
@@ -520,7 +653,7 @@ class Session:
         misses = Counter(f.question.key for f in feedbacks if not f.outcome.correct)
         by_key = {f.question.key: f.question for f in feedbacks}
         hardest = tuple((by_key[key], n) for key, n in misses.most_common(HARDEST_SHOWN))
-        horizon = datetime.combine(self.today + timedelta(days=2), datetime.min.time(), tzinfo=self.started.tzinfo)
+        horizon = self.days.start_of(self.today + timedelta(days=2))
         due_tomorrow = 0
         for question in self.questions:
             state = self.states.get(question.key)
@@ -562,10 +695,11 @@ def overview(
 ) -> list[DeckStats]:
     """Per deck counts in library order, then one `is_total` row for all decks.
 
-    `settings` is part of the signature so callers need not change if counts
-    ever depend on it; today they do not (limits apply when a session starts).
+    A learned question counts as due when it falls due before the end of the
+    learner's day (`settings.days`), as in a drill; limits apply when a session starts.
     """
     now = ensure_utc(now)
+    day_end = settings.days.end_of_today(now)
     rows: list[DeckStats] = []
     totals = [0, 0, 0, 0]
     for bank in library.banks:
@@ -575,10 +709,12 @@ def overview(
             if state is None:
                 counts[1] += 1
                 continue
-            if state.card.due <= now:
-                counts[2] += 1
             if state.card.state == State.Review:
                 counts[3] += 1
+                if state.card.due < day_end:
+                    counts[2] += 1
+            elif state.card.due <= now:
+                counts[2] += 1
         total, new, due, learned = counts
         rows.append(DeckStats(bank.deck, bank.title, bank.description, total, new, due, learned))
         totals = [a + b for a, b in zip(totals, counts, strict=True)]

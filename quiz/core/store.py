@@ -31,12 +31,14 @@ import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from fsrs import State
 
+from quiz.core.days import Days
+from quiz.core.flags import FLAG_KINDS, Flags
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
 from quiz.core.scheduling import Card, Scheduler, ensure_utc
@@ -405,6 +407,12 @@ back than this (see `quiz.core.session.UNDO_DEPTH`).
 """
 
 
+COUNT_BUCKET = 900
+"""Seconds per bucket of the daily counts: a quarter hour, so any zone's day start
+(every zone's offset is whole quarter hours) falls on a bucket boundary."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_BUCKET_DELTA = timedelta(seconds=COUNT_BUCKET)
+
 NEW, REVIEW = 1, 2
 """What a committed answer counts as for the daily limits (see `Replayer`)."""
 
@@ -415,9 +423,11 @@ class Replayer:
     Answers of a question are applied in time order (records a few lines out of
     order, as two processes may write them, are sorted within the held-back
     window). With `day`, `new_on_day` and `reviews_on_day` count the new questions
-    introduced and the reviews of learned questions done on that UTC day, for the
-    daily limits. The counts are kept for every day, so a replay saved by
-    `quiz.core.replay_cache` serves any later day.
+    introduced and the reviews of learned questions done on that day, for the
+    daily limits: the learner's day of `days` (`quiz.core.days.Days`, local time
+    from `day_starts_at`), or the UTC day without it. The counts are kept per
+    `COUNT_BUCKET` seconds of UTC time, whatever the zone, so a replay saved by
+    `quiz.core.replay_cache` serves any later day in any time zone.
 
     `finish()` leaves the replayer as it was (feeding may go on) and remembers,
     per question, what applying its held-back answers gave, until a record of
@@ -425,25 +435,29 @@ class Replayer:
     FSRS for the questions answered since, not for every held-back answer.
     """
 
-    def __init__(self, scheduler: Scheduler, day: date | None = None) -> None:
+    def __init__(self, scheduler: Scheduler, day: date | None = None, *, days: Days | None = None) -> None:
         self.scheduler = scheduler
         self.day = day
+        self.days = days
+        """Where the learner's days begin; None: UTC midnight."""
         self._base: dict[str, QuestionState] = {}
         """States after the answers already committed (no longer held back)."""
         self.states: dict[str, QuestionState] = self._base
         """The states; complete once `finish()` has run."""
         # key -> held-back answers [time, id, rating, correct], oldest first
         self._pending: dict[str, list[list[Any]]] = {}
-        # UTC day ordinal -> questions introduced / reviews of learned questions that day
+        # COUNT_BUCKET number -> questions introduced / reviews of learned questions in it
         self._new_days: dict[int, int] = {}
         self._review_days: dict[int, int] = {}
         # key -> (state after its held-back answers, what each did: 0, NEW or REVIEW)
         self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
         self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self.flags = Flags()
+        """Suspended and buried questions (`quiz.core.flags`)."""
 
     def day_counts(self) -> tuple[dict[int, int], dict[int, int]]:
-        """(new questions, reviews of learned ones) per UTC day ordinal, held-back
-        answers included once `finish()` has run."""
+        """(new questions, reviews of learned ones) per `COUNT_BUCKET` of UTC time,
+        held-back answers included once `finish()` has run."""
         extra_new, extra_reviews = self._finished_days
         new, reviews = dict(self._new_days), dict(self._review_days)
         for days, extra in ((new, extra_new), (reviews, extra_reviews)):
@@ -451,27 +465,46 @@ class Replayer:
                 days[day] = days.get(day, 0) + count
         return new, reviews
 
+    def _window(self) -> tuple[int, int] | None:
+        """The buckets [first, last) of `day`, or None without a day."""
+        if self.day is None:
+            return None
+        if self.days is None:
+            start = datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC)
+            end = start + timedelta(days=1)
+        else:
+            start, end = self.days.bounds(self.day)
+        return int(start.timestamp()) // COUNT_BUCKET, int(end.timestamp()) // COUNT_BUCKET
+
+    def _on_day(self, which: int) -> int:
+        window = self._window()
+        if window is None:
+            return 0
+        first, last = window
+        total = 0
+        for counts in ((self._new_days, self._review_days)[which], self._finished_days[which]):
+            for bucket, count in counts.items():
+                if first <= bucket < last:
+                    total += count
+        return total
+
     @property
     def new_on_day(self) -> int:
         """New questions introduced on `day` (0 without a day)."""
-        if self.day is None:
-            return 0
-        day = self.day.toordinal()
-        return self._new_days.get(day, 0) + self._finished_days[0].get(day, 0)
+        return self._on_day(0)
 
     @property
     def reviews_on_day(self) -> int:
         """Reviews of questions already in the Review state done on `day` (0 without a day)."""
-        if self.day is None:
-            return 0
-        day = self.day.toordinal()
-        return self._review_days.get(day, 0) + self._finished_days[1].get(day, 0)
+        return self._on_day(1)
 
     def feed(self, record: dict[str, Any]) -> None:
         """Take one record (of any kind) into account."""
         kind = record["kind"]
         key = record["key"]
         if kind == "answer":
+            if record.get("mode") == "cram":
+                return  # cram never moves the schedule; a rerate or undo of it finds nothing here
             entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"] is True]
             done = self._done.pop(key, None) if self._done else None
             held = self._pending.get(key)
@@ -493,6 +526,11 @@ class Replayer:
             if done is not None:
                 self._done[key] = done
             return
+        if kind in FLAG_KINDS:
+            self.flags.feed(record)
+            return
+        if kind == "undo" and (key in self.flags.suspended or key in self.flags.buried):
+            self.flags.feed(record)
         held = self._pending.get(key)
         if not held:
             return
@@ -546,7 +584,7 @@ class Replayer:
             self._base.setdefault(key, state)
         if code:
             days = self._new_days if code == NEW else self._review_days
-            day = entry[0].toordinal()
+            day = _bucket(entry[0])
             days[day] = days.get(day, 0) + 1
 
     def feed_all(self, records: Iterable[dict[str, Any]]) -> None:
@@ -580,11 +618,16 @@ class Replayer:
             for entry, code in zip(held, done[1], strict=True):
                 if code:
                     days = extra[code - 1]
-                    day = entry[0].toordinal()
+                    day = _bucket(entry[0])
                     days[day] = days.get(day, 0) + 1
         self.states = states
         self._finished_days = extra
         return states
+
+
+def _bucket(moment: datetime) -> int:
+    """The `COUNT_BUCKET` of a UTC time (seconds since the epoch, floored)."""
+    return int((moment - _EPOCH) // _BUCKET_DELTA)
 
 
 def _parse_time(text: str) -> datetime:

@@ -25,6 +25,7 @@ from quiz.core.config import Options
 from quiz.core.model import Library
 from quiz.core.prefs import load_prefs, prefs_path, update_prefs
 from quiz.core.scheduling import Scheduler, Settings, utc_now
+from quiz.core.settings import settings_path
 from quiz.core.store import QuestionState, Store, StoreError
 from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from quiz.tui.widgets.base import safe
@@ -56,6 +57,7 @@ class QuizApp(App[int]):
         settings: Settings | None = None,
         prefs_file: Path | None = None,
         background: bool = True,
+        settings_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -65,6 +67,8 @@ class QuizApp(App[int]):
         self.rng = rng or random.Random()
         self.settings = settings or Settings()
         self.prefs_file = prefs_file or prefs_path()
+        self.settings_file = settings_file or settings_path()
+        """The learner's settings file, which the Settings screen edits."""
         self._too_small: TooSmallScreen | None = None
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
@@ -96,6 +100,7 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        cram: bool | None = None,
     ) -> Session:
         """A session for the current learner (it replays the log itself)."""
         from quiz.core.session import Mode, Session
@@ -111,6 +116,8 @@ class QuizApp(App[int]):
             count=count,
             clock=self.clock,
             rng=self.rng,
+            cram=cram if mode == "practice" else None,
+            exam=self.options.exam if mode == "drill" else None,
         )
 
     def start_session(
@@ -121,6 +128,7 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        cram: bool | None = None,
     ) -> None:
         """Open a session screen, or say why not (nothing to ask, unreadable log).
 
@@ -135,7 +143,7 @@ class QuizApp(App[int]):
 
         def build() -> Session | str:
             try:
-                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count)
+                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count, cram=cram)
             except (StoreError, ValueError) as error:
                 return str(error)
 
@@ -181,10 +189,31 @@ class QuizApp(App[int]):
                 now=self.clock(),
                 settings=self.settings,
             )
+            from quiz.core.retention import review_stats
+
+            stats = review_stats(
+                self.store().iter_records(), Scheduler(self.settings), self.settings.days, self.clock()
+            )
         except (StoreError, ValueError) as error:
             self.notify(safe(str(error)), title="No history", severity="error", markup=False)
             return
-        self.push_screen(HistoryScreen(history))
+        self.push_screen(HistoryScreen(history, stats))
+
+    def unsuspend(self, key: str) -> str | None:
+        """Log an `unsuspend` of `key` for the current learner; a message if it cannot be saved."""
+        from quiz.core.flags import flag_record
+
+        try:
+            self.store().append(flag_record("unsuspend", self.learner, key, self.clock()))
+        except StoreError as error:
+            return str(error)
+        return None
+
+    def open_settings(self) -> None:
+        """Push the Settings screen."""
+        from quiz.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
 
     def switch_learner(self, name: str) -> None:
         """Make `name` (already validated) the current learner."""
@@ -250,6 +279,7 @@ class QuizApp(App[int]):
                 tags=self.options.tags,
                 limit=self.options.limit,
                 count=self.options.count,
+                cram=self.options.cram,
             )
 
     def _start_watching_size(self) -> None:
@@ -299,6 +329,7 @@ class QuizApp(App[int]):
                 ("Exam", "No feedback until the end", screen.action_exam),
                 ("Switch learner", "Study as someone else", screen.action_switch_learner),
                 ("History", "Your answers over time", screen.action_history),
+                ("Settings", "Retention, daily limits, when your day starts", screen.action_settings),
                 ("Keys", "What every key does", screen.action_help),
             ]
             for title, help_text, callback in commands:
@@ -312,8 +343,8 @@ class QuizApp(App[int]):
             yield SystemCommand("Keys", "What every key does", screen.action_help)
 
 
-def run(options: Options, library: Library) -> int:
+def run(options: Options, library: Library, settings: Settings | None = None) -> int:
     """Start the TUI; the exit code for the shell."""
-    app = QuizApp(options, library)
+    app = QuizApp(options, library, settings=settings)
     app.run()
     return app.return_code or 0

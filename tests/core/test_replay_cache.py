@@ -40,8 +40,8 @@ def restored(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = replay_cache.replayer_from_json
     real_answers = history_module._Answers.restore.__func__  # type: ignore[attr-defined]
 
-    def spy(data: object, scheduler: Scheduler, day: date | None) -> Replayer:
-        replayer = real(data, scheduler, day)
+    def spy(data: object, scheduler: Scheduler, day: date | None, **keywords: Any) -> Replayer:
+        replayer = real(data, scheduler, day, **keywords)
         count[0] += 1
         return replayer
 

@@ -49,6 +49,8 @@ class DrillScreen(Screen[None]):
         Binding("e", "rerate(4)", "Easy"),
         Binding("g", "rerate(2)", "I guessed"),
         Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("b", "bury", "Bury"),
         Binding("question_mark", "help", "Help"),
         Binding("f1", "help_in_input", "Help"),
     ]
@@ -225,6 +227,10 @@ class DrillScreen(Screen[None]):
             if asking:
                 return False
             return True if self.session.can_undo else None
+        if action in ("suspend", "bury"):
+            if asking or self.mode == "exam":
+                return False
+            return True if self.session.can_flag else None
         return True
 
     def on_descendant_focus(self) -> None:
@@ -264,6 +270,32 @@ class DrillScreen(Screen[None]):
         self._show_feedback()
         word = "easy" if rating == 4 else "a guess"
         self.notify(f"Marked as {word}.")
+
+    def action_suspend(self) -> None:
+        """After feedback: leave this question out of every session until unsuspended (history)."""
+        self._flag("suspend")
+
+    def action_bury(self) -> None:
+        """After feedback: leave this question out until tomorrow."""
+        self._flag("bury")
+
+    def _flag(self, kind: str) -> None:
+        if self.phase != "feedback" or not self.session.can_flag:
+            return
+        try:
+            if kind == "suspend":
+                leech = self.feedback is not None and self.feedback.leech
+                self.session.suspend(reason="leech" if leech else None)
+            else:
+                self.session.bury()
+        except StoreError as error:
+            self.app.push_screen(MessageScreen(f"Could not {kind} the question", str(error)))
+            return
+        if kind == "suspend":
+            self.notify("Suspended until you unsuspend it from your history. Undo (u) takes it back.")
+        else:
+            self.notify("Buried until tomorrow. Undo (u) takes it back.")
+        self.refresh_bindings()
 
     async def action_undo(self) -> None:
         """Cancel the last answer and ask its question again."""

@@ -22,6 +22,7 @@ HOME_KEYS = (
     ("H / s", "history of your answers"),
     ("l", "switch learner"),
     ("S", "sync your answers with the class repository (scores folder in git)"),
+    ("c", "settings: retention, daily limits, when your day starts"),
     ("ctrl+p", "command palette (themes, every action)"),
     ("q", "quit"),
 )
@@ -38,6 +39,7 @@ DRILL_KEYS = (
     ("h / F2", "show the hint (the answer then counts as hinted)"),
     ("e / g", "after feedback: it was easy / I guessed"),
     ("u", "after feedback: undo the answer and try again"),
+    ("s / b", "after feedback: suspend the question (until unsuspended) / bury it until tomorrow"),
     ("Escape", "leave (every answer so far is already saved)"),
     ("? / F1", "this help"),
 )

@@ -57,6 +57,7 @@ class HomeScreen(Screen[None]):
         Binding("H,s", "history", "History", key_display="H"),
         Binding("l", "switch_learner", "Learner"),
         Binding("S", "sync", "Sync"),
+        Binding("c", "settings", "Settings"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -301,6 +302,10 @@ class HomeScreen(Screen[None]):
     def action_history(self) -> None:
         """Open the learner's history."""
         self.quiz.open_history()
+
+    def action_settings(self) -> None:
+        """Open the Settings screen."""
+        self.quiz.open_settings()
 
     def action_switch_learner(self) -> None:
         """Ask for a learner's name; a name that cannot be a folder name is refused."""

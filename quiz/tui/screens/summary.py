@@ -45,6 +45,11 @@ def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Ha
         f"Time spent: {duration(summary.time_spent.total_seconds())}"
     )
     add(f"Due by the end of tomorrow: {plural(summary.due_tomorrow, 'question')}")
+    crammed = sum(1 for feedback in summary.feedbacks if feedback.cram)
+    if crammed:
+        add(f"Cram: {plural(crammed, 'answer')} to questions not yet due; your schedule did not move for them.")
+    if mode == "exam":
+        add("Exam answers count as reviews: each question is rescheduled as in a drill.")
     if summary.hardest:
         add()
         add(Content.styled("Hardest questions", "bold"))

@@ -179,9 +179,20 @@ def feedback_lines(
     if not exam:
         out.append(_plain(Content("")))
         schedule = _label("Rated") + Content(rating_name(feedback.rating))
-        if feedback.due is not None and now is not None:
+        if getattr(feedback, "cram", False):
+            schedule += Content("   ") + Content.styled("Cram: your schedule is unchanged", "italic")
+            if feedback.due is not None and now is not None:
+                schedule += Content(" (next review " + when(feedback.due, now) + ")")
+        elif feedback.due is not None and now is not None:
             schedule += Content("   ") + _label("Next review") + Content(when(feedback.due, now))
         out.append(_plain(schedule))
+        if getattr(feedback, "leech", False):
+            out.append(
+                _plain(
+                    Content.styled("Leech: ", "bold $text-warning")
+                    + Content("missed again and again. s suspends it, or reword it in the bank.")
+                )
+            )
     return out
 
 
