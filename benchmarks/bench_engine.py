@@ -102,7 +102,7 @@ def median_time(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def bare_json(path: Path) -> int:
+def bare_json(path: Path | str) -> int:
     """The baseline: `json.loads` of every line, nothing else."""
     count = 0
     loads = json.loads
@@ -279,3 +279,72 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --------------------------------------------------------------------------- for run.py
+
+
+def case_replay(path: str, cache: str | None) -> int:
+    """A child's case: the replay a session starts with (cold without `cache`)."""
+    folder = Path(cache) if cache else None
+    return len(replay_log(Path(path), Scheduler(), folder=folder).states)
+
+
+def case_answers(folder: str, questions: int, answers: int) -> dict[str, float]:
+    """A child's case: `answers` answers end to end with fsync on a `questions` library."""
+    lib = big_library(questions)
+    store = Store(Path(folder) / "scores", "ana")
+    now = [T0 + timedelta(days=400)]
+    settings = Settings(reviews_per_day=10**6, new_per_day=10**6)
+    session = Session(lib, store, settings, clock=lambda: now[0], rng=random.Random(1))
+    times: list[float] = []
+    rng = random.Random(2)
+    for _ in range(answers):
+        response = "right" if rng.random() < 0.8 else "wrong"
+        start = time.perf_counter()
+        session.answer(response, elapsed=3.0)
+        times.append(time.perf_counter() - start)
+        now[0] += timedelta(seconds=20)
+        session.next()
+    return {"worst_ms": max(times) * 1e3, "median_ms": statistics.median(times) * 1e3}
+
+
+def figures(quick: bool) -> list[Any]:
+    """The engine's rows of `run.py`: cold replay against a bare parse, its peak memory,
+    and the worst answer-to-next-question time."""
+    from common import Figure, in_child
+
+    answers, questions, repeat, answered = (100_000, 1_000, 1, 300) if quick else (1_000_000, 10_000, 3, 1_000)
+    env = {**os.environ, "QUIZ_CACHE": "off"}
+    with tempfile.TemporaryDirectory(prefix="quiz-bench-") as tmp:
+        path = Path(tmp) / "reviews.jsonl"
+        write_log(path, answers, questions)
+        ratios, colds, bases, peak = [], [], [], 0.0
+        for _ in range(repeat):
+            base = in_child("bench_engine", "bare_json", str(path), env=env)
+            cold = in_child("bench_engine", "case_replay", str(path), None, env=env)
+            ratios.append(cold["seconds"] / base["seconds"])
+            colds.append(cold["seconds"])
+            bases.append(base["seconds"])
+            peak = max(peak, cold["peak_mb"])
+        lat = in_child("bench_engine", "case_answers", tmp, 10_000, answered, env=env)["result"]
+    size = f"{answers:,} answers"
+    return [
+        Figure(
+            f"cold replay, {size} / bare json.loads",
+            "<= 1.5x",
+            1.5,
+            statistics.median(ratios),
+            "x",
+            f"{statistics.median(colds):.2f} s vs {statistics.median(bases):.2f} s",
+        ),
+        Figure(f"cold replay, {size}: peak memory", "< 500 MB", 500, peak, "MB"),
+        Figure(
+            f"answer to next question with fsync, worst of {answered:,}",
+            "< 16 ms",
+            16,
+            lat["worst_ms"],
+            "ms",
+            f"median {lat['median_ms']:.2f} ms",
+        ),
+    ]

@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from quiz.core.bank import bundled_questions_dir, load_paths
 from quiz.core.class_logs import find_learner_logs
@@ -205,3 +206,87 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --------------------------------------------------------------------------- for run.py
+
+
+def _library() -> Any:
+    library, _ = load_paths([bundled_questions_dir()])
+    return library
+
+
+def case_history(scores: str, learner: str) -> float:
+    """A child's case: seconds of `load_history` (cold or warm as QUIZ_CACHE says)."""
+    library = _library()
+    start = time.perf_counter()
+    load_history(Path(scores), learner, library, now=NOW)
+    return time.perf_counter() - start
+
+
+def case_report(room: str) -> float:
+    """A child's case: seconds of the class report over every learner of `room`."""
+    library = _library()
+    start = time.perf_counter()
+    logs, _ = find_learner_logs([Path(room)])
+    build_class_report(logs, library, now=NOW)
+    return time.perf_counter() - start
+
+
+def _appended(log: Path, appended: int) -> bytes:
+    """Cut the last `appended` lines off `log`; returns them, to append after the snapshot."""
+    data = log.read_bytes()
+    cut = len(data)
+    for _ in range(appended):
+        cut = data.rindex(b"\n", 0, cut - 1) + 1 if cut > 1 else 0
+    log.write_bytes(data[:cut])
+    return data[cut:]
+
+
+def figures(quick: bool) -> list[Any]:
+    """`quiz history` and the class report, cold and warm, against a bare parse of the same files."""
+    from common import Figure, in_child
+
+    answers, learners, per = (100_000, 50, 1_000) if quick else (1_000_000, 1_000, 1_000)
+    keys = [q.key for q in _library().questions]
+    rows: list[Any] = []
+    with tempfile.TemporaryDirectory(prefix="quiz-bench-") as folder:
+        root = Path(folder)
+        cache = str(root / "cache")
+        off = {**os.environ, "QUIZ_CACHE": "off"}
+        on = {**os.environ, "QUIZ_CACHE": cache}
+        scores = root / "scores"
+        log = scores / "bench" / "reviews.jsonl"
+        write_log(log, "bench", answers, keys, seed=1)
+        room = root / "room"
+        for index in range(learners):
+            name = f"learner{index:04d}"
+            write_log(room / name / "reviews.jsonl", name, per, keys, seed=100 + index)
+        room_files = "\n".join(str(path) for path in sorted(room.glob("*/reviews.jsonl")))
+
+        for label, what, base_arg, size in (
+            ("quiz history", ("case_history", str(scores), "bench"), str(log), f"{answers:,} answers"),
+            ("class report", ("case_report", str(room)), room_files, f"{learners:,} learners x {per:,} answers"),
+        ):
+            base = in_child("common", "bare_json", base_arg, env=off)
+            cold = in_child("bench_history", *what, env=off)
+            rest = b"" if label == "class report" else _appended(log, 1_000)
+            in_child("bench_history", *what, env=on)  # writes the snapshots
+            if rest:
+                with log.open("ab") as handle:
+                    handle.write(rest)
+            warm = in_child("bench_history", *what, env=on)
+            limits = (3.0, 0.5) if label == "quiz history" else (3.0, 1.0)
+            for state, measured, limit in (("cold", cold, limits[0]), ("warm", warm, limits[1])):
+                rows.append(
+                    Figure(
+                        f"{label}, {size}, {state} / bare json.loads",
+                        f"<= {limit:g}x",
+                        limit,
+                        measured["result"] / base["seconds"],
+                        "x",
+                        f"{measured['result']:.2f} s vs {base['seconds']:.2f} s; peak {measured['peak_mb']:.0f} MB",
+                    )
+                )
+            rows.append(Figure(f"{label}, {size}, cold: peak memory", "< 500 MB", 500, cold["peak_mb"], "MB"))
+    return rows

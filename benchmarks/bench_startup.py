@@ -35,6 +35,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 QUIZ_CHILD = r"""
 import sys
@@ -55,6 +56,7 @@ def on_mount(self):
 def show_stats(self, *args):
     original_show(self, *args)
     def counted():
+        print("FIRST-FRAME", flush=True)  # counts on screen mean a frame is out (kept only if first)
         print("COUNTS", flush=True)
         self.app.exit()
     self.call_after_refresh(counted)
@@ -223,3 +225,53 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --------------------------------------------------------------------------- for run.py
+
+
+def _medians(runs: int, questions: Path, scores: Path) -> tuple[float, float, float]:
+    """Median seconds to quiz's first frame, to its counts, and to the baseline's first frame."""
+    quiz_times: list[tuple[float, float]] = []
+    base_times: list[float] = []
+    time_child(MINIMAL_CHILD)  # warm the OS caches for both
+    time_child(QUIZ_CHILD, str(questions), str(scores))
+    for _ in range(runs):
+        base_times.append(time_child(MINIMAL_CHILD)[0])
+        quiz_times.append(time_child(QUIZ_CHILD, str(questions), str(scores)))
+    return (
+        statistics.median(t[0] for t in quiz_times),
+        statistics.median(t[1] for t in quiz_times),
+        statistics.median(base_times),
+    )
+
+
+def figures(quick: bool) -> list[Any]:
+    """Launch to the home screen with due counts shown, against a minimal Textual app's first frame."""
+    from common import Figure
+
+    from quiz.core.config import bundled_questions_dir
+
+    runs = 3 if quick else 7
+    rows: list[Any] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        keys = make_bank(root / "big-bank", 10_000)
+        make_log(root / "big-scores", "bench", keys, 100_000)
+        for label, questions, scores, limit in (
+            ("bundled banks, empty log", bundled_questions_dir(), root / "empty-scores", 1.3),
+            ("10,000 questions, 100,000 answers", root / "big-bank", root / "big-scores", 2.0),
+        ):
+            first, counts, base = _medians(runs, questions, scores)
+            rows.append(
+                Figure(
+                    f"launch to home with due counts, {label} / minimal app",
+                    f"<= {limit:g}x",
+                    limit,
+                    counts / base,
+                    "x",
+                    f"counts {counts * 1e3:.0f} ms, first frame {first * 1e3:.0f} ms ({first / base:.2f}x), "
+                    f"minimal app {base * 1e3:.0f} ms",
+                )
+            )
+    return rows
