@@ -102,6 +102,7 @@ def _bank_to_json(bank: Bank) -> dict[str, Any]:
         "description": bank.description,
         "tags": list(bank.tags),
         "sources": dict(bank.sources),
+        "strict": bank.strict,
         "questions": [_question_to_json(q) for q in bank.questions],
     }
 
@@ -115,6 +116,7 @@ def _bank_from_json(data: dict[str, Any], path: Path) -> Bank:
         sources=dict(data["sources"]),
         questions=tuple(_question_from_json(q) for q in data["questions"]),
         path=path,
+        strict=bool(data.get("strict", False)),
     )
 
 

@@ -110,6 +110,8 @@ class ShortQuestion(QuestionBase):
     type: Literal["short"] = "short"
     answers: tuple[str, ...]
     typos: int = 0
+    strict: bool = False
+    """No forgiving of articles, prepositions, plurals or date forms (see `quiz.core.leniency`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,6 +143,8 @@ class ClozeQuestion(QuestionBase):
     text: str
     parts: tuple[str | Gap, ...]
     typos: int = 0
+    strict: bool = False
+    """As `ShortQuestion.strict`, for every gap."""
 
     @property
     def gaps(self) -> tuple[Gap, ...]:
@@ -197,6 +201,8 @@ class Bank:
     sources: Mapping[str, str] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     path: Path | None = None
+    strict: bool = False
+    """The bank's `strict:` header: typed answers are not forgiven unless a question says so."""
 
 
 @dataclass(frozen=True)

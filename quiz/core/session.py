@@ -43,7 +43,7 @@ from typing import Any, Literal
 from fsrs import Rating, State
 
 from quiz import FORMAT_VERSION, __version__
-from quiz.core.grading import Outcome, Response, grade, response_to_json
+from quiz.core.grading import NotAnAnswer, Outcome, Response, grade, refusal, response_to_json
 from quiz.core.model import (
     ChoiceQuestion,
     Library,
@@ -387,13 +387,21 @@ class Session:
         return record
 
     def answer(self, response: Response, *, hinted: bool = False, elapsed: float | None = None) -> Feedback:
-        """Grade `response` to the current question, log it durably, and schedule it."""
+        """Grade `response` to the current question, log it durably, and schedule it.
+
+        A response that is no answer at all (`grading.refusal`: "banana" to a number
+        question) raises `NotAnAnswer`, whose message says what is expected; nothing
+        is logged and the question stays current.
+        """
         presented = self._current
         if presented is None:
             raise RuntimeError("the session is finished; there is no question to answer")
         if self._feedback is not None:
             raise RuntimeError("this question is already answered; call next() first")
         question = presented.question
+        reason = refusal(question, response)
+        if reason is not None:
+            raise NotAnAnswer(reason)
         outcome = grade(question, response)
         rating = rating_for(question, outcome, hinted)
         now = ensure_utc(self.clock())

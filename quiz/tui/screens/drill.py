@@ -19,7 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
-from quiz.core.grading import Response
+from quiz.core.grading import NotAnAnswer, Response
 from quiz.core.session import Feedback, Presented, Session
 from quiz.core.store import StoreError
 from quiz.tui.screens.confirm import ConfirmScreen
@@ -158,6 +158,10 @@ class DrillScreen(Screen[None]):
         elapsed = (now - self.shown_at).total_seconds() if self.shown_at else None
         try:
             feedback = self.session.answer(response, hinted=self.hinted, elapsed=elapsed)
+        except NotAnAnswer as error:
+            # Not graded, not logged: say what is expected and keep the question.
+            self.notify(str(error), title="Not an answer", severity="warning", markup=False)
+            return
         except StoreError as error:
             self.app.push_screen(
                 MessageScreen(
