@@ -233,6 +233,9 @@ class AnswerEntry:
     type: str
     hinted: bool
     typo_forgiven: bool
+    overridden: bool = False
+    """Marked wrong, then regraded right by the learner ("I was right": a `rerate`
+    with `"correct": true`); `correct` is then True."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,8 @@ _HUGE = 10**300
 
 _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
 _RATING_SHIFT = 4
+_RATING_MASK = 0x70
+_OVERRIDDEN = 0x80
 
 
 class _Answers:
@@ -439,8 +444,19 @@ class _Answers:
                     self._cancel(row)
                     del recent[index]
                 else:
-                    self.bits[row] = (self.bits[row] & 0x0F) | (record["rating"] << _RATING_SHIFT)
+                    bits = (self.bits[row] & ~_RATING_MASK & 0xFF) | (record["rating"] << _RATING_SHIFT)
+                    if record.get("correct") is True and not bits & _CORRECT:
+                        bits |= _CORRECT | _OVERRIDDEN
+                        self._count_right(row)
+                    self.bits[row] = bits
                 return
+
+    def _count_right(self, row: int) -> None:
+        """Add a regraded answer ("I was right") to the right totals."""
+        day = int(self.time[row] // _DAY_SECONDS)
+        self.right += 1
+        self.day_right[day] = self.day_right.get(day, 0) + 1
+        self.sess_right[self.session[row]] += 1
 
     def _cancel(self, row: int) -> None:
         """Take an undone answer out of every running total."""
@@ -584,7 +600,7 @@ class _Answers:
         return AnswerEntry(
             time=_from_ts(self.time[row]),
             correct=bool(bits & _CORRECT),
-            rating=bits >> _RATING_SHIFT,
+            rating=(bits & _RATING_MASK) >> _RATING_SHIFT,
             response=self.response[row],
             elapsed=None if math.isnan(elapsed) else elapsed,
             session=self.sessions[self.session[row]],
@@ -592,6 +608,7 @@ class _Answers:
             type=qtype,
             hinted=bool(bits & _HINTED),
             typo_forgiven=bool(bits & _TYPO),
+            overridden=bool(bits & _OVERRIDDEN),
         )
 
 

@@ -45,12 +45,15 @@ from fsrs import Rating, State
 from quiz import FORMAT_VERSION, __version__
 from quiz.core.grading import NotAnAnswer, Outcome, Response, grade, refusal, response_to_json
 from quiz.core.model import (
+    CardQuestion,
     ChoiceQuestion,
+    ClozeQuestion,
     Library,
     MatchQuestion,
     MultiQuestion,
     OrderQuestion,
     Question,
+    TrueFalseQuestion,
 )
 from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
@@ -75,6 +78,9 @@ UNDO_DEPTH = 20
 HARDEST_SHOWN = 5
 REQUEUE_WITHIN = timedelta(hours=1)
 """A learning step at most this long brings its question back in the same session."""
+OVERRIDE_REASON = "i-was-right"
+"""The `reason` of the `rerate` record that `Session.override` appends."""
+REVEALED_DETAIL = "Not answered: you asked to see the answer"
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,13 @@ class Feedback:
     rating: Rating
     due: datetime | None
     record_id: str
+    comes_back: timedelta | None = None
+    """Drill: the question is still in a learning step and comes back in this session
+    after this long (as Anki does); None when it is done for now."""
+    overridden: bool = False
+    """Graded wrong, then counted right because the learner said "I was right"."""
+    revealed: bool = False
+    """The learner asked to see the answer without giving one ("I don't know")."""
 
 
 @dataclass(frozen=True)
@@ -402,7 +415,37 @@ class Session:
         reason = refusal(question, response)
         if reason is not None:
             raise NotAnAnswer(reason)
-        outcome = grade(question, response)
+        return self._answer(presented, response, grade(question, response), hinted=hinted, elapsed=elapsed)
+
+    def reveal(self, *, elapsed: float | None = None) -> Feedback:
+        """"I don't know": show the answer of the current question without a guess.
+
+        Logged as a wrong answer (rated Again) whose `response` is null and which
+        carries `"revealed": true`; the feedback then shows the right answer. A card
+        revealed this way counts as self-graded Again.
+        """
+        presented = self._current
+        if presented is None:
+            raise RuntimeError("the session is finished; there is no question to reveal")
+        if self._feedback is not None:
+            raise RuntimeError("this question is already answered; call next() first")
+        question = presented.question
+        placeholder = _placeholder(question)
+        outcome = replace(grade(question, placeholder), correct=False, detail=REVEALED_DETAIL, forgiven=())
+        return self._answer(presented, placeholder, outcome, hinted=False, elapsed=elapsed, revealed=True)
+
+    def _answer(
+        self,
+        presented: Presented,
+        response: Response,
+        outcome: Outcome,
+        *,
+        hinted: bool,
+        elapsed: float | None,
+        revealed: bool = False,
+    ) -> Feedback:
+        """Log, schedule and count one graded answer (for `answer` and `reveal`)."""
+        question = presented.question
         rating = rating_for(question, outcome, hinted)
         now = ensure_utc(self.clock())
         previous = self.states.get(question.key)
@@ -414,12 +457,13 @@ class Session:
             question.key,
             now,
             type=question.type,
-            response=response_to_json(question, response),
+            response=None if revealed else response_to_json(question, response),
             correct=outcome.correct,
             rating=int(rating),
             hinted=hinted,
             typo_forgiven=outcome.typo_forgiven,
             elapsed=None if elapsed is None else round(elapsed, 3),
+            **({"revealed": True} if revealed else {}),
         )
         self.store.append(record)  # may raise StoreError: then nothing has changed
 
@@ -429,7 +473,16 @@ class Session:
         counted_review = previous is not None and previous.card.state == State.Review and today
         self.new_today += counted_new
         self.reviews_today += counted_review
-        feedback = Feedback(question, response, outcome, rating, card.due, record["id"])
+        feedback = Feedback(
+            question,
+            response,
+            outcome,
+            rating,
+            card.due,
+            record["id"],
+            comes_back=self._comes_back(card, now),
+            revealed=revealed,
+        )
         self._seq += 1
         self._answers.append(
             _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review)
@@ -452,9 +505,67 @@ class Session:
         self.store.append(record)
 
         self.states[question.key] = _after(previous, card, entry.feedback.outcome.correct, entry.time)
-        entry.feedback = replace(entry.feedback, rating=rating, due=card.due)
+        entry.feedback = replace(entry.feedback, rating=rating, due=card.due, comes_back=self._comes_back(card, now))
         self._feedback = entry.feedback
         return entry.feedback
+
+    @property
+    def can_override(self) -> bool:
+        """Whether `override()` applies: the feedback showing is a wrong, typed-or-picked
+        answer (not a card's own grade, not a revealed answer, not in an exam)."""
+        feedback = self._feedback
+        return (
+            feedback is not None
+            and not self.is_exam
+            and not feedback.outcome.correct
+            and not feedback.revealed
+            and feedback.question.type != "card"
+        )
+
+    def override(self, reason: str = OVERRIDE_REASON) -> Feedback:
+        """"I was right": count the answer whose feedback is showing as right (Good).
+
+        Appends a `rerate` record with `"correct": true` and `reason` (see the log
+        format in docs/architecture.md); replay, history and the class report then
+        count the answer right and mark it overridden. Undo still cancels it.
+        """
+        if not self.can_override:
+            raise RuntimeError("only a wrong answer whose feedback is showing can be counted right")
+        entry = self._answers[-1]
+        question = entry.presented.question
+        previous = entry.previous
+        base = previous.card if previous else self.scheduler.new_card(question.key, entry.time)
+        card = self.scheduler.review(base, Rating.Good, entry.time)
+        now = ensure_utc(self.clock())
+        record = self._record(
+            "rerate",
+            question.key,
+            now,
+            ref=entry.feedback.record_id,
+            rating=int(Rating.Good),
+            correct=True,
+            reason=reason,
+        )
+        self.store.append(record)
+
+        self.states[question.key] = _after(previous, card, True, entry.time)
+        entry.feedback = replace(
+            entry.feedback,
+            outcome=replace(entry.feedback.outcome, correct=True),
+            rating=Rating.Good,
+            due=card.due,
+            comes_back=self._comes_back(card, now),
+            overridden=True,
+        )
+        self._feedback = entry.feedback
+        return entry.feedback
+
+    def _comes_back(self, card: Any, now: datetime) -> timedelta | None:
+        """How soon a drilled question in a learning step is asked again this session."""
+        if self.mode != "drill" or card.state == State.Review:
+            return None
+        wait = card.due - now
+        return max(wait, timedelta(0)) if wait <= REQUEUE_WITHIN else None
 
     def next(self) -> Presented | None:
         """Leave the feedback and show the next question (None when the session is over)."""
@@ -537,6 +648,23 @@ class Session:
             score=right if exam else None,
             out_of=self.size if exam else None,
         )
+
+
+def _placeholder(question: Question) -> Response:
+    """A response of the right shape that gives nothing away (for `Session.reveal`)."""
+    if isinstance(question, CardQuestion):
+        return 1
+    if isinstance(question, TrueFalseQuestion):
+        return not question.answer
+    if isinstance(question, MultiQuestion):
+        return frozenset()
+    if isinstance(question, ClozeQuestion):
+        return ("",) * len(question.gaps)
+    if isinstance(question, OrderQuestion):
+        return ()
+    if isinstance(question, MatchQuestion):
+        return {}
+    return ""
 
 
 def _after(previous: QuestionState | None, card: Any, correct: bool, when: datetime) -> QuestionState:
