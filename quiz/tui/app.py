@@ -43,7 +43,7 @@ class QuizApp(App[int]):
     CSS_PATH = "quiz.tcss"
     TITLE = "quiz"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -242,6 +242,27 @@ class QuizApp(App[int]):
             screen, self._too_small = self._too_small, None
             if self.screen is screen:
                 self.pop_screen()
+
+    def action_ask_quit(self) -> None:
+        """Ctrl+Q: during a session, ask first (as leaving does); a second Ctrl+Q, or
+        Ctrl+Q anywhere else, quits at once. Every answer is saved either way."""
+        from quiz.tui.screens.confirm import ConfirmScreen
+        from quiz.tui.screens.drill import DrillScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.quitting:
+            self.exit(0)
+            return
+        if not any(isinstance(screen, DrillScreen) for screen in self.screen_stack):
+            self.exit(0)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        confirm = ConfirmScreen("Quit quiz?", "Every answer so far is saved. Ctrl+Q again quits too.")
+        confirm.quitting = True
+        self.push_screen(confirm, answer)
 
     # ------------------------------------------------------------------ commands
 

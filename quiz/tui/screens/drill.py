@@ -1,7 +1,9 @@
 """Asking questions one at a time: drill, practice and exam share this screen.
 
-Two phases: *asking* (the question widget has the focus and its keys) and *feedback*
-(Enter/Space goes on, `e` easy, `g` guessed, `u` undo). In an exam there is no
+Two phases: *asking* (the question widget has the focus and its keys; F3 "I don't
+know" shows the answer, logged as wrong) and *feedback* (Enter/Space goes on, `e`
+easy, `g` guessed, `r` "I was right" for a wrong verdict, `u` undo). Escape,
+`q` and Ctrl+C leave after a confirmation. In an exam there is no
 feedback phase: each answer is saved and the next question follows.
 Every answer is in the score log before its feedback appears (`Session.answer`
 appends and fsyncs first), which is why leaving never loses anything.
@@ -43,11 +45,15 @@ class DrillScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Leave"),
         Binding("q", "leave", "Leave", show=False),
+        # Priority: an answer field would otherwise take Ctrl+C as "copy".
+        Binding("ctrl+c", "leave", "Leave", show=False, priority=True),
+        Binding("f3", "reveal", "I don't know"),
         Binding("h", "hint", "Hint"),
         Binding("f2", "hint_in_input", "Hint"),
         Binding("enter,space", "continue", "Continue"),
         Binding("e", "rerate(4)", "Easy"),
         Binding("g", "rerate(2)", "I guessed"),
+        Binding("r", "override", "I was right"),
         Binding("u", "undo", "Undo"),
         Binding("question_mark", "help", "Help"),
         Binding("f1", "help_in_input", "Help"),
@@ -85,6 +91,8 @@ class DrillScreen(Screen[None]):
             yield FeedbackView("", id="feedback")
         with Horizontal(id="drill-buttons"):
             yield Button("Hint (h, F2)", id="hint-button", compact=True)
+            yield Button("I don't know (F3)", id="reveal-button", compact=True)
+            yield Button("I was right (r)", id="override-button", compact=True)
             yield Button("Continue (Enter)", id="continue-button", compact=True)
         yield Footer()
 
@@ -140,6 +148,8 @@ class DrillScreen(Screen[None]):
         hint_button.display = self.phase == "asking" and self._has_hint()
         hint_button.disabled = self.hinted
         self.query_one("#continue-button", Button).display = self.phase == "feedback"
+        self.query_one("#reveal-button", Button).display = self.phase == "asking" and self.mode != "exam"
+        self.query_one("#override-button", Button).display = self.phase == "feedback" and self.session.can_override
 
     def _has_hint(self) -> bool:
         """A hint exists and may be shown (never in an exam)."""
@@ -174,6 +184,10 @@ class DrillScreen(Screen[None]):
         if self.mode == "exam":
             await self.show(self.session.next())
             return
+        await self._enter_feedback(feedback)
+
+    async def _enter_feedback(self, feedback: Feedback) -> None:
+        """Swap the question for its feedback."""
         self.feedback = feedback
         self.phase = "feedback"
         self._show_feedback()
@@ -229,6 +243,10 @@ class DrillScreen(Screen[None]):
             if asking:
                 return False
             return True if self.session.can_undo else None
+        if action == "reveal":
+            return asking and self.mode != "exam"
+        if action == "override":
+            return not asking and self.session.can_override
         return True
 
     def on_descendant_focus(self) -> None:
@@ -268,6 +286,33 @@ class DrillScreen(Screen[None]):
         self._show_feedback()
         word = "easy" if rating == 4 else "a guess"
         self.notify(f"Marked as {word}.")
+
+    async def action_reveal(self) -> None:
+        """"I don't know": show the answer; it is logged as wrong, without a guess."""
+        if self.phase != "asking" or self.mode == "exam" or self.presented is None:
+            return
+        now = self.quiz.clock()
+        elapsed = (now - self.shown_at).total_seconds() if self.shown_at else None
+        try:
+            feedback = self.session.reveal(elapsed=elapsed)
+        except StoreError as error:
+            self.app.push_screen(MessageScreen("Could not save", str(error)))
+            return
+        await self._enter_feedback(feedback)
+
+    def action_override(self) -> None:
+        """"I was right": count a wrong verdict as right (logged, shown as overridden)."""
+        if self.phase != "feedback" or not self.session.can_override:
+            return
+        try:
+            self.feedback = self.session.override()
+        except StoreError as error:
+            self.app.push_screen(MessageScreen("Could not save the new verdict", str(error)))
+            return
+        self._show_feedback()
+        self._update_buttons()
+        self.refresh_bindings()
+        self.notify("Counted as right.")
 
     async def action_undo(self) -> None:
         """Cancel the last answer and ask its question again."""
@@ -319,3 +364,9 @@ class DrillScreen(Screen[None]):
         elif event.button.id == "continue-button":
             event.stop()
             await self.action_continue()
+        elif event.button.id == "reveal-button":
+            event.stop()
+            await self.action_reveal()
+        elif event.button.id == "override-button":
+            event.stop()
+            self.action_override()
