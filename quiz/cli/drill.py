@@ -15,7 +15,11 @@ def register(add: AddCommand) -> None:
     """Add `drill`, `practice` and `exam` to the command line."""
     drill = add("drill", "drill due reviews, then new questions")
     add_filters(drill)
-    drill.add_argument("--limit", type=positive, help="at most N questions this session")
+    drill.add_argument(
+        "--limit",
+        type=positive,
+        help="at most N distinct questions this session (a question still in a learning step comes back and is not counted twice)",
+    )
     drill.set_defaults(run=run_screen)
 
     practice = add("practice", "practise a deck or tag now, whatever is due")

@@ -66,6 +66,7 @@ __all__ = [
     "Feedback",
     "Mode",
     "Presented",
+    "QueueCounts",
     "Session",
     "Summary",
     "overview",
@@ -158,6 +159,20 @@ class DeckStats:
     is_total: bool = False
 
 
+@dataclass(frozen=True)
+class QueueCounts:
+    """What is left in a session, as Anki counts it: the question on screen (until
+    answered) and those still to come, by the state they are in."""
+
+    new: int
+    """Never answered before."""
+    learning: int
+    """In a learning or relearning step, including questions that come back later in
+    this session after a wrong (or first) answer."""
+    review: int
+    """Learned questions due for review."""
+
+
 @dataclass
 class _Answer:
     """One effective answer of this session, with what undo and rerate need."""
@@ -235,7 +250,9 @@ class Session:
 
         self._main: deque[Question] = deque(self._initial_queue(limit, count, shuffle))
         self.size = len(self._main)
-        """Questions queued at the start (requeued learning steps not counted)."""
+        """Distinct questions queued at the start: `limit` caps this number, and the
+        comebacks of questions in a learning step do not add to it."""
+        self._main_counts: Counter[str] = Counter(self._kind(question) for question in self._main)
         self._heap: list[tuple[datetime, int, int]] = []
         self._waiting: dict[int, Question] = {}
         self._tokens = 0
@@ -292,7 +309,9 @@ class Session:
             token = heapq.heappop(heap)[2]
             return self._waiting.pop(token), token
         if self._main:
-            return self._main.popleft(), None
+            question = self._main.popleft()
+            self._main_counts[self._kind(question)] -= 1
+            return question, None
         return None
 
     def _advance(self) -> None:
@@ -367,6 +386,38 @@ class Session:
         """(answered, remaining): remaining counts the current question until answered."""
         pending = 1 if self._current is not None and self._feedback is None else 0
         return len(self._answers), len(self._main) + len(self._waiting) + pending
+
+    def _kind(self, question: Question) -> str:
+        """"new", "learning" or "review": the question's state as the counts see it."""
+        state = self.states.get(question.key)
+        if state is None:
+            return "new"
+        return "review" if state.card.state == State.Review else "learning"
+
+    @property
+    def counts(self) -> QueueCounts:
+        """New, learning and review questions still to ask (Anki's three numbers)."""
+        main = self._main_counts
+        learning = len(self._waiting) + main["learning"]
+        new, review = main["new"], main["review"]
+        if self._current is not None and self._feedback is None:
+            kind = "learning" if self._current_token is not None else self._kind(self._current.question)
+            new += kind == "new"
+            learning += kind == "learning"
+            review += kind == "review"
+        elif self._feedback is not None and self._feedback.comes_back is not None:
+            learning += 1  # the answer on screen is a learning step: it will be back
+        return QueueCounts(new=new, learning=learning, review=review)
+
+    @property
+    def questions_done(self) -> int:
+        """Distinct questions answered this session that are not coming back in it:
+        what a progress bar out of `size` should show."""
+        answered = {entry.presented.question.key for entry in self._answers}
+        pending = {question.key for question in self._waiting.values()}
+        if self._current is not None and (self._feedback is None or self._feedback.comes_back is not None):
+            pending.add(self._current.question.key)
+        return len(answered - pending)
 
     @property
     def can_undo(self) -> bool:
@@ -607,6 +658,7 @@ class Session:
             # Shown but not answered yet: it comes next again. (Unless it is the
             # very comeback the undone answer caused, which is cancelled with it.)
             self._main.appendleft(self._current.question)
+            self._main_counts[self._kind(self._current.question)] += 1
         self._feedback = None
         self._current = entry.presented
         self._current_token = None

@@ -138,10 +138,21 @@ class DrillScreen(Screen[None]):
         self.refresh_bindings()
 
     def _update_progress(self) -> None:
-        done, remaining = self.session.progress
+        """The bar counts distinct questions; the text adds Anki's new/learning/review."""
+        session = self.session
+        done = session.questions_done
         bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(1, done + remaining), progress=done)
-        self.query_one("#progress-text", Static).update(f"{done} done, {remaining} to go")
+        bar.update(total=max(1, session.size), progress=min(done, session.size))
+        if self.mode == "exam":
+            answered, _ = session.progress
+            text = f"{answered} of {session.size} answered"
+        else:
+            counts = session.counts
+            text = (
+                f"{done} of {session.size} done · new {counts.new} · "
+                f"learning {counts.learning} · review {counts.review}"
+            )
+        self.query_one("#progress-text", Static).update(text)
 
     def _update_buttons(self) -> None:
         hint_button = self.query_one("#hint-button", Button)
