@@ -23,7 +23,7 @@ from copy import copy as _copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 import fsrs
 from fsrs import Rating, State
@@ -93,6 +93,10 @@ class Settings:
     """Longest interval in days."""
     fuzzing: bool = True
     """Spread review intervals a little so questions learned together part ways."""
+    limits_per: Literal["deck", "global"] = "deck"
+    """Whether `new_per_day` is each deck's own allowance ("deck", as Anki does: using
+    up one deck's new questions leaves the others theirs) or one allowance shared by
+    every deck ("global"). Reviews are always limited across all decks."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.desired_retention < 1.0:
@@ -101,6 +105,8 @@ class Settings:
             raise ValueError("daily limits cannot be negative")
         if self.maximum_interval < 1:
             raise ValueError("maximum_interval must be at least 1 day")
+        if self.limits_per not in ("deck", "global"):
+            raise ValueError(f"limits_per must be 'deck' or 'global', not {self.limits_per!r}")
 
 
 class _Outcome(Protocol):

@@ -11,7 +11,10 @@ Modes:
 - drill: questions in a learning step that are due, then due reviews (most
   overdue first, at most `reviews_per_day` minus the reviews of learned
   questions already done today), then new questions in bank order (at most
-  `new_per_day` minus the questions introduced today). A question still in a
+  `new_per_day` minus the questions introduced today: in each deck with
+  `Settings.limits_per == "deck"`, in all decks together with "global"). New
+  questions the limit holds back are counted (`held_back_new`) so the learner
+  can be told why a deck with new questions has "nothing due" (`limit_note`). A question still in a
   learning step after its answer (a failed one always is) comes back when that
   step is due, or at the end when nothing else is left; answering it again is a
   real, logged review. Learning steps do not count against either limit.
@@ -236,6 +239,15 @@ class Session:
         """Every question's state, including questions no longer in any bank."""
         self.new_today = replayer.new_on_day
         self.reviews_today = replayer.reviews_on_day
+        self.new_today_by_deck: Counter[str] = Counter(
+            key.split("/", 1)[0]
+            for key, state in self.states.items()
+            if state.first is not None and state.first.date() == self.today
+        )
+        """New questions introduced today, per deck (for per-deck daily limits)."""
+        self.held_back_new: Counter[str] = Counter()
+        """Drill: new questions of the filter, per deck, left out because the day's new
+        limit is used up (not because of `limit`)."""
 
         decks_set = frozenset(decks or ())
         tags_set = frozenset(tags or ())
@@ -276,7 +288,12 @@ class Session:
                 self.rng.shuffle(questions)
             return questions if limit is None else questions[: max(0, limit)]
         now = self.started
+        per_deck = self.settings.limits_per == "deck"
         new_slots = max(0, self.settings.new_per_day - self.new_today)
+        deck_slots = {
+            deck: max(0, self.settings.new_per_day - self.new_today_by_deck[deck])
+            for deck in {question.deck for question in questions}
+        }
         review_slots = max(0, self.settings.reviews_per_day - self.reviews_today)
         stepping: list[tuple[datetime, int, Question]] = []
         reviews: list[tuple[datetime, int, Question]] = []
@@ -284,8 +301,13 @@ class Session:
         for index, question in enumerate(questions):
             state = self.states.get(question.key)
             if state is None:
-                if len(new) < new_slots:
+                if per_deck and deck_slots[question.deck] > 0:
+                    deck_slots[question.deck] -= 1
                     new.append(question)
+                elif not per_deck and len(new) < new_slots:
+                    new.append(question)
+                else:
+                    self.held_back_new[question.deck] += 1
             elif state.card.due <= now:
                 target = reviews if state.card.state == State.Review else stepping
                 target.append((state.card.due, index, question))
@@ -418,6 +440,25 @@ class Session:
         if self._current is not None and (self._feedback is None or self._feedback.comes_back is not None):
             pending.add(self._current.question.key)
         return len(answered - pending)
+
+    def limit_note(self) -> str | None:
+        """Why new questions of this filter wait for tomorrow, for the learner; None
+        when the daily new limit held nothing back."""
+        if not self.held_back_new:
+            return None
+        limit = self.settings.new_per_day
+        decks = sorted(self.held_back_new)
+        waiting = sum(self.held_back_new.values())
+        if self.settings.limits_per == "deck":
+            done = ", ".join(f"{deck}: {self.new_today_by_deck[deck]} of {limit}" for deck in decks)
+            head = f"The day's new questions are used up ({done} new done today)"
+        else:
+            head = f"{self.new_today} of {limit} new questions done today (one limit for all decks)"
+        target = f"--deck {decks[0]}" if len(decks) == 1 else " ".join(f"--deck {deck}" for deck in decks)
+        return (
+            f"{head}; {waiting} new {'question waits' if waiting == 1 else 'questions wait'} for tomorrow. "
+            f"`quiz practice {target}` drills them anyway, or raise the daily new-question limit in the settings."
+        )
 
     @property
     def can_undo(self) -> bool:

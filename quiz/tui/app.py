@@ -154,12 +154,17 @@ class QuizApp(App[int]):
     def _open_session(self, session: Session | str, mode: str, title: str) -> None:
         """Push the session's screen (main thread), or report the problem."""
         from quiz.tui.screens.drill import DrillScreen
+        from quiz.tui.screens.message import MessageScreen
 
         if isinstance(session, str):
             self.notify(safe(session), title="Cannot start", severity="error", markup=False)
             return
+        note = session.limit_note()
         if session.current is None:
             what = "due or new" if mode == "drill" else "to ask"
+            if note:
+                self.push_screen(MessageScreen(f"Nothing {what} here right now", note))
+                return
             self.notify(
                 f"Nothing {what} here right now. Come back later, or practise instead (p).",
                 title=MODE_TITLES.get(mode, mode),
@@ -167,6 +172,8 @@ class QuizApp(App[int]):
             )
             return
         self.push_screen(DrillScreen(session, mode, title))
+        if note:
+            self.notify(note, title="Daily limit", markup=False, timeout=8)
 
     def open_history(self) -> None:
         """Push the learner's history (imported late: charts are not needed to start)."""
