@@ -18,12 +18,13 @@ def register(add: AddCommand) -> None:
     drill.add_argument(
         "--limit",
         type=positive,
-        help="at most N distinct questions this session (a question still in a learning step comes back and is not counted twice)",
+        help="at most N distinct questions (one still in a learning step comes back, not counted twice)",
     )
     drill.set_defaults(run=run_screen)
 
     practice = add("practice", "practise a deck or tag now, whatever is due")
     add_filters(practice)
+    practice.add_argument("--shuffle", action="store_true", help="ask the questions in a random order")
     practice.set_defaults(run=run_screen)
 
     exam = add("exam", "N questions, no feedback until the end, a score out of N")
@@ -47,6 +48,7 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         tags=tuple(getattr(args, "tag", ())),
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
+        shuffle=bool(getattr(args, "shuffle", False)),
     )
     return start_tui(options, ctx)
 
@@ -55,6 +57,7 @@ def start_tui(options: Options, ctx: Context) -> int:
     """Check the learner and the banks, then hand over to Textual."""
     from quiz.core.bank import find_bank_files, load_paths
     from quiz.core.bank_cache import cache_dir
+    from quiz.core.filters import unknown_deck, unknown_tag
     from quiz.core.store import LearnerError, validate_learner
 
     try:
@@ -74,10 +77,14 @@ def start_tui(options: Options, ctx: Context) -> int:
         return EXIT_PROBLEMS
     if not library.questions:
         raise UsageError("no questions found")
-    known = {bank.deck for bank in library.banks}
     for deck in options.decks:
-        if deck not in known:
-            raise UsageError(f"no deck '{deck}'; decks are: {', '.join(sorted(known))}")
+        refused = unknown_deck(deck, library)
+        if refused:
+            raise UsageError(refused)
+    for tag in options.tags:
+        refused = unknown_tag(tag, library)
+        if refused:
+            raise UsageError(refused)
     from quiz.tui.app import run
 
     return run(options, library)

@@ -491,9 +491,7 @@ class _Builder:
                 self.ctx.add(answer_node, "an accepted answer is blank")
         if not answers:
             return None
-        return ShortQuestion(
-            **common, answers=tuple(answers), typos=self._typos(fields), strict=self._strict(fields)
-        )
+        return ShortQuestion(**common, answers=tuple(answers), typos=self._typos(fields), strict=self._strict(fields))
 
     def _q_number(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> NumberQuestion | None:
         answer_node = self._required(node, fields, "answer", "number")

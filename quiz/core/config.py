@@ -63,6 +63,8 @@ class Options:
     """Drill: at most this many questions this session."""
     count: int | None = None
     """Exam: this many questions."""
+    shuffle: bool = False
+    """Practice: ask the questions in a random order rather than bank order."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

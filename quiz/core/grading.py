@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias, assert_never
 
+from quiz.core.leniency import forms, read_date
 from quiz.core.model import (
     CardQuestion,
     ChoiceQuestion,
@@ -37,7 +38,6 @@ from quiz.core.model import (
     ShortQuestion,
     TrueFalseQuestion,
 )
-from quiz.core.leniency import forms, read_date
 from quiz.core.numbers import NotANumber, parse_digits, read_number
 
 __all__ = [
@@ -445,9 +445,7 @@ def _grade_number(question: NumberQuestion, response: Response) -> Outcome:
             detail = f"The range {shown} lies within the tolerance"
         else:
             detail = f"The range {shown} reaches outside {expected}"
-        return Outcome(
-            correct=correct, expected=expected, detail=detail, expected_parts=(expected,), forgiven=forgiven
-        )
+        return Outcome(correct=correct, expected=expected, detail=detail, expected_parts=(expected,), forgiven=forgiven)
     value = reading.low
     off = abs(value - question.answer)
     correct = off <= question.tolerance + 1e-9

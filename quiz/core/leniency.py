@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Form", "read_date", "forms"]
+__all__ = ["Form", "forms", "read_date"]
 
 ARTICLES = ("the", "a", "an")
 PREPOSITIONS = ("in", "on", "at", "to", "from", "of", "by", "for", "with", "into", "during", "under")

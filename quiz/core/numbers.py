@@ -327,10 +327,7 @@ def unit_matches(given: str, unit: str) -> bool:
     unit_forms = _unit_forms(unit)
     if given_forms & unit_forms:
         return True
-    for group in _UNIT_SPELLINGS:
-        if given_forms & group and unit_forms & group:
-            return True
-    return False
+    return any(given_forms & group and unit_forms & group for group in _UNIT_SPELLINGS)
 
 
 # ------------------------------------------------------------------------ reading

@@ -46,6 +46,7 @@ from typing import Any, Literal
 from fsrs import Rating, State
 
 from quiz import FORMAT_VERSION, __version__
+from quiz.core.filters import tag_key
 from quiz.core.grading import NotAnAnswer, Outcome, Response, grade, refusal, response_to_json
 from quiz.core.model import (
     CardQuestion,
@@ -194,10 +195,11 @@ class _Answer:
 
 
 def _keep(question: Question, decks: frozenset[str], tags: frozenset[str]) -> bool:
-    """Whether `question` passes the filter: one of `decks`, and any one of `tags`."""
+    """Whether `question` passes the filter: one of `decks`, and any one of `tags`
+    (`tags` already in `tag_key` form: case does not matter)."""
     if decks and question.deck not in decks:
         return False
-    return not tags or not tags.isdisjoint(question.tags)
+    return not tags or any(tag_key(tag) in tags for tag in question.tags)
 
 
 class Session:
@@ -250,7 +252,7 @@ class Session:
         limit is used up (not because of `limit`)."""
 
         decks_set = frozenset(decks or ())
-        tags_set = frozenset(tags or ())
+        tags_set = frozenset(tag_key(tag) for tag in tags or ())
         seen: set[str] = set()
         kept: list[Question] = []
         for question in library.questions:
@@ -410,7 +412,7 @@ class Session:
         return len(self._answers), len(self._main) + len(self._waiting) + pending
 
     def _kind(self, question: Question) -> str:
-        """"new", "learning" or "review": the question's state as the counts see it."""
+        """ "new", "learning" or "review": the question's state as the counts see it."""
         state = self.states.get(question.key)
         if state is None:
             return "new"
@@ -510,7 +512,7 @@ class Session:
         return self._answer(presented, response, grade(question, response), hinted=hinted, elapsed=elapsed)
 
     def reveal(self, *, elapsed: float | None = None) -> Feedback:
-        """"I don't know": show the answer of the current question without a guess.
+        """ "I don't know": show the answer of the current question without a guess.
 
         Logged as a wrong answer (rated Again) whose `response` is null and which
         carries `"revealed": true`; the feedback then shows the right answer. A card
@@ -615,7 +617,7 @@ class Session:
         )
 
     def override(self, reason: str = OVERRIDE_REASON) -> Feedback:
-        """"I was right": count the answer whose feedback is showing as right (Good).
+        """ "I was right": count the answer whose feedback is showing as right (Good).
 
         Appends a `rerate` record with `"correct": true` and `reason` (see the log
         format in docs/architecture.md); replay, history and the class report then

@@ -96,6 +96,7 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        shuffle: bool = False,
     ) -> Session:
         """A session for the current learner (it replays the log itself)."""
         from quiz.core.session import Mode, Session
@@ -111,6 +112,7 @@ class QuizApp(App[int]):
             count=count,
             clock=self.clock,
             rng=self.rng,
+            shuffle=shuffle,
         )
 
     def start_session(
@@ -121,6 +123,7 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        shuffle: bool = False,
     ) -> None:
         """Open a session screen, or say why not (nothing to ask, unreadable log).
 
@@ -135,7 +138,7 @@ class QuizApp(App[int]):
 
         def build() -> Session | str:
             try:
-                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count)
+                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count, shuffle=shuffle)
             except (StoreError, ValueError) as error:
                 return str(error)
 
@@ -217,6 +220,7 @@ class QuizApp(App[int]):
                 tags=self.options.tags,
                 limit=self.options.limit,
                 count=self.options.count,
+                shuffle=self.options.shuffle,
             )
         self.call_after_refresh(self._start_watching_size)
 

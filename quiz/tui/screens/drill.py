@@ -299,7 +299,7 @@ class DrillScreen(Screen[None]):
         self.notify(f"Marked as {word}.")
 
     async def action_reveal(self) -> None:
-        """"I don't know": show the answer; it is logged as wrong, without a guess."""
+        """ "I don't know": show the answer; it is logged as wrong, without a guess."""
         if self.phase != "asking" or self.mode == "exam" or self.presented is None:
             return
         now = self.quiz.clock()
@@ -312,7 +312,7 @@ class DrillScreen(Screen[None]):
         await self._enter_feedback(feedback)
 
     def action_override(self) -> None:
-        """"I was right": count a wrong verdict as right (logged, shown as overridden)."""
+        """ "I was right": count a wrong verdict as right (logged, shown as overridden)."""
         if self.phase != "feedback" or not self.session.can_override:
             return
         try:

@@ -50,7 +50,7 @@ def _flag(feedback: FeedbackLike, name: str) -> bool:
 
 
 def comes_back_note(wait: timedelta) -> str:
-    """"Comes back in 10 minutes, in this session": a learning step, said plainly."""
+    """ "Comes back in 10 minutes, in this session": a learning step, said plainly."""
     minutes = max(1, round(wait.total_seconds() / 60)) if wait.total_seconds() >= 30 else 0
     when_text = f"in {plural(minutes, 'minute')}" if minutes else "right away"
     return f"Still learning: this question comes back {when_text}, in this session."
