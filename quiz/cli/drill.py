@@ -30,6 +30,10 @@ def register(add: AddCommand) -> None:
     exam = add("exam", "N questions, no feedback until the end, a score out of N")
     add_filters(exam)
     exam.add_argument("--count", type=positive, default=10, help="number of questions (default 10)")
+    exam.add_argument("--minutes", type=positive, help="a time limit: answers given are kept when it runs out")
+    exam.add_argument(
+        "--include-cards", action="store_true", help="also ask self-graded flashcards (left out by default)"
+    )
     exam.set_defaults(run=run_screen)
 
 
@@ -49,6 +53,8 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
         shuffle=bool(getattr(args, "shuffle", False)),
+        minutes=getattr(args, "minutes", None),
+        include_cards=bool(getattr(args, "include_cards", False)),
     )
     return start_tui(options, ctx)
 

@@ -65,6 +65,10 @@ class Options:
     """Exam: this many questions."""
     shuffle: bool = False
     """Practice: ask the questions in a random order rather than bank order."""
+    minutes: int | None = None
+    """Exam: the time limit, if any."""
+    include_cards: bool = False
+    """Exam: also draw self-graded flashcards."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -144,6 +144,10 @@ class Summary:
     """Exam: right answers."""
     out_of: int | None = None
     """Exam: number of questions in the exam."""
+    unanswered: int = 0
+    """Exam: questions handed in without an answer (they score nothing)."""
+    timed_out: bool = False
+    """Exam: handed in because the time limit ran out."""
 
 
 @dataclass(frozen=True)

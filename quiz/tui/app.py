@@ -98,8 +98,24 @@ class QuizApp(App[int]):
         count: int | None = None,
         shuffle: bool = False,
     ) -> Session:
-        """A session for the current learner (it replays the log itself)."""
+        """A session for the current learner (it replays the log itself); an exam
+        takes its time limit and cards choice from the command line's options."""
+        from quiz.core.exam import ExamSession
         from quiz.core.session import Mode, Session
+
+        if mode == "exam":
+            return ExamSession(
+                self.library,
+                self.store(),
+                self.settings,
+                decks=tuple(decks) or None,
+                tags=tuple(tags) or None,
+                count=count,
+                minutes=self.options.minutes,
+                include_cards=self.options.include_cards,
+                clock=self.clock,
+                rng=self.rng,
+            )
 
         return Session(
             self.library,
