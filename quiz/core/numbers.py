@@ -234,8 +234,8 @@ def words_to_number(text: str) -> float | None:
     # digits followed by a scale: "2 million", "1.5 thousand"
     if len(words) == 2 and words[1] in _SCALES | {"hundred": 100}:
         lead = parse_digits(words[0])
-        scale = _SCALES.get(words[1], 100)
-        return None if lead is None else sign * lead * scale
+        if lead is not None:
+            return sign * lead * _SCALES.get(words[1], 100)
     fraction = ""
     if "point" in words:
         at = words.index("point")
