@@ -456,14 +456,14 @@ class Session:
         decks = sorted(self.held_back_new)
         waiting = sum(self.held_back_new.values())
         if self.settings.limits_per == "deck":
-            done = ", ".join(f"{deck}: {self.new_today_by_deck[deck]} of {limit}" for deck in decks)
-            head = f"The day's new questions are used up ({done} new done today)"
+            done = ", ".join(f"{deck} {self.new_today_by_deck[deck]}" for deck in decks)
+            head = f"New questions are limited to {limit} a day in each deck (done today: {done})"
         else:
-            head = f"{self.new_today} of {limit} new questions done today (one limit for all decks)"
-        target = f"--deck {decks[0]}" if len(decks) == 1 else " ".join(f"--deck {deck}" for deck in decks)
+            head = f"New questions are limited to {limit} a day across all decks ({self.new_today} done today)"
+        target = " ".join(f"--deck {deck}" for deck in decks)
         return (
-            f"{head}; {waiting} new {'question waits' if waiting == 1 else 'questions wait'} for tomorrow. "
-            f"`quiz practice {target}` drills them anyway, or raise the daily new-question limit in the settings."
+            f"{head}. {waiting} more wait for tomorrow: `quiz practice {target}` drills them anyway, "
+            "or raise the daily new-question limit in the settings."
         )
 
     @property
