@@ -16,7 +16,7 @@ from fsrs import Rating
 from quiz.core.exam import ExamSession
 from quiz.core.grading import NotAnAnswer
 from quiz.core.history import load_history
-from quiz.core.model import CardQuestion, NumberQuestion, ShortQuestion, TrueFalseQuestion
+from quiz.core.model import CardQuestion, Library, NumberQuestion, Question, ShortQuestion, TrueFalseQuestion
 from quiz.core.scheduling import Settings
 from quiz.core.session import Session
 from quiz.core.store import Store, replay
@@ -94,8 +94,8 @@ def test_i_was_right_is_only_for_wrong_answers_of_graded_questions(store: Store)
     ],
     ids=lambda q: q.type,
 )
-def test_i_dont_know_logs_a_wrong_answer_without_a_guess(store: Store, question: object) -> None:
-    session = Session(library(question), store, PLAIN, clock=Clock())  # type: ignore[arg-type]
+def test_i_dont_know_logs_a_wrong_answer_without_a_guess(store: Store, question: Question) -> None:
+    session = Session(library(question), store, PLAIN, clock=Clock())
     feedback = session.reveal()
     assert feedback.revealed and not feedback.outcome.correct and feedback.rating == Rating.Again
     assert feedback.outcome.expected  # the answer is shown
@@ -136,12 +136,12 @@ def test_a_review_does_not_come_back(store: Store) -> None:
 # ------------------------------------------------------------------ point 5
 
 
-def two_decks() -> object:
+def two_decks() -> Library:
     return library(*(choice(i, "a") for i in range(5)), *(choice(i, "b") for i in range(5)))
 
 
 def use_up_deck_a(store: Store, settings: Settings, clock: Clock) -> None:
-    first = Session(two_decks(), store, settings, decks=["a"], clock=clock)  # type: ignore[arg-type]
+    first = Session(two_decks(), store, settings, decks=["a"], clock=clock)
     while first.current is not None and first.current.question.deck == "a" and first.counts.new:
         first.answer("right")
         first.next()
@@ -151,14 +151,14 @@ def test_per_deck_limits_leave_other_decks_their_new_questions(store: Store) -> 
     clock = Clock()
     settings = Settings(fuzzing=False, new_per_day=3)
     use_up_deck_a(store, settings, clock)
-    again = Session(two_decks(), store, settings, decks=["a"], clock=clock)  # type: ignore[arg-type]
+    again = Session(two_decks(), store, settings, decks=["a"], clock=clock)
     assert again.counts.new == 0
     note = again.limit_note()
     assert note is not None
     assert "New questions are limited to 3 a day in each deck (done today: a 3)" in note
     assert "2 more wait for tomorrow" in note
     assert "`quiz practice --deck a`" in note and "raise the daily new-question limit" in note
-    other = Session(two_decks(), store, settings, decks=["b"], clock=clock)  # type: ignore[arg-type]
+    other = Session(two_decks(), store, settings, decks=["b"], clock=clock)
     assert other.counts.new == 3  # deck b's own 3 new questions of the day
 
 
@@ -166,7 +166,7 @@ def test_a_global_limit_is_shared_and_says_so(store: Store) -> None:
     clock = Clock()
     settings = Settings(fuzzing=False, new_per_day=3, limits_per="global")
     use_up_deck_a(store, settings, clock)
-    other = Session(two_decks(), store, settings, decks=["b"], clock=clock)  # type: ignore[arg-type]
+    other = Session(two_decks(), store, settings, decks=["b"], clock=clock)
     assert other.counts.new == 0
     note = other.limit_note()
     assert note is not None and "limited to 3 a day across all decks (3 done today)" in note
@@ -203,14 +203,14 @@ def test_practice_can_be_shuffled(store: Store) -> None:
 # ------------------------------------------------------------------ point 6
 
 
-def exam_library() -> object:
+def exam_library() -> Library:
     return library(*(choice(i) for i in range(4)), CardQuestion(deck="d", id="card", prompt="?", answer="!"))
 
 
 def test_exams_leave_out_self_graded_cards_unless_asked(store: Store) -> None:
-    exam = ExamSession(exam_library(), store, PLAIN, count=10, clock=Clock())  # type: ignore[arg-type]
+    exam = ExamSession(exam_library(), store, PLAIN, count=10, clock=Clock())
     assert exam.size == 4 and all(p.question.type != "card" for p in exam.sheet)
-    with_cards = ExamSession(exam_library(), store, PLAIN, count=10, include_cards=True, clock=Clock())  # type: ignore[arg-type]
+    with_cards = ExamSession(exam_library(), store, PLAIN, count=10, include_cards=True, clock=Clock())
     assert with_cards.size == 5
 
 
