@@ -20,19 +20,20 @@ from textual.widgets.option_list import Option
 from quiz.core.exam import SheetRow
 from quiz.tui.screens.confirm import ConfirmScreen
 from quiz.tui.text import plural
-from quiz.tui.widgets.base import literal
+from quiz.tui.widgets.base import Hanging, literal
 
 SUBMIT = -1
 """What the sheet dismisses with when the learner hands the exam in."""
 FLAG = "⚑"
 
 
-def row_content(row: SheetRow) -> Content:
-    """`3. ✓ answered ⚑  Who resigned…`: status in words, never by colour alone."""
+def row_content(row: SheetRow) -> Hanging:
+    """`3. ✓ answered ⚑  Who resigned…`: status in words, never by colour alone; a
+    long prompt wraps under itself."""
     status = "✓ answered  " if row.answered else "· unanswered"
     flag = f" {FLAG} flagged" if row.flagged else "          "
     prompt = row.question.prompt or row.question.key
-    return Content.assemble(f"{row.number:>2}. {status}{flag}  ", literal(prompt.splitlines()[0] if prompt else ""))
+    return Hanging([(Content(f"{row.number:>2}. {status}{flag}  "), literal(" ".join(prompt.split())))])
 
 
 class ExamSheetScreen(ModalScreen[int | None]):
