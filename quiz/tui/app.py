@@ -315,6 +315,12 @@ class QuizApp(App[int]):
         if isinstance(screen, DrillScreen):
             if screen.check_action("hint", ()) or screen.check_action("hint_in_input", ()):
                 yield SystemCommand("Show the hint", "The answer then counts as hinted", screen.action_hint)
+            if screen.check_action("reveal", ()):
+                yield SystemCommand("I don't know", "Show the answer; it counts as wrong", screen.action_reveal)
+            if screen.check_action("override", ()):
+                yield SystemCommand("I was right", "Count this wrong verdict as right", screen.action_override)
+            if screen.exam is not None and not screen.exam.submitted:
+                yield SystemCommand("Answer sheet", "Go back to a question, or hand in", screen.action_sheet)
             if screen.phase == "feedback" and screen.session.can_undo:
                 yield SystemCommand("Undo the answer", "Cancel it and answer again", screen.action_undo)
             yield SystemCommand("Leave", "Every answer so far is saved", screen.action_leave)
