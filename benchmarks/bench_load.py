@@ -86,10 +86,7 @@ def main() -> None:
             check = median_time(lambda p=path: load_paths([p]), repeats)  # type: ignore[misc]
             bare = median_time(lambda p=path: yaml.compose(p.read_text(), Loader=Loader), repeats)  # type: ignore[misc]
             nogc = median_time(lambda p=path: compose_without_gc(p), repeats)  # type: ignore[misc]
-            print(
-                f"{size:>10,} {check:>10.3f} {bare:>12.3f} {check / bare:>6.2f}"
-                f" {nogc:>13.3f} {check / nogc:>6.2f}"
-            )
+            print(f"{size:>10,} {check:>10.3f} {bare:>12.3f} {check / bare:>6.2f} {nogc:>13.3f} {check / nogc:>6.2f}")
 
 
 if __name__ == "__main__":

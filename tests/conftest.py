@@ -13,10 +13,15 @@ import pytest
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Point the parsed-bank cache at a temporary folder for the whole run."""
+    """Point the caches and the config folder (preferences) at temporary folders for the whole run."""
     folder = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("QUIZ_CACHE", str(folder))
+        patch.setenv("QUIZ_CONFIG", str(tmp_path_factory.mktemp("config")))
+        # The device's log keeps the name of the single log of earlier versions, so
+        # tests written against `reviews.jsonl` still read and write that file; the
+        # per-device names are tested in tests/core/test_devices.py.
+        patch.setenv("QUIZ_DEVICE", "reviews")
         yield folder
 
 

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from quiz import __version__
 from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, UsageError
-from quiz.core.config import resolve
+from quiz.core.config import locate_scores, resolve
 
 __all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
@@ -27,8 +27,28 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.drill",
     "quiz.cli.check",
     "quiz.cli.history",
+    "quiz.cli.decks",
+    "quiz.cli.sync",
+    "quiz.cli.where",
+    "quiz.cli.interchange",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""
+
+
+class _Version(argparse.Action):
+    """`--version`: read from the installed package's metadata, only when asked."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        from importlib import metadata
+
+        from quiz.core.config import DISTRIBUTION
+
+        try:
+            version = metadata.version(DISTRIBUTION)
+        except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+            version = __version__
+        sys.stdout.write(f"quiz {version}\n")
+        parser.exit()
 
 
 def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -46,7 +66,10 @@ def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
         help="a bank file or folder (repeatable; default: $QUIZ_QUESTIONS or the bundled banks)",
     )
     parser.add_argument(
-        "--scores", metavar="DIR", default=default, help="score folder (default: $QUIZ_SCORES or ./scores)"
+        "--scores",
+        metavar="DIR",
+        default=default,
+        help="score folder (default: $QUIZ_SCORES, else one per user: see `quiz where`)",
     )
     parser.add_argument(
         "--learner", metavar="NAME", default=default, help="whose scores (default: $QUIZ_LEARNER or your user name)"
@@ -60,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Drill question banks in the terminal, with spaced repetition and score history.",
         epilog="With no command, quiz opens the home screen.",
     )
-    parser.add_argument("--version", action="version", version=f"quiz {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the installed version and exit")
     _add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -86,6 +109,12 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     try:
         learner, scores_dir, paths = resolve(learner=args.learner, scores=args.scores, questions=args.questions)
         ctx = Context(stdout=stdout, stderr=stderr, learner=learner, scores_dir=scores_dir, question_paths=paths)
+        if args.command in (None, "drill", "practice", "exam", "history"):
+            from quiz.cli.where import old_scores_notice
+
+            notice = old_scores_notice(ctx, locate_scores(args.scores).rule)
+            if notice:
+                print(notice, file=stderr)
         if getattr(args, "run", None) is None:
             from quiz.cli.drill import run_screen
 

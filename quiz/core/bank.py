@@ -26,6 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quiz.core import bank_cache
 from quiz.core.config import bundled_questions_dir
+from quiz.core.course import Course, is_course_file, load_course, order_banks
 from quiz.core.model import (
     QUESTION_TYPES,
     Bank,
@@ -44,12 +45,13 @@ from quiz.core.model import (
     TrueFalseQuestion,
 )
 
-__all__ = ["bundled_questions_dir", "find_bank_files", "load_file", "load_paths", "load_text"]
+__all__ = ["bundled_questions_dir", "find_bank_files", "find_course_files", "load_file", "load_paths", "load_text"]
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-BANK_FIELDS = ("deck", "title", "description", "tags", "strict", "sources", "questions")
-COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint")
+BANK_FIELDS = ("deck", "title", "description", "tags", "strict", "sources", "lint", "questions")
+COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint", "lint")
+LINT_FIELDS = ("ignore",)
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "choice": ("choices", "answer", "shuffle", "feedback"),
     "multi": ("choices", "answers", "shuffle", "feedback"),
@@ -84,6 +86,8 @@ class _Ctx:
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    marks: bool = False
+    """Whether to keep each field's line mark in the model (for `quiz check --lint`)."""
 
     def add(self, node: Node | None, message: str) -> None:
         """Record a problem at a node's start (1:1 when there is none).
@@ -96,6 +100,25 @@ class _Ctx:
         else:
             mark = node.start_mark
             self.problems.append(Problem(self.file, mark.line + 1, mark.column + 1, message))
+
+
+def _mark(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _marks(fields: dict[str, Node]) -> dict[str, tuple[int, int]]:
+    """Each field's value mark, and each item's of the lists a check may point into."""
+    out: dict[str, tuple[int, int]] = {}
+    for name, node in fields.items():
+        out[name] = _mark(node)
+        if isinstance(node, SequenceNode):
+            for index, item in enumerate(node.value):
+                out[f"{name}.{index}"] = _mark(item)
+        elif isinstance(node, MappingNode):
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    out[f"{name}.{key.value}"] = _mark(value)
+    return out
 
 
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
@@ -246,6 +269,7 @@ class _Builder:
             description = self.text(fields["description"], "description") or ""
         tags = self.tags(fields["tags"]) if "tags" in fields else ()
         self.bank_strict = bool(self.boolean(fields["strict"], "strict")) if "strict" in fields else False
+        lint_ignore = self.lint(fields["lint"]) if "lint" in fields else ()
 
         sources: dict[str, str] = {}
         if "sources" in fields:
@@ -277,7 +301,30 @@ class _Builder:
             questions=tuple(questions),
             path=path,
             strict=self.bank_strict,
+            lint_ignore=lint_ignore,
+            marks=_marks(fields) if self.ctx.marks else {},
         )
+
+    def lint(self, node: Node) -> tuple[str, ...]:
+        """`lint: {ignore: [L104, ...]}`: checks silenced, by code or name.
+
+        Only the form is checked here; a code no check has is `quiz check
+        --lint`'s warning, so a bank written for a later quiz still loads."""
+        ignored: list[str] = []
+        for key, key_node, value in self.mapping(node, "lint") or []:
+            if key not in LINT_FIELDS:
+                self.ctx.add(key_node, f"unknown field '{key}' in 'lint'{_did_you_mean(key, LINT_FIELDS)}")
+                continue
+            if isinstance(value, ScalarNode) and not _is_null(value):
+                items = [(str(value.value), cast(Node, value))]
+            else:
+                items = self.text_list(value, "lint.ignore") or []
+            for code, item in items:
+                if not SLUG.match(code):
+                    self.ctx.add(item, f"'{code}' is not a lint check: give a code such as L104 or its name")
+                else:
+                    ignored.append(code)
+        return tuple(dict.fromkeys(ignored))
 
     def tags(self, node: Node, inherited: tuple[str, ...] = ()) -> tuple[str, ...]:
         if isinstance(node, ScalarNode) and not _is_null(node):
@@ -361,9 +408,12 @@ class _Builder:
             "citation": citation,
             "tags": self.tags(fields["tags"], bank_tags) if "tags" in fields else bank_tags,
             "hint": self.text(fields["hint"], "hint") if "hint" in fields else None,
+            "lint_ignore": self.lint(fields["lint"]) if "lint" in fields else (),
             "file": file,
             "line": node.start_mark.line + 1,
         }
+        if self.ctx.marks:
+            common["marks"] = {"": _mark(node), **_marks(fields)}
         built = getattr(self, f"_q_{qtype}")(node, fields, common)
         if len(self.ctx.problems) > before:
             return None
@@ -621,14 +671,18 @@ def _tab_problems(text: str, file: str) -> list[Problem]:
     return problems
 
 
-def load_text(text: str, file: str, default_deck: str | None = None) -> tuple[Bank | None, list[Problem]]:
-    """Build a bank from YAML text; the bank is None when there are problems."""
+def load_text(
+    text: str, file: str, default_deck: str | None = None, *, marks: bool = False
+) -> tuple[Bank | None, list[Problem]]:
+    """Build a bank from YAML text; the bank is None when there are problems.
+
+    `marks`: keep where each field starts, for checks that point into a question."""
     with _gc_paused():
-        return _load_text(text, file, default_deck)
+        return _load_text(text, file, default_deck, marks)
 
 
-def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | None, list[Problem]]:
-    ctx = _Ctx(file)
+def _load_text(text: str, file: str, default_deck: str | None, marks: bool) -> tuple[Bank | None, list[Problem]]:
+    ctx = _Ctx(file, marks=marks)
     ctx.problems.extend(_tab_problems(text, file))
     if "\x00" in text:
         ctx.add(None, "this is not a text file (it contains NUL bytes)")
@@ -675,13 +729,15 @@ def _load_text(text: str, file: str, default_deck: str | None) -> tuple[Bank | N
     return bank, []
 
 
-def load_file(path: Path, cache: Path | None = None) -> tuple[Bank | None, list[Problem]]:
+def load_file(path: Path, cache: Path | None = None, *, marks: bool = False) -> tuple[Bank | None, list[Problem]]:
     """Read and build one bank file; unreadable or non-UTF-8 files are problems.
 
     With `cache` (a folder, see `bank_cache`), a bank whose exact bytes were
     loaded before comes back from JSON instead of being parsed again.
     """
     file = str(path)
+    if marks:
+        cache = None  # the cache keeps no marks
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -697,14 +753,14 @@ def load_file(path: Path, cache: Path | None = None) -> tuple[Bank | None, list[
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return None, [Problem(file, line, column, "not UTF-8 text (is this a binary file?)")]
-    bank, problems = load_text(text, file, path.stem)
+    bank, problems = load_text(text, file, path.stem, marks=marks)
     if cache is not None and bank is not None:
         bank_cache.put(cache, path, sha, bank)
     return bank, problems
 
 
-def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """Expand folders (recursively *.yaml / *.yml); returns files and usage errors."""
+def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Every *.yaml / *.yml under `paths` (folders recursively, sorted), and usage errors."""
     files: list[Path] = []
     errors: list[str] = []
     for path in paths:
@@ -720,23 +776,47 @@ def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return list(dict.fromkeys(files)), errors
 
 
-def load_paths(paths: Sequence[Path], *, cache: Path | None = None) -> tuple[Library, list[Problem]]:
+def find_bank_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Expand folders (recursively *.yaml / *.yml); returns files and usage errors.
+
+    A folder's course file (`course.yaml`, see `quiz.core.course`) is not a bank."""
+    files, errors = _expand(paths)
+    return [f for f in files if not is_course_file(f)], errors
+
+
+def find_course_files(paths: Sequence[Path]) -> list[Path]:
+    """The course files under `paths`, in the order `find_bank_files` meets them."""
+    files, _ = _expand(paths)
+    return [f for f in files if is_course_file(f)]
+
+
+def load_paths(
+    paths: Sequence[Path], *, cache: Path | None = None, marks: bool = False
+) -> tuple[Library, list[Problem]]:
     """Load every bank under `paths`; all problems of all files, sorted.
 
     `cache`: a folder for `bank_cache` (the TUI and reports pass one; `quiz
     check` does not, so a teacher always gets a full check).
+    `marks`: keep each field's line mark (for `quiz check --lint`; bypasses the cache).
 
     Missing paths are reported as problems at 1:1 here; the CLI checks them
     first to give a usage error instead.
+
+    The banks come in file order, put in course order where a folder declares one
+    (`quiz.core.course`); a course's mistakes are problems like a bank's.
     """
-    files, errors = find_bank_files(paths)
+    found_files, errors = _expand(paths)
+    course_files = [f for f in found_files if is_course_file(f)]
+    files = [f for f in found_files if f not in course_files]
     problems: list[Problem] = [Problem(e.split(": ", 1)[0], 1, 1, e.split(": ", 1)[1]) for e in errors]
     banks: list[Bank] = []
     decks: dict[str, Bank] = {}
+    unloaded: list[Path] = []
     for path in files:
-        bank, found = load_file(path, cache)
+        bank, found = load_file(path, cache, marks=marks)
         problems.extend(found)
         if bank is None:
+            unloaded.append(path)
             continue
         if bank.deck in decks:
             other = decks[bank.deck].path
@@ -746,5 +826,13 @@ def load_paths(paths: Sequence[Path], *, cache: Path | None = None) -> tuple[Lib
             continue
         decks[bank.deck] = bank
         banks.append(bank)
+    courses: list[Course] = []
+    for path in course_files:
+        course, found = load_course(path)
+        problems.extend(found)
+        if course is not None:
+            courses.append(course)
+    banks, found = order_banks(banks, courses, unloaded)
+    problems.extend(found)
     problems.sort(key=lambda p: (p.file, p.line, p.column, p.message))
     return Library(tuple(banks)), problems

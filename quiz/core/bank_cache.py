@@ -64,6 +64,8 @@ def _entry_path(folder: Path, bank_file: Path) -> Path:
 def _question_to_json(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, value in vars(question).items():
+        if name == "marks":
+            continue  # only `quiz check --lint` asks for marks, and it bypasses the cache
         if isinstance(value, frozenset):
             data[name] = sorted(value)
         elif name == "parts":
@@ -104,6 +106,7 @@ def _bank_to_json(bank: Bank) -> dict[str, Any]:
         "sources": dict(bank.sources),
         "strict": bank.strict,
         "questions": [_question_to_json(q) for q in bank.questions],
+        "lint_ignore": list(bank.lint_ignore),
     }
 
 
@@ -117,6 +120,7 @@ def _bank_from_json(data: dict[str, Any], path: Path) -> Bank:
         questions=tuple(_question_from_json(q) for q in data["questions"]),
         path=path,
         strict=bool(data.get("strict", False)),
+        lint_ignore=tuple(data.get("lint_ignore", ())),
     )
 
 
@@ -156,7 +160,7 @@ def put(folder: Path, bank_file: Path, sha: str, bank: Bank) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 json.dump(entry, handle, ensure_ascii=False, separators=(",", ":"))
             os.replace(temp, target)
         except OSError:

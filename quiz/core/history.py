@@ -54,7 +54,6 @@ from quiz.core import replay_cache
 from quiz.core.model import Library, Question
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
-    LOG_NAME,
     PENDING_PER_KEY,
     QuestionState,
     Replayer,
@@ -653,7 +652,7 @@ class _HistoryPass:
 
 
 def _collect_log(
-    path: Path, scheduler: Scheduler, on_warning: Callable[[str], None]
+    path: Path | Sequence[Path], scheduler: Scheduler, on_warning: Callable[[str], None]
 ) -> tuple[_Answers, dict[str, QuestionState]]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
@@ -777,7 +776,7 @@ def load_history(
     warnings: list[str] = []
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect_log(store.path, scheduler, warnings.append)
+    answers, states = _collect_log(store.logs(), scheduler, warnings.append)
     return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
 
 
@@ -968,30 +967,46 @@ class ClassReport:
     warnings: tuple[str, ...] = ()
 
 
+def _has_logs(folder: Path) -> bool:
+    from quiz.core.logs import log_files
+
+    return bool(log_files(folder))
+
+
 def find_learner_logs(dirs: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
-    """(learner name, log path) for each folder holding `reviews.jsonl`, or each such
-    folder directly inside a given folder; and a message for each folder with none."""
+    """(learner name, learner folder) for each given folder holding log files
+    (`*.jsonl`: one per device, see `quiz.core.logs`), or each such folder directly
+    inside a given folder; a path to one log file stands for itself. A message for
+    each folder with none."""
     found: list[tuple[str, Path]] = []
     problems: list[str] = []
     for folder in dirs:
-        log = folder / LOG_NAME
-        if log.is_file():
-            found.append((folder.resolve().name or str(folder), log))
+        if folder.is_file():
+            if folder.suffix == ".jsonl":
+                found.append((folder.resolve().parent.name or str(folder), folder))
+            else:
+                problems.append(f"{folder}: not a score log (a *.jsonl file) nor a folder of them")
             continue
         if not folder.is_dir():
             problems.append(f"{folder}: no such folder")
             continue
-        inner = sorted(
-            (child.name, child / LOG_NAME)
-            for child in folder.iterdir()
-            if child.is_dir() and (child / LOG_NAME).is_file()
-        )
+        if _has_logs(folder):
+            found.append((folder.resolve().name or str(folder), folder))
+            continue
+        inner = sorted((child.name, child) for child in folder.iterdir() if child.is_dir() and _has_logs(child))
         if not inner:
-            problems.append(f"{folder}: no {LOG_NAME} in it or in the folders directly inside it")
+            problems.append(f"{folder}: no score log (*.jsonl) in it or in the folders directly inside it")
         found.extend(inner)
     names = Counter(name for name, _ in found)
-    labelled = [(str(path.parent) if names[name] > 1 else name, path) for name, path in found]
+    labelled = [(str(path) if names[name] > 1 else name, path) for name, path in found]
     return labelled, problems
+
+
+def learner_sources(path: Path) -> tuple[Path, ...]:
+    """The log files a report reads for one learner: every log of a folder, or the one file given."""
+    from quiz.core.logs import log_files
+
+    return log_files(path) if path.is_dir() else (path,)
 
 
 class _QuestionTally:
@@ -1030,7 +1045,7 @@ def build_class_report(
     for index, (name, path) in enumerate(logs):
         warnings: list[str] = []
         if open_records is iter_records:
-            answers, states = _collect_log(path, scheduler, warnings.append)
+            answers, states = _collect_log(learner_sources(path), scheduler, warnings.append)
         else:
             answers, states = _collect(open_records(path, warnings.append), scheduler)
         all_warnings.extend(warnings)

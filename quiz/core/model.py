@@ -30,22 +30,45 @@ QUESTION_TYPES: tuple[QuestionType, ...] = (
 )
 
 
+Severity: TypeAlias = Literal["error", "warning"]
+Mark: TypeAlias = tuple[int, int]
+"""A 1-based (line, column) in a bank file."""
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One mistake in a bank, located for `FILE:LINE:COLUMN: message` (1-based)."""
+    """One finding in a bank, located for `FILE:LINE:COLUMN: message` (1-based).
+
+    Errors (the default) stop a bank from loading; warnings are `quiz check
+    --lint`'s item-writing advice, with a stable `code` (`L104`) and `name`.
+    """
 
     file: str
     line: int
     column: int
     message: str
+    severity: Severity = "error"
+    code: str | None = None
+    name: str | None = None
 
     def __str__(self) -> str:
         """One terminal-safe line: a message may quote bank text holding ESC sequences."""
-        return clean(f"{self.file}:{self.line}:{self.column}: {self.message}")
+        where = f"{self.file}:{self.line}:{self.column}:"
+        if self.severity == "warning":
+            return clean(f"{where} warning {self.code} {self.message} [{self.name}]")
+        return clean(f"{where} {self.message}")
 
-    def to_dict(self) -> dict[str, str | int]:
+    def to_dict(self) -> dict[str, str | int | None]:
         """A plain dict, for `quiz check --format json`."""
-        return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,8 +86,13 @@ class QuestionBase:
     tags: tuple[str, ...] = ()
     """The bank's tags followed by the question's own, without repeats."""
     hint: str | None = None
+    lint_ignore: tuple[str, ...] = ()
+    """Lint checks silenced for this question (`lint: {ignore: [L104]}`), codes or names."""
     file: str = ""
     line: int = 0
+    marks: Mapping[str, Mark] = field(default_factory=dict, compare=False, repr=False)
+    """Where each field's value starts ("prompt", "choices.2", ...): filled only when
+    the loader is asked (`quiz check --lint` points at the offending option)."""
 
     @property
     def key(self) -> str:
@@ -203,6 +231,10 @@ class Bank:
     path: Path | None = None
     strict: bool = False
     """The bank's `strict:` header: typed answers are not forgiven unless a question says so."""
+    lint_ignore: tuple[str, ...] = ()
+    """Lint checks silenced for the whole bank (`lint: {ignore: [L101]}` at the top)."""
+    marks: Mapping[str, Mark] = field(default_factory=dict, compare=False, repr=False)
+    """Where the top-level fields start ("questions", "lint"), when the loader is asked."""
 
 
 @dataclass(frozen=True)

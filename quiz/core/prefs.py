@@ -2,9 +2,9 @@
 
 Preferences are a convenience, never data: a missing, unreadable or malformed file
 gives the defaults, and a failed write is reported to the caller but loses nothing
-that matters. The file is `$XDG_CONFIG_HOME/quiz/prefs.json` when that variable is
-set, else `.prefs.json` in the scores folder (so a class's shared scores folder keeps
-its own). It is replaced atomically (temporary file, fsync, `os.replace`) so a crash
+that matters. The file is `prefs.json` in the platform's config folder
+(`quiz.core.paths.config_dir`: `$QUIZ_CONFIG`, else `~/.config/quiz` on Linux and
+its counterparts on macOS and Windows). It is replaced atomically (temporary file, fsync, `os.replace`) so a crash
 never leaves half a file.
 """
 
@@ -17,16 +17,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-PREFS_NAME = ".prefs.json"
+from quiz.core import paths
+
+PREFS_NAME = "prefs.json"
 
 
-def prefs_path(scores_dir: Path, env: Mapping[str, str] | None = None) -> Path:
-    """Where preferences live for this scores folder and environment."""
-    env = os.environ if env is None else env
-    config_home = env.get("XDG_CONFIG_HOME", "").strip()
-    if config_home:
-        return Path(config_home) / "quiz" / "prefs.json"
-    return Path(scores_dir) / PREFS_NAME
+def prefs_path(env: Mapping[str, str] | None = None) -> Path:
+    """Where preferences live: the config folder, whatever the scores folder."""
+    return paths.config_dir(env) / PREFS_NAME
 
 
 def load_prefs(path: Path) -> dict[str, Any]:
@@ -46,7 +44,7 @@ def save_prefs(path: Path, prefs: Mapping[str, Any]) -> None:
     data = json.dumps(dict(prefs), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     fd, temporary = tempfile.mkstemp(prefix=".prefs-", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -35,7 +35,7 @@ import os
 import sys
 import tempfile
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -416,7 +416,7 @@ P = TypeVar("P", bound=CachedPass)
 
 
 def run_pass(
-    log: Path,
+    log: Path | Sequence[Path],
     kind: str,
     scheduler: Scheduler,
     fresh: Callable[[], P],
@@ -431,7 +431,20 @@ def run_pass(
     snapshot was used (its skipped lines are reported again with this path). The
     last line, if it lacks its newline, is fed after the snapshot is taken, so a
     snapshot always ends at a line boundary. `folder` defaults to `cache_dir()`.
+
+    `log` may be several files (a learner's devices): they are merged by
+    `quiz.core.logs.MergedReader`, without a snapshot.
     """
+    if not isinstance(log, Path):
+        logs = tuple(log)
+        if len(logs) != 1:
+            from quiz.core.logs import MergedReader
+
+            merged = fresh()
+            for record in MergedReader(logs, on_warning):
+                merged.feed(record)
+            return merged
+        log = logs[0]
     where = _default_folder() if folder == "auto" else folder
     snapshot = load(where, log, kind, scheduler) if where is not None else None
     work: P | None = None
@@ -480,7 +493,7 @@ class _ReplayPass:
 
 
 def replay_log(
-    log: Path,
+    log: Path | Sequence[Path],
     scheduler: Scheduler,
     *,
     day: date | None = None,

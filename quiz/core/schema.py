@@ -21,6 +21,12 @@ TEXT_LIST: dict[str, Any] = {"type": "array", "items": NONEMPTY_TEXT}
 TAGS: dict[str, Any] = {"anyOf": [NONEMPTY_TEXT, TEXT_LIST]}
 BOOL: dict[str, Any] = {"type": ["boolean", "string"], "enum": [True, False, "yes", "no", "on", "off", "true", "false"]}
 SLUG: dict[str, Any] = {"type": ["string", "number"], "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
+LINT: dict[str, Any] = {
+    "type": "object",
+    "description": "quiz check --lint: checks to silence, by code (L104) or name (answer-in-other-question)",
+    "additionalProperties": False,
+    "properties": {"ignore": {"anyOf": [SLUG, {"type": "array", "items": SLUG}]}},
+}
 
 FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
     "id": SLUG,
@@ -41,6 +47,7 @@ FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
     "text": {"type": "string", "pattern": r"\{\{[^}]+\}\}"},
     "items": {"type": "array", "items": NONEMPTY_TEXT, "minItems": 3, "uniqueItems": True},
     "pairs": {"type": "object", "minProperties": 2, "additionalProperties": NONEMPTY_TEXT},
+    "lint": LINT,
 }
 ANSWER_SCHEMAS: dict[str, dict[str, Any]] = {
     "choice": NONEMPTY_TEXT,
@@ -101,6 +108,7 @@ def bank_schema() -> dict[str, Any]:
             "tags": TAGS,
             "strict": BOOL,
             "sources": {"type": "object", "additionalProperties": NONEMPTY_TEXT},
+            "lint": LINT,
             "questions": {"type": "array", "minItems": 1, "items": question},
         },
     }

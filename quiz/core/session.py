@@ -240,7 +240,7 @@ class Session:
         self.warnings: list[str] = []
         """Lines of the log that were skipped (torn or damaged), for the TUI to show."""
         # The replay of the log, from a snapshot of it when one fits (see `replay_cache`).
-        replayer = replay_log(store.path, self.scheduler, day=self.today, on_warning=self.warnings.append)
+        replayer = replay_log(store.logs(), self.scheduler, day=self.today, on_warning=self.warnings.append)
         self.states: dict[str, QuestionState] = replayer.states
         """Every question's state, including questions no longer in any bank."""
         self.new_today = replayer.new_on_day

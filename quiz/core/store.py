@@ -1,11 +1,14 @@
 """The learner's review log: an append-only JSON Lines file, and its replay.
 
-`scores/<learner>/reviews.jsonl` is the only thing the app persists about a
-learner. Every answer, re-rating and undo is one line, never rewritten; card
-state is derived by replaying the file, so nothing can disagree with it.
+`scores/<learner>/<device>.jsonl` is the only thing the app persists about a
+learner: each device appends to its own file, and readers merge every `*.jsonl`
+of the folder, each record once by its `id` (`quiz.core.logs`). Every answer,
+re-rating and undo is one line, never rewritten; card state is derived by
+replaying the files, so nothing can disagree with them.
 
 Writing: one `os.write` of a whole line on an `O_APPEND` descriptor, then
-`os.fsync`, while holding `fcntl.flock` on `reviews.lock` beside the log, so two
+`os.fsync`, while holding an exclusive lock on `reviews.lock` beside the log (`quiz.core.lock`:
+`fcntl.flock` on POSIX, `msvcrt.locking` on Windows; the file is 0600), so two
 app instances on one learner never interleave or lose records. A crash can
 still leave a torn last line; the next append first ends it with a newline so
 the new record starts on its own line, and reading skips it with a warning.
@@ -22,7 +25,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import errno as errno_codes
-import fcntl
 import json
 import os
 import unicodedata
@@ -34,6 +36,7 @@ from typing import Any
 
 from fsrs import State
 
+from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.scheduling import Card, Scheduler
 
 __all__ = [
@@ -53,7 +56,15 @@ __all__ = [
 
 LOG_NAME = "reviews.jsonl"
 LOCK_NAME = "reviews.lock"
-MAX_LEARNER_LENGTH = 64
+MAX_LEARNER_BYTES = 64
+"""Bytes, not characters: file systems limit names in bytes, and the log's file name is added to it."""
+WINDOWS_FORBIDDEN = frozenset('<>:"|?*')
+"""Characters Windows refuses in a file name (with '/' and '\\', refused everywhere)."""
+WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{device}{n}" for device in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
+)
+"""Device names Windows reserves, with or without an extension (`con.txt` too)."""
 MIN_YEAR = 1970
 MAX_YEAR = 9000
 """Record times outside these UTC years are refused: a due date 100 years after 9999
@@ -100,8 +111,21 @@ def validate_learner(name: str) -> str:
             raise LearnerError(
                 f"The learner name {name!r} contains an invisible control character (U+{ord(char):04X})."
             )
-    if len(name) > MAX_LEARNER_LENGTH:
-        raise LearnerError(f"The learner name is {len(name)} characters long; the most is {MAX_LEARNER_LENGTH}.")
+    size = len(name.encode("utf-8", "surrogatepass"))
+    if size > MAX_LEARNER_BYTES:
+        raise LearnerError(
+            f"The learner name is {size} bytes long in UTF-8; the most is {MAX_LEARNER_BYTES} "
+            "(letters outside English take 2 to 4 bytes each)."
+        )
+    bad = sorted({char for char in name if char in WINDOWS_FORBIDDEN})
+    if bad:
+        shown = " ".join(bad)
+        raise LearnerError(f"The learner name {name!r} contains {shown}, which Windows cannot store in a folder name.")
+    if name.endswith("."):
+        raise LearnerError(f"The learner name {name!r} ends with a dot, which Windows drops from folder names.")
+    stem = name.split(".", 1)[0].rstrip(" ").upper()
+    if stem in WINDOWS_RESERVED:
+        raise LearnerError(f"The learner name {name!r} is a device name on Windows ({stem}); choose another name.")
     return name
 
 
@@ -201,6 +225,8 @@ class LogReader:
         """Warnings of the whole lines consumed by this reader, without the `path: ` prefix."""
         self.tail: dict[str, Any] | None = None
         """The usable record of a last line that lacks its newline, if any."""
+        self.line = 0
+        """While iterating: the line number of the record just yielded."""
 
     def _warn(self, problem: str, whole: bool) -> None:
         if whole:
@@ -246,6 +272,7 @@ class LogReader:
                     self._warn(f"line {number} {problem}; skipped", whole)
                     continue
                 if whole:
+                    self.line = number
                     yield record
                 else:
                     self.tail = record
@@ -270,27 +297,51 @@ def iter_records(path: Path, on_warning: Callable[[str], None] | None = None) ->
         yield reader.tail
 
 
+def _last_byte(fd: int, size: int) -> bytes:
+    """The file's last byte; `os.pread` where it exists (not on Windows), else seek and read."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, 1, size - 1)
+    os.lseek(fd, size - 1, os.SEEK_SET)
+    return os.read(fd, 1)
+
+
 class Store:
     """One learner's review log under `scores_dir/learner/`."""
 
-    def __init__(self, scores_dir: Path, learner: str) -> None:
+    lock_timeout: float = DEFAULT_TIMEOUT
+    """Seconds an append waits for another writer before it fails with a clear message."""
+
+    def __init__(self, scores_dir: Path, learner: str, device: str | None = None) -> None:
+        from quiz.core.device import device_name, validate_device
+
         self.learner = validate_learner(learner)
         self.scores_dir = Path(scores_dir)
         self.folder = self.scores_dir / self.learner
-        self.path = self.folder / LOG_NAME
-        self.lock_path = self.folder / LOCK_NAME
+        self.device = validate_device(device) if device is not None else device_name()
+        self.path = self.folder / f"{self.device}.jsonl"
+        """This device's log: the only file this store writes."""
+        self.lock_path = self.folder / f"{self.device}.lock"
+
+    def logs(self) -> tuple[Path, ...]:
+        """Every log file of the learner (all devices, older `reviews.jsonl`, sync
+        conflict copies), which readers merge (`quiz.core.logs`)."""
+        from quiz.core.logs import log_files
+
+        return log_files(self.folder)
 
     def append(self, record: dict[str, Any]) -> None:
         """Write `record` as one line, durably, without interleaving with other writers."""
         data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            try:
-                fcntl.flock(lock_fd, fcntl.LOCK_EX)
+            with locked(self.lock_path, self.lock_timeout):
                 self._append_locked(data)
-            finally:
-                os.close(lock_fd)  # also releases the lock
+        except LockTimeout:
+            raise StoreError(
+                f"Could not save your answer: another quiz has held {self.path} for {self.lock_timeout:g} seconds "
+                "(close the other quiz of this learner, then try again; your answer is kept until then)",
+                errno_codes.EAGAIN,
+            ) from None
         except StoreError:
             raise
         except OSError as error:
@@ -299,10 +350,10 @@ class Store:
     def _append_locked(self, data: bytes) -> None:
         """The write itself; the caller holds the lock."""
         created = not self.path.exists()
-        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | open_flags(), 0o644)
         try:
             size = os.fstat(fd).st_size
-            if size and os.pread(fd, 1, size - 1) != b"\n":
+            if size and _last_byte(fd, size) != b"\n":
                 # A torn last line from a crash: end it so this record stands alone.
                 data = b"\n" + data
             # os.write has no user-space buffer, so there is nothing to flush before fsync.
@@ -326,13 +377,15 @@ class Store:
                     os.close(dir_fd)
 
     def iter_records(self, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
-        """Stream this learner's records (see the module-level `iter_records`)."""
-        return iter_records(self.path, on_warning)
+        """Stream this learner's records from every device's log, each once, in time order."""
+        from quiz.core.logs import iter_learner_records
+
+        return iter_learner_records(self.logs(), on_warning)
 
     def read(self) -> LogRead:
         """Every usable record, with a warning for each skipped line."""
         warnings: list[str] = []
-        records = list(iter_records(self.path, warnings.append))
+        records = list(self.iter_records(warnings.append))
         return LogRead(records, warnings)
 
 

@@ -64,7 +64,7 @@ class QuizApp(App[int]):
         self.clock: Clock = clock or utc_now
         self.rng = rng or random.Random()
         self.settings = settings or Settings()
-        self.prefs_file = prefs_file or prefs_path(options.scores_dir)
+        self.prefs_file = prefs_file or prefs_path()
         self._too_small: TooSmallScreen | None = None
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
@@ -85,7 +85,7 @@ class QuizApp(App[int]):
 
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        replayer = replay_log(store.path, Scheduler(self.settings), on_warning=warnings.append)
+        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
         return replayer.states, warnings
 
     def new_session(

@@ -41,7 +41,15 @@ def test_json_format_lists_problems(tmp_path: Path) -> None:
     code, out, _ = run("check", "--format", "json", str(tmp_path / "bad.yaml"))
     assert code == 1
     assert json.loads(out) == [
-        {"file": str(tmp_path / "bad.yaml"), "line": 5, "column": 13, "message": "answer 'z' is not one of the choices"}
+        {
+            "file": str(tmp_path / "bad.yaml"),
+            "line": 5,
+            "column": 13,
+            "severity": "error",
+            "code": None,
+            "name": None,
+            "message": "answer 'z' is not one of the choices",
+        }
     ]
 
 

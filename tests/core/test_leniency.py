@@ -133,3 +133,17 @@ def test_read_date(text: str, date: tuple[int, int, int]) -> None:
 @pytest.mark.parametrize("text", ["29 February 1999", "31 June 2000", "Putin", "13/13/2000", "31 December"])
 def test_not_dates(text: str) -> None:
     assert read_date(text) is None
+
+
+def test_strict_survives_the_yaml_writer() -> None:
+    from quiz.formats.common import ImportedBank
+    from quiz.formats.yaml_writer import render_bank
+
+    bank = ImportedBank(deck="w")
+    bank.questions.append(ShortQuestion(deck="w", id="s", prompt="Where?", answers=("the Caucasus",), strict=True))
+    bank.questions.append(ShortQuestion(deck="w", id="t", prompt="Where?", answers=("the Caucasus",)))
+    text, _ = render_bank(bank)
+    loaded, problems = load_text(text, "w.yaml")
+    assert problems == [] and loaded is not None
+    strict, lenient = loaded.questions
+    assert not grade(strict, "Caucasus").correct and grade(lenient, "Caucasus").correct

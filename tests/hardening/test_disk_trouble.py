@@ -284,7 +284,7 @@ def test_quiz_report_with_unusable_paths_exits_non_zero_with_a_message(tmp_path:
     (broken / LOG_NAME).mkdir(parents=True)
     err = io.StringIO()
     assert main(["report", str(tmp_path / "class")], out, err) == 1
-    assert "no reviews.jsonl" in err.getvalue()
+    assert "a folder is in the way" in err.getvalue()
 
 
 def test_no_traceback_from_the_installed_command(tmp_path: Path) -> None:

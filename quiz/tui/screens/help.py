@@ -21,6 +21,7 @@ HOME_KEYS = (
     ("x", "exam: questions without feedback until the end"),
     ("H / s", "history of your answers"),
     ("l", "switch learner"),
+    ("S", "sync your answers with the class repository (scores folder in git)"),
     ("ctrl+p", "command palette (themes, every action)"),
     ("q", "quit"),
 )

@@ -1,7 +1,8 @@
 """The home screen: who is studying, every deck with what is new and due, the day's totals.
 
 Keys: Enter drills the highlighted deck, `d` every deck, `p` practises the highlighted
-deck, `t` a tag, `x` an exam, `H`/`s` history, `l` switches learner, `?` help, `q` quits.
+deck, `t` a tag, `x` an exam, `H`/`s` history, `l` switches learner, `S` syncs with the
+class repository (when the scores folder is in git), `?` help, `q` quits.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class HomeScreen(Screen[None]):
         Binding("x", "exam", "Exam"),
         Binding("H,s", "history", "History", key_display="H"),
         Binding("l", "switch_learner", "Learner"),
+        Binding("S", "sync", "Sync"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -66,6 +68,8 @@ class HomeScreen(Screen[None]):
         self.stats: list[DeckRow] = []
         self._table_width = 0
         self._counted = False
+        self.unsynced: int | None = None
+        """Answers not yet committed to the class repository; None when the scores are not in git."""
 
     @property
     def quiz(self) -> QuizApp:
@@ -82,6 +86,7 @@ class HomeScreen(Screen[None]):
         yield table
         yield Static("", id="home-totals", markup=False)
         yield Static("", id="home-warnings", markup=False)
+        yield Static("", id="home-sync", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -123,8 +128,10 @@ class HomeScreen(Screen[None]):
         else:
             self._show_stats(*self._compute(app.learner))
 
-    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str]]:
-        """The deck counts for `learner` (runs in a thread when the app says so)."""
+    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str], int | None]:
+        """The deck counts for `learner` and the answers not yet synced (runs in a
+        thread when the app says so)."""
+        from quiz.core.gitsync import unsynced
         from quiz.core.session import overview
         from quiz.core.store import StoreError
 
@@ -135,18 +142,31 @@ class HomeScreen(Screen[None]):
         except StoreError as error:
             states = {}
             warnings = [str(error)]
-        return learner, overview(app.library, states, app.settings, app.clock()), warnings
+        try:
+            pending = unsynced(app.options.scores_dir / learner)
+        except Exception:
+            pending = None
+        return learner, overview(app.library, states, app.settings, app.clock()), warnings, pending
 
     def _compute_in_thread(self) -> None:
         result = self._compute(self.quiz.learner)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_stats, *result)
 
-    def _show_stats(self, learner: str, stats: list[DeckStats], warnings: list[str]) -> None:
+    def _show_stats(self, learner: str, stats: list[DeckStats], warnings: list[str], pending: int | None) -> None:
         """Put freshly computed counts on screen (unless the learner changed meanwhile)."""
         app = self.quiz
         if learner != app.learner:
             return
+        self.unsynced = pending
+        self.query_one("#home-sync", Static).update(
+            ""
+            if pending is None
+            else "All your answers are synced with the class repository."
+            if pending == 0
+            else f"{pending} answer{'s' if pending != 1 else ''} not yet synced: press S to sync."
+        )
+        self.refresh_bindings()
         self.stats = [
             DeckRow(row.deck, row.title, row.description, row.total, row.new, row.due, row.learned)
             for row in stats
@@ -296,6 +316,28 @@ class HomeScreen(Screen[None]):
             switch,
         )
 
+    def action_sync(self) -> None:
+        """Send the learner's answers to the class repository (in a thread: git may be slow)."""
+        self.query_one("#home-sync", Static).update("Syncing with the class repository...")
+        self.run_worker(self._sync_in_thread, thread=True, exclusive=True, group="home-sync")
+
+    def _sync_in_thread(self) -> None:
+        from quiz.core.device import device_name
+        from quiz.core.gitsync import GitError, sync
+
+        app = self.quiz
+        try:
+            result = sync(app.options.scores_dir, app.learner, device_name())
+            message = f"Synced: {result.committed} new answer(s) sent." if result.pushed else "Nothing to send yet."
+            severity = "information"
+        except GitError as error:
+            message, severity = str(error), "error"
+        self.app.call_from_thread(self._synced, message, severity)
+
+    def _synced(self, message: str, severity: str) -> None:
+        self.notify(message, title="Sync", severity=severity, markup=False)  # type: ignore[arg-type]
+        self.refresh_decks()
+
     def action_help(self) -> None:
         """Show the keys."""
         self.app.push_screen(HelpScreen("Keys on the home screen", HOME_KEYS))
@@ -303,4 +345,6 @@ class HomeScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("drill_deck", "practice", "exam"):
             return True if self.deck_keys else None
+        if action == "sync":
+            return self.unsynced is not None
         return True

@@ -1,0 +1,346 @@
+"""Classes on git: the only module that runs the `git` command line.
+
+A learner's scores folder may live inside a git work tree (a private repository
+per learner: GitHub Classroom, GitLab, Gitea, a bare repository over SSH).
+`sync` commits the learner's new records, pulls with rebase and pushes; each
+device writes its own log file, so merges never conflict, and `.gitattributes`
+marks the logs `merge=union` as a second guard. The teacher's side (`fetch_repo`)
+clones or fetches each learner's repository shallowly, with symbolic links
+checked out as plain files and no submodules.
+
+Nothing here prompts or hangs: `GIT_TERMINAL_PROMPT=0`, SSH in batch mode, a
+timeout on every command. Every failure is a `GitError` whose message is one
+sentence fit for a learner; the records stay on disk (committed or not), and the
+next sync sends them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from quiz.core.logs import LOG_SUFFIX
+
+TIMEOUT = 60.0
+"""Seconds any one git command may take (network included)."""
+
+ATTRIBUTES = "*.jsonl merge=union"
+IGNORES = "*.lock"
+
+
+class GitError(Exception):
+    """A git step failed; `str()` is one sentence for the learner."""
+
+
+@dataclass
+class Git:
+    """Runs git in `cwd`, showing each command through `echo` when given (`-v`)."""
+
+    cwd: Path
+    echo: Callable[[str], None] | None = None
+    timeout: float = TIMEOUT
+    identity: tuple[str, str] | None = None
+    """(name, email) to commit as when git has none configured."""
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "GIT_TERMINAL_PROMPT": "0",
+                "GIT_SSH_COMMAND": env.get("GIT_SSH_COMMAND", "ssh") + " -o BatchMode=yes",
+                "LC_ALL": "C",
+                "LANGUAGE": "C",
+            }
+        )
+        env.pop("GIT_ASKPASS", None)
+        env.pop("SSH_ASKPASS", None)
+        return env
+
+    def run(self, *args: str, check: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """`git args...`; a `GitError` for a missing git, a timeout, or (with `check`) a failure."""
+        git = shutil.which("git")
+        if git is None:
+            raise GitError("git is not installed (or not on PATH); install git to sync, nothing was lost")
+        command = [git, *args]
+        if self.echo is not None:
+            self.echo("$ git " + " ".join(_quote(a) for a in args))
+        try:
+            proc = subprocess.run(
+                command,
+                cwd=cwd or self.cwd,
+                env=self.env(),
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                timeout=self.timeout,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            raise GitError(
+                f"git {args[0]} did not finish within {self.timeout:g} seconds (is the network down?); nothing was lost"
+            ) from None
+        except OSError as error:
+            raise GitError(f"git could not be started: {error.strerror or error}") from None
+        if self.echo is not None:
+            for line in (proc.stdout + proc.stderr).splitlines():
+                self.echo("  " + line)
+        if check and proc.returncode != 0:
+            raise GitError(explain(args[0], proc.stderr or proc.stdout))
+        return proc
+
+
+def _quote(arg: str) -> str:
+    return arg if arg and all(c.isalnum() or c in "-_./:=@+," for c in arg) else repr(arg)
+
+
+def explain(step: str, output: str) -> str:
+    """One sentence for what git said when `git step` failed."""
+    text = output.lower()
+    if "could not read username" in text or "authentication failed" in text or "terminal prompts disabled" in text:
+        return f"git {step}: the class repository asked for a password; set up a credential helper or SSH key"
+    if "permission denied" in text or "host key verification failed" in text:
+        return f"git {step}: access to the class repository was denied (check your SSH key or access rights)"
+    if "could not resolve host" in text or "network is unreachable" in text or "connection refused" in text:
+        return f"git {step}: the class repository could not be reached (no network?)"
+    if "does not appear to be a git repository" in text or "not found" in text or "does not exist" in text:
+        return f"git {step}: the class repository was not found (check the URL)"
+    if "rejected" in text or "non-fast-forward" in text or "fetch first" in text:
+        return f"git {step}: the class repository refused the push (it has changes this copy lacks)"
+    last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "")
+    return f"git {step} failed: {last}" if last else f"git {step} failed"
+
+
+def work_tree(folder: Path, git: Git | None = None) -> Path | None:
+    """The root of the git work tree holding `folder`, or None (none, or no git)."""
+    if not folder.is_dir() or shutil.which("git") is None:
+        return None
+    runner = git or Git(folder)
+    try:
+        proc = runner.run("rev-parse", "--show-toplevel", check=False, cwd=folder)
+    except GitError:
+        return None
+    if proc.returncode != 0:
+        return None
+    return Path(proc.stdout.strip())
+
+
+def _has_head(git: Git) -> bool:
+    return git.run("rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0
+
+
+def _lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
+def unsynced(folder: Path, git: Git | None = None) -> int | None:
+    """Records in the learner's log files not yet committed; None when `folder` is not in a work tree."""
+    root = work_tree(folder, git) if folder.exists() else work_tree(folder.parent, git)
+    if root is None:
+        return None
+    runner = git or Git(root)
+    runner.cwd = root
+    if not folder.is_dir():
+        return 0
+    pathspec = f":(glob){folder.resolve().relative_to(root.resolve()).as_posix()}/*{LOG_SUFFIX}"
+    count = 0
+    if _has_head(runner):
+        numstat = runner.run("diff", "--numstat", "HEAD", "--", pathspec).stdout
+        for line in numstat.splitlines():
+            added = line.split("\t", 1)[0]
+            count += int(added) if added.isdigit() else 0
+    untracked = runner.run("ls-files", "--others", "--exclude-standard", "-z", "--", pathspec).stdout
+    for name in filter(None, untracked.split("\0")):
+        count += _lines(root / name)
+    return count
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What a sync did."""
+
+    committed: int
+    """Records committed by this sync."""
+    pushed: bool
+    remote: bool
+    """Whether the repository has a remote to pull from and push to."""
+
+
+def _ensure_line(path: Path, line: str) -> bool:
+    """Add `line` to a text file when missing; True when the file changed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    if line in text.splitlines():
+        return False
+    with path.open("a", encoding="utf-8", newline="\n") as handle:
+        handle.write(("" if not text or text.endswith("\n") else "\n") + line + "\n")
+    return True
+
+
+def _identity_args(git: Git, learner: str) -> list[str]:
+    """`-c user.name=... -c user.email=...` when git has no identity configured."""
+    name = git.run("config", "user.name", check=False).stdout.strip()
+    email = git.run("config", "user.email", check=False).stdout.strip()
+    args: list[str] = []
+    if not name:
+        args += ["-c", f"user.name={learner}"]
+    if not email:
+        args += ["-c", f"user.email={learner}@quiz.invalid"]
+    return args
+
+
+def _default_branch(git: Git) -> str | None:
+    """The remote's default branch, or None when the remote has no branch yet (empty)."""
+    proc = git.run("ls-remote", "--symref", "origin", "HEAD")
+    for line in proc.stdout.splitlines():
+        if line.startswith("ref: ") and line.endswith("\tHEAD"):
+            return line[len("ref: refs/heads/") : -len("\tHEAD")]
+    heads = git.run("ls-remote", "--heads", "origin").stdout.split()
+    names = [ref.removeprefix("refs/heads/") for ref in heads if ref.startswith("refs/heads/")]
+    if not names:
+        return None
+    return "main" if "main" in names else "master" if "master" in names else names[0]
+
+
+def sync(
+    scores_dir: Path, learner: str, device: str, *, echo: Callable[[str], None] | None = None, timeout: float = TIMEOUT
+) -> SyncResult:
+    """Commit the learner's new records, pull with rebase, push.
+
+    Raises `GitError` (one sentence) when the scores folder is not in a work tree
+    or a step fails; whatever was committed stays committed, and what was not stays
+    on disk for the next sync.
+    """
+    if shutil.which("git") is None:
+        raise GitError("git is not installed (or not on PATH); install git to sync, nothing was lost")
+    root = work_tree(scores_dir)
+    if root is None:
+        raise GitError(
+            f"{scores_dir} is not in a git repository; run `quiz sync --init URL` with your class repository's URL"
+        )
+    git = Git(root, echo, timeout)
+    folder = scores_dir / learner
+    rel = folder.resolve().relative_to(root.resolve()).as_posix()
+    pathspec = f":(glob){rel}/*{LOG_SUFFIX}"
+    identity = _identity_args(git, learner)
+    changed = [
+        name
+        for name, line in ((".gitattributes", ATTRIBUTES), (".gitignore", IGNORES))
+        if _ensure_line(root / name, line)
+    ]
+    paths = ([pathspec] if folder.is_dir() else []) + changed
+    if paths:
+        git.run("add", "--", *paths)
+    staged = git.run("diff", "--cached", "--numstat", "--", pathspec).stdout if folder.is_dir() else ""
+    committed = sum(int(line.split("\t", 1)[0]) for line in staged.splitlines() if line.split("\t", 1)[0].isdigit())
+    if committed or changed:
+        noun = "answer" if committed == 1 else "answers"
+        git.run(*identity, "commit", "-q", "-m", f"quiz: {committed} {noun} by {learner} on {device}", "--", *paths)
+    remotes = git.run("remote").stdout.split()
+    if "origin" not in remotes:
+        return SyncResult(committed, pushed=False, remote=False)
+    upstream = git.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
+    branch = upstream.stdout.strip().removeprefix("origin/") if upstream.returncode == 0 else _default_branch(git)
+    if branch is not None:
+        git.run("fetch", "-q", "origin", branch)
+        if _has_head(git):
+            pulled = git.run(*identity, "rebase", "-q", f"origin/{branch}", check=False)
+            if pulled.returncode != 0:
+                git.run("rebase", "--abort", check=False)
+                raise GitError(
+                    "git rebase: your answers could not be put on top of the class repository's; they stay committed "
+                    "here and the next sync tries again"
+                )
+        else:
+            git.run("checkout", "-q", "-b", branch, f"origin/{branch}")
+    if not _has_head(git):
+        return SyncResult(committed, pushed=False, remote=True)
+    target = branch or git.run("symbolic-ref", "--short", "HEAD").stdout.strip() or "main"
+    git.run("push", "-q", "-u", "origin", f"HEAD:refs/heads/{target}")
+    return SyncResult(committed, pushed=True, remote=True)
+
+
+def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = None, timeout: float = TIMEOUT) -> str:
+    """Connect the scores folder to a class repository; returns what was done, in one sentence.
+
+    An empty or missing scores folder becomes a clone of `url`; a folder already in
+    a work tree gets `url` as its `origin`; any other folder is made a repository
+    with `url` as `origin` (its files are committed by the next sync).
+    """
+    git = Git(scores_dir.parent if not scores_dir.exists() else scores_dir, echo, timeout)
+    empty = not scores_dir.exists() or not any(scores_dir.iterdir())
+    if empty:
+        scores_dir.parent.mkdir(parents=True, exist_ok=True)
+        if scores_dir.exists():
+            scores_dir.rmdir()
+        git.cwd = scores_dir.parent
+        git.run("clone", "-q", "--no-recurse-submodules", "--", url, str(scores_dir))
+        return f"cloned the class repository into {scores_dir}"
+    root = work_tree(scores_dir)
+    if root is None:
+        git.cwd = scores_dir
+        git.run("init", "-q")
+        root = scores_dir
+    git.cwd = root
+    if "origin" in git.run("remote").stdout.split():
+        git.run("remote", "set-url", "origin", url)
+        return f"{root} now syncs with {url}"
+    git.run("remote", "add", "origin", url)
+    return f"{root} now syncs with {url}"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A learner's repository fetched for a report: its folder, or why it failed."""
+
+    path: Path | None
+    error: str | None = None
+    symlinks: tuple[str, ...] = ()
+    """Paths that are symbolic links in the repository: never read, reported."""
+
+
+def fetch_repo(url: str, dest: Path, *, timeout: float = TIMEOUT) -> Fetched:
+    """Clone `url` shallowly into `dest`, or fetch it when already there; symbolic
+    links are checked out as plain files and then removed (and listed), and no
+    submodule is fetched. Never raises for a git failure: it is in `error`."""
+    git = Git(dest if (dest / ".git").is_dir() else dest.parent, None, timeout)
+    safe = ["-c", "core.symlinks=false", "-c", "protocol.file.allow=always", "-c", "submodule.recurse=false"]
+    try:
+        if (dest / ".git").is_dir():
+            git.run(*safe, "fetch", "-q", "--depth", "1", "origin")
+            git.run(*safe, "reset", "-q", "--hard", "FETCH_HEAD")
+            git.run("clean", "-q", "-f", "-d", "-x")
+        else:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.exists():
+                shutil.rmtree(dest)
+            git.run(*safe, "clone", "-q", "--depth", "1", "--no-recurse-submodules", "--", url, str(dest))
+        git.cwd = dest
+        listing = git.run("ls-files", "-s", "-z").stdout
+    except GitError as error:
+        return Fetched(None, str(error))
+    links: list[str] = []
+    for entry in filter(None, listing.split("\0")):
+        meta, _, name = entry.partition("\t")
+        if meta.startswith("120000"):
+            links.append(name)
+            (dest / name).unlink(missing_ok=True)
+    return Fetched(dest, None, tuple(links))
+
+
+def fetch_all(repos: Sequence[tuple[str, Path]], *, timeout: float = TIMEOUT, workers: int = 8) -> list[Fetched]:
+    """`fetch_repo` for each (url, dest), in parallel, in the given order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(repos) or 1))) as pool:
+        return list(pool.map(lambda pair: fetch_repo(pair[0], pair[1], timeout=timeout), repos))
