@@ -95,8 +95,9 @@ class Settings:
     """Spread review intervals a little so questions learned together part ways."""
     limits_per: Literal["deck", "global"] = "deck"
     """Whether `new_per_day` is each deck's own allowance ("deck", as Anki does: using
-    up one deck's new questions leaves the others theirs) or one allowance shared by
-    every deck ("global"). Reviews are always limited across all decks."""
+    up one deck's new questions leaves the others theirs, and one session over many
+    decks still brings at most `new_per_day` new questions) or one allowance shared
+    by every deck ("global"). Reviews are always limited across all decks."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.desired_retention < 1.0:

@@ -12,7 +12,8 @@ Modes:
   overdue first, at most `reviews_per_day` minus the reviews of learned
   questions already done today), then new questions in bank order (at most
   `new_per_day` minus the questions introduced today: in each deck with
-  `Settings.limits_per == "deck"`, in all decks together with "global"). New
+  `Settings.limits_per == "deck"`, and never more than `new_per_day` in one
+  session; in all decks together with "global"). New
   questions the limit holds back are counted (`held_back_new`) so the learner
   can be told why a deck with new questions has "nothing due" (`limit_note`). A question still in a
   learning step after its answer (a failed one always is) comes back when that
@@ -308,8 +309,11 @@ class Session:
             state = self.states.get(question.key)
             if state is None:
                 if per_deck and deck_slots[question.deck] > 0:
-                    deck_slots[question.deck] -= 1
-                    new.append(question)
+                    # A deck's own allowance, and one session never brings more than a
+                    # day's worth of new questions even when it spans many decks.
+                    if len(new) < self.settings.new_per_day:
+                        deck_slots[question.deck] -= 1
+                        new.append(question)
                 elif not per_deck and len(new) < new_slots:
                     new.append(question)
                 else:

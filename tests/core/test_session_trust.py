@@ -258,3 +258,10 @@ def test_an_exam_refuses_to_reveal(store: Store) -> None:
     with pytest.raises(RuntimeError):
         exam.reveal()
     assert records(store) == []
+
+
+def test_a_session_over_many_decks_brings_at_most_a_day_s_worth_of_new(store: Store) -> None:
+    session = Session(two_decks(), store, Settings(fuzzing=False, new_per_day=3), clock=Clock())
+    assert session.counts.new == 3
+    # Deck a's other two wait for tomorrow; deck b's are left for another session today.
+    assert dict(session.held_back_new) == {"a": 2}
