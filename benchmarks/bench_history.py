@@ -36,7 +36,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quiz.core.bank import bundled_questions_dir, load_paths
-from quiz.core.history import _Answers, build_class_report, build_history, find_learner_logs, load_history
+from quiz.core.class_logs import find_learner_logs
+from quiz.core.class_report import build_class_report
+from quiz.core.history import _Answers, build_history, load_history
 from quiz.core.store import iter_records
 
 START = datetime(2023, 11, 1, 8, tzinfo=UTC)
@@ -138,8 +140,9 @@ def main() -> None:
             return build_history(iter_records(log), library, now=NOW, learner="bench").answers
 
         def cli(*command: str) -> None:
+            where = [] if command[0] == "report" else ["--scores", str(scores)]  # report refuses --scores
             subprocess.run(
-                [sys.executable, "-m", "quiz", "--scores", str(scores), *command],
+                [sys.executable, "-m", "quiz", *where, *command],
                 check=True,
                 stdout=subprocess.DEVNULL,
             )

@@ -1,4 +1,5 @@
-"""`quiz history` and `quiz report` for the command line: aligned tables, JSON, CSV.
+"""`quiz history` for the command line (aligned tables, JSON, CSV), and the text helpers
+`quiz report` shares (`quiz.cli.report_render`, `quiz.cli.report_html`).
 
 The figures come from `quiz.core.history`; this module only lays them out. It
 never imports Textual, so both commands start quickly and work without a
@@ -24,15 +25,7 @@ from typing import Any, Literal, TextIO
 
 from quiz.core.bank import load_paths
 from quiz.core.bank_cache import cache_dir
-from quiz.core.history import (
-    ClassReport,
-    DayCount,
-    GroupMastery,
-    LearnerHistory,
-    build_class_report,
-    find_learner_logs,
-    load_history,
-)
+from quiz.core.history import DayCount, GroupMastery, LearnerHistory, load_history
 from quiz.core.model import Library
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.store import LearnerError, StoreError
@@ -41,26 +34,26 @@ from quiz.core.text import clean
 __all__ = [
     "FORMATS",
     "HISTORY_CSV_COLUMNS",
-    "REPORT_CSV_COLUMNS",
     "SHADES",
     "Format",
+    "bar",
     "calendar_grid",
     "clean",
     "clip",
+    "count",
     "heat_level",
     "history_command",
     "history_json",
+    "load_library",
     "month_labels",
+    "percent",
     "render_heatmap",
     "render_history",
-    "render_report",
-    "report_command",
-    "report_json",
     "table",
+    "when",
     "whole_weeks",
     "width",
     "write_history_csv",
-    "write_report_csv",
 ]
 
 Format = Literal["table", "json", "csv"]
@@ -76,22 +69,6 @@ HISTORY_CSV_COLUMNS = (
     "elapsed",
     "session",
     "mode",
-)
-REPORT_CSV_COLUMNS = (
-    "record",
-    "name",
-    "prompt",
-    "learners",
-    "first_right",
-    "first_right_share",
-    "most_common_wrong",
-    "most_common_wrong_count",
-    "median_elapsed",
-    "discrimination",
-    "flags",
-    "answers",
-    "accuracy",
-    "mastery",
 )
 TABLE_SESSIONS = 10
 """Sessions listed in the table (all of them in JSON)."""
@@ -160,12 +137,12 @@ def bar(share: float, cells: int = 10) -> str:
     return "█" * filled + "░" * (cells - filled)
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
     """'1 learner', '3 learners'."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _time(moment: datetime | None) -> str:
+def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment is not None else ""
 
 
@@ -255,7 +232,7 @@ def render_history(history: LearnerHistory) -> str:
     parts: list[str] = []
     total = sum(group.total for group in history.decks)
     parts.append(
-        f"History of {clean(history.learner)} at {_time(history.now)} UTC\n"
+        f"History of {clean(history.learner)} at {when(history.now)} UTC\n"
         f"{history.answers} answers, {percent(history.accuracy)} right; "
         f"mastery {percent(history.mastery)} of {total} questions "
         f"(predicted recall at least {percent(history.desired_retention)} now)"
@@ -311,8 +288,8 @@ def render_history(history: LearnerHistory) -> str:
             title += f" (latest {len(shown)} of {len(history.sessions)}; --json lists all)"
         rows = [
             [
-                _time(s.start),
-                s.end.strftime("%H:%M") if s.end.date() == s.start.date() else _time(s.end),
+                when(s.start),
+                s.end.strftime("%H:%M") if s.end.date() == s.start.date() else when(s.end),
                 clean(s.mode),
                 str(s.answers),
                 str(s.right),
@@ -452,175 +429,15 @@ def write_history_csv(history: LearnerHistory, out: TextIO) -> None:
         )
 
 
-# --------------------------------------------------------------------------- class report
-
-
-def render_report(report: ClassReport) -> str:
-    """The class report as plain text tables."""
-    parts: list[str] = []
-    head = (
-        f"Class report at {_time(report.now)} UTC: {_count(len(report.learners), 'learner')}, "
-        f"{_count(len(report.questions), 'question')} answered"
-    )
-    if report.unanswered:
-        head += f" ({report.unanswered} never answered)"
-    if report.discrimination_computable:
-        head += (
-            f"\nD: discrimination index, upper-lower 27% method: share right at first attempt "
-            f"among the {report.group_size} most accurate learners minus among the "
-            f"{report.group_size} least accurate"
-        )
-    else:
-        head += "\nD: discrimination index not computable with fewer than 4 learners (shown as -)"
-    parts.append(head)
-    rows = []
-    for q in report.questions:
-        wrong = ""
-        if q.common_wrong is not None:
-            wrong = f"{clip(clean(q.common_wrong), 30)} ({q.common_wrong_count})"
-        rows.append(
-            [
-                clean(q.key),
-                clip(clean(q.prompt), 40),
-                str(q.learners),
-                percent(q.first_right_share),
-                wrong,
-                "" if q.median_elapsed is None else f"{q.median_elapsed:.1f}",
-                "-" if q.discrimination is None else f"{q.discrimination:+.2f}",
-                ", ".join(q.flags),
-            ]
-        )
-    parts.append(
-        "Questions\n"
-        + table(
-            [
-                "Question",
-                "Prompt",
-                "Learners",
-                "1st right",
-                "Most common wrong (times)",
-                "Median s",
-                "D",
-                "Flags",
-            ],
-            rows,
-            [False, False, True, True, False, True, True, False],
-        )
-    )
-    learner_rows = [
-        [
-            clean(learner.name),
-            str(learner.answers),
-            percent(learner.accuracy),
-            percent(learner.mastery),
-        ]
-        for learner in report.learners
-    ]
-    parts.append(
-        "Learners\n"
-        + table(
-            ["Learner", "Answers", "Accuracy", "Mastery"],
-            learner_rows,
-            [False, True, True, True],
-        )
-    )
-    if report.unknown.answers:
-        parts.append(report.unknown.message().capitalize() + ".")
-    if report.warnings:
-        parts.append("Warnings:\n" + "\n".join(f"  {clean(w)}" for w in report.warnings))
-    return "\n\n".join(parts) + "\n"
-
-
-def report_json(report: ClassReport) -> dict[str, Any]:
-    """The class report as JSON-ready data."""
-    return {
-        "now": report.now.isoformat(),
-        "discrimination": {
-            "computable": report.discrimination_computable,
-            "method": "upper-lower 27%, first attempts, learners ranked by accuracy",
-            "group_size": report.group_size,
-        },
-        "questions": [
-            {
-                "key": q.key,
-                "prompt": q.prompt,
-                "learners": q.learners,
-                "first_right": q.first_right,
-                "first_right_share": q.first_right_share,
-                "most_common_wrong": q.common_wrong,
-                "most_common_wrong_count": q.common_wrong_count,
-                "median_elapsed": q.median_elapsed,
-                "discrimination": q.discrimination,
-                "flags": list(q.flags),
-            }
-            for q in report.questions
-        ],
-        "unanswered": report.unanswered,
-        "learners": [
-            {
-                "name": learner.name,
-                "path": str(learner.path),
-                "answers": learner.answers,
-                "right": learner.right,
-                "accuracy": learner.accuracy,
-                "mastery": learner.mastery,
-            }
-            for learner in report.learners
-        ],
-        "unknown": {
-            "answers": report.unknown.answers,
-            "questions": report.unknown.questions,
-            "message": report.unknown.message(),
-        },
-        "warnings": list(report.warnings),
-    }
-
-
-def write_report_csv(report: ClassReport, out: TextIO) -> None:
-    """One row per question (`record` = question) then one per learner (`learner`)."""
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REPORT_CSV_COLUMNS)
-    for q in report.questions:
-        writer.writerow(
-            (
-                "question",
-                q.key,
-                q.prompt,
-                q.learners,
-                q.first_right,
-                f"{q.first_right_share:.4f}",
-                q.common_wrong if q.common_wrong is not None else "",
-                q.common_wrong_count,
-                "" if q.median_elapsed is None else q.median_elapsed,
-                "" if q.discrimination is None else f"{q.discrimination:.4f}",
-                "; ".join(q.flags),
-                "",
-                "",
-                "",
-            )
-        )
-    for learner in report.learners:
-        writer.writerow(
-            (
-                "learner",
-                learner.name,
-                *([""] * 9),
-                learner.answers,
-                f"{learner.accuracy:.4f}",
-                f"{learner.mastery:.4f}",
-            )
-        )
-
-
 # --------------------------------------------------------------------------- commands
 
 
-def _library(question_paths: Sequence[Path], err: TextIO) -> Library:
+def load_library(question_paths: Sequence[Path], err: TextIO) -> Library:
     """The banks; their problems are `quiz check`'s business, so only counted here."""
     library, problems = load_paths(question_paths, cache=cache_dir())
     if problems:
         err.write(
-            f"warning: {_count(len(problems), 'problem')} in the question banks (run `quiz check` for the details)\n"
+            f"warning: {count(len(problems), 'problem')} in the question banks (run `quiz check` for the details)\n"
         )
     return library
 
@@ -667,7 +484,7 @@ def history_command(
     unusable learner name, 1 if the log cannot be read. Skipped log lines are
     warnings on `err` (and in the table/JSON)."""
     _check_format(fmt)
-    library = _library(question_paths, err)
+    library = load_library(question_paths, err)
     try:
         history = load_history(scores_dir, learner, library, now=now or utc_now(), settings=settings)
     except LearnerError as error:
@@ -684,43 +501,5 @@ def history_command(
         text=lambda: render_history(history),
         data=lambda: history_json(history),
         csv_rows=lambda stream: write_history_csv(history, stream),
-    )
-    return 0
-
-
-def report_command(
-    dirs: Sequence[Path],
-    question_paths: Sequence[Path],
-    fmt: str,
-    out: TextIO,
-    err: TextIO,
-    *,
-    now: datetime | None = None,
-    settings: Settings | None = None,
-) -> int:
-    """`quiz report DIR...`: each DIR is a learner's folder or a folder of them; `fmt`
-    is "table", "json" or "csv". 0 on success, 1 when no score file is found or one
-    cannot be read."""
-    _check_format(fmt)
-    logs, problems = find_learner_logs(dirs)
-    for problem in problems:
-        err.write(f"quiz report: {clean(problem)}\n")
-    if not logs:
-        err.write("quiz report: no score files found; give learners' score folders\n")
-        return 1
-    library = _library(question_paths, err)
-    try:
-        report = build_class_report(logs, library, now=now or utc_now(), settings=settings)
-    except StoreError as error:
-        err.write(f"quiz report: {error}\n")
-        return 1
-    _emit(
-        fmt,
-        out,
-        err,
-        warnings=report.warnings,
-        text=lambda: render_report(report),
-        data=lambda: report_json(report),
-        csv_rows=lambda stream: write_report_csv(report, stream),
     )
     return 0

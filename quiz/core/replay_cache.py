@@ -62,7 +62,7 @@ __all__ = [
     "section",
 ]
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 MIN_NEW_LINES = 2000
 """Lines replayed since the snapshot (or from scratch) before a new one is worth writing."""
 PROBE_BYTES = 65536

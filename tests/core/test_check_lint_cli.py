@@ -123,11 +123,6 @@ def test_json_escapes_control_characters(tmp_path: Path) -> None:
     assert "All of the above\x1b[2J" in json.loads(out)[0]["message"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the bundled banks' item-writing fixes (issue 16, section 1) land on the content branch; "
-    "the lead removes this mark after merging both",
-)
 def test_bundled_banks_pass_lint_strict() -> None:
     code, out, err = run("check", "--lint", "--strict")
     assert code == 0, out + err

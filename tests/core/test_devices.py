@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from quiz.core.class_logs import find_learner_logs
+from quiz.core.class_report import build_class_report
 from quiz.core.device import DeviceError, device_name, validate_device
-from quiz.core.history import build_class_report, find_learner_logs, load_history
+from quiz.core.history import load_history
 from quiz.core.logs import log_files
 from quiz.core.model import Bank, Library, TrueFalseQuestion
 from quiz.core.replay_cache import replay_log

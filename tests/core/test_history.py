@@ -11,16 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from quiz.core.class_logs import find_learner_logs
 from quiz.core.history import (
     HEATMAP_DAYS,
     LearnerHistory,
-    build_class_report,
     build_history,
-    find_learner_logs,
     load_history,
     response_text,
 )
-from quiz.core.model import Bank, ChoiceQuestion, Library, MultiQuestion, Question
+from quiz.core.model import Bank, ChoiceQuestion, Library
 from quiz.core.scheduling import Scheduler
 from quiz.core.store import iter_records
 
@@ -299,114 +298,7 @@ def test_response_text_renders_every_response_shape() -> None:
 
 
 # --------------------------------------------------------------------------- class report
-
-
-def class_library() -> Library:
-    questions: list[Question] = [choice("c", "q1"), choice("c", "q2"), choice("c", "q3")]
-    questions += [choice("c", f"f{i}") for i in range(1, 13)]
-    questions.append(MultiQuestion(deck="c", id="m", prompt="Tick", choices=("x", "y", "z"), answers=frozenset({"x"})))
-    questions.append(choice("c", "never"))
-    return Library((Bank(deck="c", title="Class", questions=tuple(questions)),))
-
-
-# Eight learners; each answers q1, q2 and twelve fillers f1..f12, the first k fillers
-# right; eve..hal also miss q3; a few answer extra questions. Overall accuracy:
-# ana 13/14 .93, ben 12/14 .86, cai 12/16 .75 (retry of q1 right, multi wrong),
-# dan 12/17 .71 (two right to a removed question, multi wrong), eve 8/16 .50 (one wrong
-# to a removed question), fay 7/15 .47, gus 6/16 .38 (f1 again an hour ago), hal 4/15 .27.
-# Groups: round(0.27 * 8) = round(2.16) = 2 learners each: upper {ana, ben},
-# lower {gus, hal}.
-#   q1 first attempts: ana R, ben R | gus R, hal W -> D = 2/2 - 1/2 = +0.5
-#   q2 first attempts: ana W, ben W | gus R, hal R -> D = 0/2 - 2/2 = -1.0 (flagged)
-#   q3: nobody in the upper group answered it -> D not computable (None)
-# q1 right at first attempt: ana ben dan fay gus = 5 of 8 = 0.625 (cai's later right
-# answer, written earlier in the file, is not her first attempt).
-# q1 wrong answers: cai "B", eve "B", hal "C" -> most common "B" (2 times).
-# q1 elapsed: 2 4 6 8 10 12 14 16 and cai's retry 3 -> median 8.
-CLASS = {
-    # name: (q1 right, q2 right, fillers right, q1 wrong response, q1 elapsed)
-    "ana": (True, False, 12, "", 2.0),
-    "ben": (True, False, 11, "", 4.0),
-    "cai": (False, True, 10, "B", 6.0),
-    "dan": (True, True, 8, "", 8.0),
-    "eve": (False, False, 8, "B", 10.0),
-    "fay": (True, False, 6, "", 12.0),
-    "gus": (True, True, 3, "", 14.0),
-    "hal": (False, True, 3, "C", 16.0),
-}
-
-
-def write_class(root: Path) -> None:
-    base = NOW - 10 * DAY
-    for name, (q1, q2, fillers, wrong, elapsed) in CLASS.items():
-        records: list[dict[str, Any]] = []
-        if name == "cai":  # a retry, placed first in the file but later in time
-            records.append(answer("c/q1", base + DAY, True, elapsed=3.0))
-        records.append(answer("c/q1", base, q1, response=wrong or "A", elapsed=elapsed))
-        records.append(answer("c/q2", base + timedelta(minutes=1), q2))
-        for i in range(1, 13):
-            records.append(answer(f"c/f{i}", base + timedelta(minutes=1 + i), i <= fillers))
-        if name in ("eve", "fay", "gus", "hal"):
-            records.append(answer("c/q3", base + timedelta(minutes=30), False))
-        if name == "dan":
-            records.append(answer("old/gone", base, True))
-            records.append(answer("old/gone", base + timedelta(minutes=40), True))
-        if name == "eve":
-            records.append(answer("old/other", base, False))
-        if name == "gus":  # reviewed an hour ago: recall 1.0 now, so mastered
-            records.append(answer("c/f1", NOW - timedelta(hours=1), True))
-        if name in ("cai", "dan"):
-            ticks = ["z", "y"] if name == "cai" else ["y", "z"]
-            records.append(answer("c/m", base, False, response=ticks, qtype="multi", elapsed=None))
-        write_log(root / name / "reviews.jsonl", records)
-
-
-def test_class_report_worked_example(tmp_path: Path) -> None:
-    write_class(tmp_path / "class")
-    logs, problems = find_learner_logs([tmp_path / "class"])
-    assert problems == []
-    assert [name for name, _ in logs] == sorted(CLASS)
-    report = build_class_report(logs, class_library(), now=NOW)
-    assert report.discrimination_computable and report.group_size == 2
-    q = {question.key: question for question in report.questions}
-
-    assert q["c/q1"].learners == 8
-    assert q["c/q1"].first_right == 5
-    assert q["c/q1"].first_right_share == 0.625
-    assert (q["c/q1"].common_wrong, q["c/q1"].common_wrong_count) == ("B", 2)
-    assert q["c/q1"].median_elapsed == 8.0
-    assert q["c/q1"].discrimination == pytest.approx(0.5)
-    assert q["c/q1"].flags == ()
-
-    assert q["c/q2"].discrimination == pytest.approx(-1.0)
-    assert q["c/q2"].flags == ("negative discrimination",)
-
-    assert q["c/q3"].discrimination is None
-    assert q["c/q3"].first_right_share == 0.0
-    assert q["c/q3"].flags == ("almost nobody right",)
-
-    # The same ticks in another order are one wrong answer given twice.
-    assert (q["c/m"].common_wrong_count, q["c/m"].median_elapsed) == (2, None)
-    assert "c/never" not in q and report.unanswered == 1
-
-    assert report.unknown.message().startswith("3 answers to 2 questions no longer")
-    learners = {learner.name: learner for learner in report.learners}
-    assert (learners["ana"].answers, learners["ana"].right) == (14, 13)
-    assert learners["dan"].accuracy == pytest.approx(12 / 17)
-    # Mastery: predicted recall >= 0.9 now. One Good answer ten days ago has faded
-    # below it; gus's review an hour ago has not: 1 of the 17 questions.
-    assert learners["ana"].mastery == 0.0
-    assert learners["gus"].mastery == pytest.approx(1 / 17)
-
-
-def test_small_class_discrimination_not_computable(tmp_path: Path) -> None:
-    write_class(tmp_path / "class")
-    logs, _ = find_learner_logs([tmp_path / "class" / n for n in ("ana", "ben", "hal")])
-    assert [name for name, _ in logs] == ["ana", "ben", "hal"]
-    report = build_class_report(logs, class_library(), now=NOW)
-    assert not report.discrimination_computable
-    assert all(question.discrimination is None for question in report.questions)
-    assert all("negative discrimination" not in question.flags for question in report.questions)
+# (the figures: tests/core/test_class_report.py)
 
 
 def test_find_learner_logs_reports_empty_folders(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ import pytest
 from quiz.core import history as history_module
 from quiz.core import replay_cache
 from quiz.core.bank_cache import cache_dir
-from quiz.core.history import LearnerHistory, build_class_report, load_history
+from quiz.core.class_report import build_class_report
+from quiz.core.history import LearnerHistory, load_history
 from quiz.core.model import Bank, ChoiceQuestion, Library
 from quiz.core.replay_cache import load, replay_log
 from quiz.core.scheduling import Scheduler, Settings

@@ -1,4 +1,4 @@
-"""`quiz history` and `quiz report` as the command line prints them: table, JSON, CSV."""
+"""`quiz history` as the command line prints it: table, JSON, CSV (`quiz report`: test_report_cli.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ from typing import Any
 
 from quiz.cli.reports import (
     HISTORY_CSV_COLUMNS,
-    REPORT_CSV_COLUMNS,
     calendar_grid,
     clean,
     heat_level,
     history_command,
-    report_command,
 )
 from quiz.core.history import DayCount
 
@@ -208,75 +206,6 @@ def test_history_csv_one_row_per_answer(tmp_path: Path) -> None:
     ]
     assert rows[2][6] == ""  # no time recorded
     assert rows[3][3] == '["Seine", "Loire"]'
-
-
-def write_class(tmp_path: Path) -> tuple[Path, Path]:
-    banks, _ = setup(tmp_path)
-    room = tmp_path / "room"
-    base = NOW - 5 * DAY
-    escape = "\x1b[31mred"
-    for index, name in enumerate(("ana", "ben", "cai")):
-        write_log(
-            room / name / "reviews.jsonl",
-            [
-                answer("geo/capital", base, index == 0, "Paris" if index == 0 else escape),
-                answer("gone/q", base, True, "x"),
-            ],
-        )
-    return banks, room
-
-
-def run_report(tmp_path: Path, fmt: str) -> tuple[int, str, str]:
-    banks, room = write_class(tmp_path)
-    out, err = io.StringIO(), io.StringIO()
-    code = report_command([room], [banks], fmt, out, err, now=NOW)
-    return code, out.getvalue(), err.getvalue()
-
-
-def test_report_table(tmp_path: Path) -> None:
-    code, out, err = run_report(tmp_path, "table")
-    assert code == 0 and err == ""
-    assert "3 learners, 1 question answered (2 never answered)" in out
-    assert "not computable with fewer than 4 learners" in out
-    row = next(line for line in out.splitlines() if line.startswith("geo/capital"))
-    # The escape sequence a learner typed is shown, not obeyed.
-    assert "\x1b" not in out
-    assert "\\x1b[31mred (2)" in row
-    assert "33%" in row and "almost nobody right" not in row
-    assert "3 answers to 1 question no longer in the banks" in out
-
-
-def test_report_json(tmp_path: Path) -> None:
-    code, out, _ = run_report(tmp_path, "json")
-    assert code == 0
-    data = json.loads(out)
-    question = data["questions"][0]
-    assert question["key"] == "geo/capital"
-    assert question["first_right_share"] == 1 / 3
-    assert question["most_common_wrong"] == "\x1b[31mred"  # JSON keeps it exactly
-    assert question["discrimination"] is None
-    assert data["discrimination"]["computable"] is False
-    assert [learner["name"] for learner in data["learners"]] == ["ana", "ben", "cai"]
-    assert data["learners"][0]["accuracy"] == 1.0
-
-
-def test_report_csv(tmp_path: Path) -> None:
-    code, out, _ = run_report(tmp_path, "csv")
-    assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
-    assert tuple(rows[0]) == REPORT_CSV_COLUMNS
-    assert [row["record"] for row in rows] == ["question", "learner", "learner", "learner"]
-    assert rows[0]["learners"] == "3" and rows[0]["most_common_wrong_count"] == "2"
-    assert rows[0]["median_elapsed"] == "2.5"
-    assert rows[1]["name"] == "ana" and rows[1]["accuracy"] == "1.0000"
-
-
-def test_report_without_score_files(tmp_path: Path) -> None:
-    (tmp_path / "empty").mkdir()
-    out, err = io.StringIO(), io.StringIO()
-    code = report_command([tmp_path / "empty"], [], "table", out, err, now=NOW)
-    assert code == 1
-    assert "no score files found" in err.getvalue()
 
 
 def test_heat_levels_and_calendar() -> None:
