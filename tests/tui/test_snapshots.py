@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from tests.tui.banks import TRUE_OR_FALSE, one_question_bank, write_bank
 from tests.tui.conftest import AppFactory
@@ -78,13 +77,7 @@ def test_exam_review(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: 
 def test_exam_sheet(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path) -> None:
     """The answer sheet before handing in: one flagged, one skipped."""
     app = make_app(write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE), command="exam", count=3)
-
-    async def run_before(pilot: Pilot[int]) -> None:
-        await pilot.press("ctrl+f", "t", "ctrl+n", "t", "ctrl+l")
-        app.clear_notifications()  # the "Flagged" toast may or may not still show: not part of the picture
-        await pilot.pause()
-
-    assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    assert snap_compare(app, press=["ctrl+f", "t", "ctrl+n", "t", "ctrl+l"], terminal_size=SIZE)
 
 
 def test_feedback_wrong_with_i_was_right(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path) -> None:

@@ -392,8 +392,7 @@ class DrillScreen(Screen[None]):
         exam = self.exam
         if exam is None or exam.submitted or self.presented is None:
             return
-        flagged = exam.flag()
-        self.notify("Flagged: you can come back to it from the answer sheet (Ctrl+L)." if flagged else "Unflagged.")
+        exam.flag()  # the deck line says "⚑ flagged"; the answer sheet (Ctrl+L) lists it
         bank = self.quiz.library.bank(self.presented.question.deck)
         self._update_deck_line(bank.title if bank else self.presented.question.deck, self.presented)
 
