@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.sync",
     "quiz.cli.where",
     "quiz.cli.interchange",
+    "quiz.cli.serve",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""
 
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the installed version and exit")
     _add_common(parser, top=True)
+    importlib.import_module("quiz.cli.drill").add_line_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:

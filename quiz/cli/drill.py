@@ -1,14 +1,22 @@
-"""The commands that open the TUI: the home screen, `drill`, `practice`, `exam`.
+"""The commands that open a drill: the home screen, `drill`, `practice`, `exam`.
 
-Textual is imported only here, and only once a screen is about to start.
+Each runs as the full-screen TUI, or as the plain line mode (`--plain`, see
+`quiz.cli.plain`), which is also what they fall back to, with a one-line notice,
+when there is no terminal to draw on. Textual is imported only here, and only
+once a screen is about to start.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+from collections.abc import Mapping
+from typing import TextIO
 
 from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, positive
 from quiz.core.config import Command, Options
+from quiz.core.model import Library
 
 
 def register(add: AddCommand) -> None:
@@ -20,11 +28,13 @@ def register(add: AddCommand) -> None:
         type=positive,
         help="at most N distinct questions (one still in a learning step comes back, not counted twice)",
     )
+    add_line_options(drill, top=False)
     drill.set_defaults(run=run_screen)
 
     practice = add("practice", "practise a deck or tag now, whatever is due")
     add_filters(practice)
     practice.add_argument("--shuffle", action="store_true", help="ask the questions in a random order")
+    add_line_options(practice, top=False)
     practice.set_defaults(run=run_screen)
 
     exam = add("exam", "N questions, no feedback until the end, a score out of N")
@@ -34,11 +44,61 @@ def register(add: AddCommand) -> None:
     exam.add_argument(
         "--include-cards", action="store_true", help="also ask self-graded flashcards (left out by default)"
     )
+    add_line_options(exam, top=False)
     exam.set_defaults(run=run_screen)
 
 
+def add_line_options(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """`--plain` and its companions, on the top level (home) and on each session command."""
+    flag: object = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        default=flag,
+        help="a line-by-line dialogue instead of the full screen (screen readers, pipes, slow links)",
+    )
+    parser.add_argument(
+        "--color", action="store_true", default=flag, help="plain mode: colour the verdicts (off unless asked)"
+    )
+    parser.add_argument(
+        "--wait",
+        action="store_true",
+        default=flag,
+        help="plain mode: after each feedback wait for Enter (easy and guessed then apply to it)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None if top else argparse.SUPPRESS,
+        help="plain mode: shuffle choices and items the same way every run (for scripts)",
+    )
+    if top:  # what `quiz serve` runs for a visitor on an open address: ask their name first
+        parser.add_argument("--ask-learner", action="store_true", help=argparse.SUPPRESS)
+
+
+def fallback_reason(stdin: TextIO | None, stdout: TextIO, env: Mapping[str, str] | None = None) -> str | None:
+    """Why the full screen cannot be drawn here, or None when it can."""
+    env = os.environ if env is None else env
+    if env.get("TEXTUAL_DRIVER"):
+        return None  # served by `quiz serve`: the web driver needs no terminal
+    if env.get("TERM", "") == "dumb":
+        return "TERM is dumb"
+    if not _isatty(stdout):
+        return "standard output is not a terminal"
+    if not _isatty(stdin):
+        return "standard input is not a terminal"
+    return None
+
+
+def _isatty(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (ValueError, OSError):
+        return False
+
+
 def run_screen(args: argparse.Namespace, ctx: Context) -> int:
-    """Build the TUI's options from the command line and start it."""
+    """Build the session's options from the command line; start the TUI or the line mode."""
     command: str = args.command or "home"
     if command == "practice" and not (args.deck or args.tag):
         raise UsageError("practice needs --deck D or --tag T (or both)")
@@ -55,12 +115,60 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         shuffle=bool(getattr(args, "shuffle", False)),
         minutes=getattr(args, "minutes", None),
         include_cards=bool(getattr(args, "include_cards", False)),
+        ask_learner=bool(getattr(args, "ask_learner", False)),
     )
-    return start_tui(options, ctx)
+    plain = bool(getattr(args, "plain", False))
+    reason = None if plain else fallback_reason(sys.stdin, ctx.stdout)
+    library = load_library(options, ctx)
+    if isinstance(library, int):
+        return library
+    if reason:
+        notice = f"quiz: {reason}, so this is the plain line mode (quiz --plain; help lists its commands)"
+        print(notice, file=ctx.stderr)
+        plain = True
+    if plain:
+        return start_plain(options, library, ctx, args)
+    from quiz.tui.app import run
+
+    return run(options, library)
 
 
-def start_tui(options: Options, ctx: Context) -> int:
-    """Check the learner and the banks, then hand over to Textual."""
+def start_plain(options: Options, library: Library, ctx: Context, args: argparse.Namespace) -> int:
+    """The line mode on stdin and stdout (Textual is never imported)."""
+    from quiz.cli.plain import LineIO, Setup, run_session
+    from quiz.cli.plain_home import run_home
+    from quiz.cli.plain_text import Paint
+    from quiz.core.scheduling import Settings
+    from quiz.core.store import Store
+
+    for stream in (sys.stdin, ctx.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:  # bank text this terminal cannot encode becomes '?', not a crash
+            reconfigure(errors="replace")
+    setup = Setup(
+        library,
+        Store(options.scores_dir, options.learner),
+        Settings(),
+        Paint(bool(getattr(args, "color", False))),
+        wait=bool(getattr(args, "wait", False)),
+        seed=getattr(args, "seed", None),
+    )
+    io = LineIO(sys.stdin, ctx.stdout, ctx.stderr)
+    if options.command == "home":
+        return run_home(setup, io)
+    return run_session(
+        setup,
+        io,
+        options.command,
+        decks=options.decks,
+        tags=options.tags,
+        limit=options.limit,
+        count=options.count,
+    )
+
+
+def load_library(options: Options, ctx: Context) -> Library | int:
+    """Check the learner and the banks; the library, or the exit status after a message."""
     from quiz.core.bank import find_bank_files, load_paths
     from quiz.core.bank_cache import cache_dir
     from quiz.core.filters import unknown_deck, unknown_tag
@@ -91,6 +199,4 @@ def start_tui(options: Options, ctx: Context) -> int:
         refused = unknown_tag(tag, library)
         if refused:
             raise UsageError(refused)
-    from quiz.tui.app import run
-
-    return run(options, library)
+    return library

@@ -137,6 +137,8 @@ class Options:
     """Exam: the time limit, if any."""
     include_cards: bool = False
     """Exam: also draw self-graded flashcards."""
+    ask_learner: bool = False
+    """Start by asking who is studying (`quiz serve` on an open address without --learner)."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

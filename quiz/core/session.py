@@ -683,6 +683,14 @@ class Session:
         self._advance()
         return self._current
 
+    def skip(self) -> Presented | None:
+        """Pass over the unanswered current question: nothing is logged, its schedule is
+        untouched, and it is not asked again in this session."""
+        if self._current is None or self._feedback is not None:
+            raise RuntimeError("only a question not answered yet can be skipped")
+        self._advance()
+        return self._current
+
     def undo(self) -> Presented | None:
         """Cancel the latest answer (logged as an `undo`) and show its question again."""
         if not self.can_undo:

@@ -220,13 +220,53 @@ class QuizApp(App[int]):
     # ------------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
-        from quiz.tui.screens.home import HomeScreen
-
         self.sub_title = self.learner
         theme = load_prefs(self.prefs_file).get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.options.ask_learner:
+            self.call_after_refresh(self._ask_learner)
+        else:
+            self._start_home()
+        self.call_after_refresh(self._start_watching_size)
+
+    def _ask_learner(self) -> None:
+        """`quiz serve` on an open address: each visitor says who they are first.
+
+        The name is validated as everywhere (it becomes a folder name); Escape leaves.
+        """
+        from quiz.core.store import LearnerError, validate_learner
+        from quiz.tui.screens.prompt import PromptScreen
+
+        def check(text: str) -> str | None:
+            try:
+                validate_learner(text)
+            except LearnerError as error:
+                return str(error)
+            return None
+
+        def start(name: str | None) -> None:
+            if not name:
+                self.exit(0)
+                return
+            self.switch_learner(name)
+            self._start_home()
+
+        self.push_screen(
+            PromptScreen(
+                "Who is studying?",
+                placeholder="your name",
+                check=check,
+                detail="Type your name: your answers are kept under it. Escape leaves.",
+            ),
+            start,
+        )
+
+    def _start_home(self) -> None:
+        """The home screen, then the session the command line asked for, if any."""
+        from quiz.tui.screens.home import HomeScreen
+
         self.push_screen(HomeScreen())
         command = self.options.command
         if command in ("drill", "practice", "exam"):
@@ -238,7 +278,6 @@ class QuizApp(App[int]):
                 count=self.options.count,
                 shuffle=self.options.shuffle,
             )
-        self.call_after_refresh(self._start_watching_size)
 
     def _start_watching_size(self) -> None:
         """From now on the screen stack is set up, and size checks may push a screen."""

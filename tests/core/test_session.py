@@ -466,3 +466,29 @@ def test_answering_out_of_turn_is_a_programming_error(store: Store) -> None:
 def test_a_naive_clock_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="time zone"):
         Session(numbered(1), store, PLAIN, clock=lambda: datetime(2026, 1, 1))
+
+
+def test_skip_logs_nothing_and_does_not_ask_again(store: Store) -> None:
+    session = Session(numbered(3), store, PLAIN, clock=Clock())
+    nxt = session.skip()
+    assert nxt is not None and nxt.question.key == "d/q1"
+    assert session.progress == (0, 2)
+    assert not store.path.exists() or list(iter_records(store.path)) == []
+    session.answer("right")
+    with pytest.raises(RuntimeError):
+        session.skip()  # answered: move on with next()
+    session.next()
+    comeback = session.skip()  # q2 skipped; q1's learning step is all that is left
+    assert comeback is not None and comeback.question.key == "d/q1"
+    assert session.skip() is None and session.finished
+    assert [f.question.key for f in session.summary().feedbacks] == ["d/q1"]
+    assert "d/q0" not in session.states and "d/q2" not in session.states
+
+
+def test_skipped_exam_question_counts_as_not_scored(store: Store) -> None:
+    session = Session(numbered(3), store, PLAIN, mode="exam", count=2, clock=Clock(), rng=random.Random(1))
+    session.skip()
+    session.answer("right")
+    session.next()
+    summary = session.summary()
+    assert (summary.score, summary.out_of) == (1, 2)

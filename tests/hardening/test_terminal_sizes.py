@@ -35,7 +35,7 @@ async def test_every_screen_at_40x12_and_250x70(tmp_path: Path) -> None:
     assert len(seen.shots) == 2 * len(TYPES) + 4 and all(seen.shots.values())
     assert set(seen.tiny) == set(TINY_CHECKED)
     for state, text in seen.tiny.items():
-        assert "Terminal too small: 40x12, needs at least" in text, state
+        assert "This terminal is 40 columns wide and 12 rows tall; quiz needs at least" in text, state
         assert seen.came_back[state], f"{state}: another screen after growing back"
 
 

@@ -183,10 +183,10 @@ async def test_small_terminal_shows_a_message_until_it_grows(make_app: AppFactor
     async with app.run_test(size=(50, 15)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TooSmallScreen)
-        assert "Terminal too small: 50x15, needs at least 60x20" in screen_texts(app)
+        assert "This terminal is 50 columns wide and 15 rows tall; quiz needs at least 60" in screen_texts(app)
         await pilot.resize_terminal(55, 18)
         await pilot.pause()
-        assert "Terminal too small: 55x18" in screen_texts(app)
+        assert "This terminal is 55 columns wide and 18 rows tall" in screen_texts(app)
         await pilot.resize_terminal(100, 32)
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
@@ -330,3 +330,32 @@ async def test_home_keys_start_practice_and_exam_on_the_highlighted_deck(banks: 
         assert isinstance(app.screen, DrillScreen)
         assert app.screen.mode == "exam"
         assert app.screen.title == "Exam: True or false"
+
+
+async def test_a_served_open_address_asks_who_is_studying_first(make_app: AppFactory) -> None:
+    app = make_app(ask_learner=True, learner="server-user")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        assert "Who is studying?" in screen_texts(app)
+        await pilot.press("full stop", "full stop", "slash", "x", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen), "a name that is not a safe folder name is refused"
+        assert "path separator" in screen_texts(app)
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press("c", "l", "e", "o", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.learner == "cleo"
+        assert "Learner: cleo" in screen_texts(app)
+
+
+async def test_leaving_the_name_screen_leaves_the_app(make_app: AppFactory) -> None:
+    app = make_app(ask_learner=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not any(isinstance(screen, HomeScreen) for screen in app.screen_stack)

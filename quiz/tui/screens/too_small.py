@@ -11,10 +11,16 @@ MIN_HEIGHT = 20
 
 
 def too_small_message(width: int, height: int) -> str:
-    """`Terminal too small: 50x15, needs at least 60x20`."""
+    """The size in words (a screen reader reads "50x15" badly), and what to do."""
+
+    def count(number: int, word: str) -> str:
+        return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
     return (
-        f"Terminal too small: {width}x{height}, needs at least {MIN_WIDTH}x{MIN_HEIGHT}.\n\n"
-        "Make the window bigger to carry on; nothing is lost. ctrl+q quits."
+        "Terminal too small.\n"
+        f"This terminal is {count(width, 'column')} wide and {count(height, 'row')} tall; "
+        f"quiz needs at least {MIN_WIDTH} columns and {MIN_HEIGHT} rows.\n\n"
+        "Make the window bigger (or the font smaller) to carry on; nothing is lost. Ctrl+Q quits."
     )
 
 
