@@ -27,7 +27,11 @@ def register(add: AddCommand) -> None:
     """Add `drill`, `practice` and `exam` to the command line."""
     drill = add("drill", "drill due reviews, then new questions")
     add_filters(drill)
-    drill.add_argument("--limit", type=positive, help="at most N questions this session")
+    drill.add_argument(
+        "--limit",
+        type=positive,
+        help="at most N distinct questions (one still in a learning step comes back, not counted twice)",
+    )
     drill.add_argument(
         "--exam",
         type=exam_date,
@@ -59,12 +63,17 @@ def register(add: AddCommand) -> None:
         dest="cram",
         help="every answer is a real review that reschedules its question, due or not",
     )
+    practice.add_argument("--shuffle", action="store_true", help="ask the questions in a random order")
     add_line_options(practice, top=False)
     practice.set_defaults(run=run_screen)
 
     exam = add("exam", "N questions, no feedback until the end, a score out of N")
     add_filters(exam)
     exam.add_argument("--count", type=positive, default=10, help="number of questions (default 10)")
+    exam.add_argument("--minutes", type=positive, help="a time limit: answers given are kept when it runs out")
+    exam.add_argument(
+        "--include-cards", action="store_true", help="also ask self-graded flashcards (left out by default)"
+    )
     add_line_options(exam, top=False)
     exam.set_defaults(run=run_screen)
 
@@ -133,6 +142,9 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         tags=tuple(getattr(args, "tag", ())),
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
+        shuffle=bool(getattr(args, "shuffle", False)),
+        minutes=getattr(args, "minutes", None),
+        include_cards=bool(getattr(args, "include_cards", False)),
         ask_learner=bool(getattr(args, "ask_learner", False)),
         cram=getattr(args, "cram", None),
         exam=getattr(args, "exam", None),
@@ -201,6 +213,7 @@ def load_library(options: Options, ctx: Context) -> Library | int:
     """Check the learner and the banks; the library, or the exit status after a message."""
     from quiz.core.bank import find_bank_files, load_paths
     from quiz.core.bank_cache import cache_dir
+    from quiz.core.filters import unknown_deck, unknown_tag
     from quiz.core.store import LearnerError, validate_learner
 
     try:
@@ -220,8 +233,12 @@ def load_library(options: Options, ctx: Context) -> Library | int:
         return EXIT_PROBLEMS
     if not library.questions:
         raise UsageError("no questions found")
-    known = {bank.deck for bank in library.banks}
     for deck in options.decks:
-        if deck not in known:
-            raise UsageError(f"no deck '{deck}'; decks are: {', '.join(sorted(known))}")
+        refused = unknown_deck(deck, library)
+        if refused:
+            raise UsageError(refused)
+    for tag in options.tags:
+        refused = unknown_tag(tag, library)
+        if refused:
+            raise UsageError(refused)
     return library

@@ -52,16 +52,16 @@ __all__ = ["bundled_questions_dir", "find_bank_files", "find_course_files", "loa
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "scheduling", "lint", "questions")
+BANK_FIELDS = ("deck", "title", "description", "tags", "strict", "sources", "scheduling", "lint", "questions")
 COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint", "lint")
 LINT_FIELDS = ("ignore",)
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "choice": ("choices", "answer", "shuffle", "feedback"),
     "multi": ("choices", "answers", "shuffle", "feedback"),
     "truefalse": ("answer",),
-    "short": ("answer", "typos"),
+    "short": ("answer", "typos", "strict"),
     "number": ("answer", "tolerance", "unit"),
-    "cloze": ("text", "typos"),
+    "cloze": ("text", "typos", "strict"),
     "order": ("items",),
     "match": ("pairs", "shuffle"),
     "card": ("answer",),
@@ -173,6 +173,8 @@ class _Builder:
 
     def __init__(self, ctx: _Ctx) -> None:
         self.ctx = ctx
+        self.bank_strict = False
+        """The bank's `strict:` header, the default of its short and cloze questions."""
 
     # --- scalar readers -------------------------------------------------
 
@@ -284,6 +286,7 @@ class _Builder:
         if "description" in fields:
             description = self.text(fields["description"], "description") or ""
         tags = self.tags(fields["tags"]) if "tags" in fields else ()
+        self.bank_strict = bool(self.boolean(fields["strict"], "strict")) if "strict" in fields else False
         lint_ignore = self.lint(fields["lint"]) if "lint" in fields else ()
 
         sources: dict[str, str] = {}
@@ -318,6 +321,7 @@ class _Builder:
             questions=tuple(questions),
             path=path,
             parameters=parameters,
+            strict=self.bank_strict,
             lint_ignore=lint_ignore,
             marks=_marks(fields) if self.ctx.marks else {},
         )
@@ -568,6 +572,13 @@ class _Builder:
             return None
         return TrueFalseQuestion(**common, answer=answer)
 
+    def _strict(self, fields: dict[str, Node]) -> bool:
+        """The question's own `strict`, else the bank's (typed answers forgiven or not)."""
+        if "strict" not in fields:
+            return self.bank_strict
+        value = self.boolean(fields["strict"], "strict")
+        return self.bank_strict if value is None else value
+
     def _typos(self, fields: dict[str, Node]) -> int:
         if "typos" not in fields:
             return 0
@@ -589,7 +600,7 @@ class _Builder:
                 self.ctx.add(answer_node, "an accepted answer is blank")
         if not answers:
             return None
-        return ShortQuestion(**common, answers=tuple(answers), typos=self._typos(fields))
+        return ShortQuestion(**common, answers=tuple(answers), typos=self._typos(fields), strict=self._strict(fields))
 
     def _q_number(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> NumberQuestion | None:
         answer_node = self._required(node, fields, "answer", "number")
@@ -623,7 +634,9 @@ class _Builder:
             self.ctx.add(text_node, "unbalanced '{{' or '}}' in cloze text")
         if not any(isinstance(part, Gap) for part in parts):
             self.ctx.add(text_node, "cloze text has no gap: mark each with {{answer}}")
-        return ClozeQuestion(**common, text=text, parts=tuple(parts), typos=self._typos(fields))
+        return ClozeQuestion(
+            **common, text=text, parts=tuple(parts), typos=self._typos(fields), strict=self._strict(fields)
+        )
 
     def _q_order(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> OrderQuestion | None:
         items_node = self._required(node, fields, "items", "order")

@@ -132,6 +132,12 @@ class Options:
     """Drill: at most this many questions this session."""
     count: int | None = None
     """Exam: this many questions."""
+    shuffle: bool = False
+    """Practice: ask the questions in a random order rather than bank order."""
+    minutes: int | None = None
+    """Exam: the time limit, if any."""
+    include_cards: bool = False
+    """Exam: also draw self-graded flashcards."""
     ask_learner: bool = False
     """Start by asking who is studying (`quiz serve` on an open address without --learner)."""
     exam: date | None = None

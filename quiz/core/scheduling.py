@@ -23,7 +23,7 @@ from copy import copy as _copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 import fsrs
 from fsrs import Rating, State
@@ -100,6 +100,11 @@ class Settings:
     """Misses after which a question is flagged as a leech (0: never); see `quiz.core.leeches`."""
     parameters: tuple[float, ...] | None = None
     """FSRS model weights fitted by `quiz optimize` (None: the defaults of `fsrs`)."""
+    limits_per: Literal["deck", "global"] = "deck"
+    """Whether `new_per_day` is each deck's own allowance ("deck", as Anki does: using
+    up one deck's new questions leaves the others theirs, and one session over many
+    decks still brings at most `new_per_day` new questions) or one allowance shared
+    by every deck ("global"). Reviews are always limited across all decks."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.desired_retention < 1.0:
@@ -117,6 +122,8 @@ class Settings:
     def days(self) -> Days:
         """The learner's days in the machine's local zone (see `quiz.core.days`)."""
         return Days(self.day_starts_at)
+        if self.limits_per not in ("deck", "global"):
+            raise ValueError(f"limits_per must be 'deck' or 'global', not {self.limits_per!r}")
 
 
 class _Outcome(Protocol):

@@ -11,7 +11,11 @@ Modes:
 - drill: questions in a learning step that are due, then due reviews (most
   overdue first, at most `reviews_per_day` minus the reviews of learned
   questions already done today), then new questions in bank order (at most
-  `new_per_day` minus the questions introduced today). A question still in a
+  `new_per_day` minus the questions introduced today: in each deck with
+  `Settings.limits_per == "deck"`, and never more than `new_per_day` in one
+  session; in all decks together with "global"). New
+  questions the limit holds back are counted (`held_back_new`) so the learner
+  can be told why a deck with new questions has "nothing due" (`limit_note`). A question still in a
   learning step after its answer (a failed one always is) comes back when that
   step is due, or at the end when nothing else is left; answering it again is a
   real, logged review. Learning steps do not count against either limit.
@@ -54,15 +58,19 @@ from fsrs import Rating, State
 
 from quiz import FORMAT_VERSION, __version__
 from quiz.core.days import Days
+from quiz.core.filters import tag_key
 from quiz.core.flags import Flags, flag_record, is_leech
-from quiz.core.grading import Outcome, Response, grade, response_to_json
+from quiz.core.grading import NotAnAnswer, Outcome, Response, grade, refusal, response_to_json
 from quiz.core.model import (
+    CardQuestion,
     ChoiceQuestion,
+    ClozeQuestion,
     Library,
     MatchQuestion,
     MultiQuestion,
     OrderQuestion,
     Question,
+    TrueFalseQuestion,
 )
 from quiz.core.plan import exam_due, new_quota
 from quiz.core.replay_cache import replay_log
@@ -76,6 +84,7 @@ __all__ = [
     "Feedback",
     "Mode",
     "Presented",
+    "QueueCounts",
     "Session",
     "Summary",
     "overview",
@@ -90,6 +99,9 @@ REQUEUE_WITHIN = timedelta(hours=1)
 """A learning step at most this long brings its question back in the same session."""
 CRAM_AGAIN = timedelta(minutes=10)
 """A missed cram question comes back this long after (or when nothing else is left)."""
+OVERRIDE_REASON = "i-was-right"
+"""The `reason` of the `rerate` record that `Session.override` appends."""
+REVEALED_DETAIL = "Not answered: you asked to see the answer"
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,13 @@ class Feedback:
     """The answer was cram: logged and counted, but the schedule (`due`) did not move."""
     leech: bool = False
     """The question has now been missed `settings.leech_threshold` times or more."""
+    comes_back: timedelta | None = None
+    """Drill: the question is still in a learning step and comes back in this session
+    after this long (as Anki does); None when it is done for now."""
+    overridden: bool = False
+    """Graded wrong, then counted right because the learner said "I was right"."""
+    revealed: bool = False
+    """The learner asked to see the answer without giving one ("I don't know")."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +164,10 @@ class Summary:
     """Exam: right answers."""
     out_of: int | None = None
     """Exam: number of questions in the exam."""
+    unanswered: int = 0
+    """Exam: questions handed in without an answer (they score nothing)."""
+    timed_out: bool = False
+    """Exam: handed in because the time limit ran out."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +185,20 @@ class DeckStats:
     learned: int
     """Past the learning steps (FSRS Review state), due or not."""
     is_total: bool = False
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What is left in a session, as Anki counts it: the question on screen (until
+    answered) and those still to come, by the state they are in."""
+
+    new: int
+    """Never answered before."""
+    learning: int
+    """In a learning or relearning step, including questions that come back later in
+    this session after a wrong (or first) answer."""
+    review: int
+    """Learned questions due for review."""
 
 
 @dataclass
@@ -185,10 +222,11 @@ class _Answer:
 
 
 def _keep(question: Question, decks: frozenset[str], tags: frozenset[str]) -> bool:
-    """Whether `question` passes the filter: one of `decks`, and any one of `tags`."""
+    """Whether `question` passes the filter: one of `decks`, and any one of `tags`
+    (`tags` already in `tag_key` form: case does not matter)."""
     if decks and question.deck not in decks:
         return False
-    return not tags or not tags.isdisjoint(question.tags)
+    return not tags or any(tag_key(tag) in tags for tag in question.tags)
 
 
 class Session:
@@ -252,9 +290,18 @@ class Session:
         self.reviews_today = replayer.reviews_on_day
         self.flags: Flags = replayer.flags
         """Suspended and buried questions: left out of the queue (`quiz.core.flags`)."""
+        self.new_today_by_deck: Counter[str] = Counter(
+            key.split("/", 1)[0]
+            for key, state in self.states.items()
+            if state.first is not None and self.days.day_of(state.first) == self.today
+        )
+        """New questions introduced today, per deck (for per-deck daily limits)."""
+        self.held_back_new: Counter[str] = Counter()
+        """Drill: new questions of the filter, per deck, left out because the day's new
+        limit is used up (not because of `limit`)."""
 
         decks_set = frozenset(decks or ())
-        tags_set = frozenset(tags or ())
+        tags_set = frozenset(tag_key(tag) for tag in tags or ())
         seen: set[str] = set()
         kept: list[Question] = []
         flags = self.flags
@@ -269,7 +316,9 @@ class Session:
 
         self._main: deque[Question] = deque(self._initial_queue(limit, count, shuffle))
         self.size = len(self._main)
-        """Questions queued at the start (requeued learning steps not counted)."""
+        """Distinct questions queued at the start: `limit` caps this number, and the
+        comebacks of questions in a learning step do not add to it."""
+        self._main_counts: Counter[str] = Counter(self._kind(question) for question in self._main)
         self._heap: list[tuple[datetime, int, int]] = []
         self._waiting: dict[int, Question] = {}
         self._tokens = 0
@@ -293,11 +342,16 @@ class Session:
                 self.rng.shuffle(questions)
             return questions if limit is None else questions[: max(0, limit)]
         now = self.started
+        per_deck = self.settings.limits_per == "deck"
         new_slots = max(0, self.settings.new_per_day - self.new_today)
         exam = self.exam if self.exam is not None and self.exam > self.today else None
         if exam is not None:
             unseen = sum(1 for question in questions if question.key not in self.states)
             new_slots = max(new_slots, new_quota(unseen + self.new_today, self.today, exam) - self.new_today)
+        deck_slots = {
+            deck: max(0, self.settings.new_per_day - self.new_today_by_deck[deck])
+            for deck in {question.deck for question in questions}
+        }
         review_slots = max(0, self.settings.reviews_per_day - self.reviews_today)
         stepping: list[tuple[datetime, int, Question]] = []
         reviews: list[tuple[datetime, int, Question]] = []
@@ -305,8 +359,16 @@ class Session:
         for index, question in enumerate(questions):
             state = self.states.get(question.key)
             if state is None:
-                if len(new) < new_slots:
+                if per_deck and deck_slots[question.deck] > 0:
+                    # A deck's own allowance, and one session never brings more than a
+                    # day's worth of new questions even when it spans many decks.
+                    if len(new) < self.settings.new_per_day:
+                        deck_slots[question.deck] -= 1
+                        new.append(question)
+                elif not per_deck and len(new) < new_slots:
                     new.append(question)
+                else:
+                    self.held_back_new[question.deck] += 1
             elif state.card.state == State.Review:
                 due = state.card.due if exam is None else exam_due(state.card, self.scheduler, self.days, exam)
                 if due < self.day_end:
@@ -333,7 +395,9 @@ class Session:
             token = heapq.heappop(heap)[2]
             return self._waiting.pop(token), token
         if self._main:
-            return self._main.popleft(), None
+            question = self._main.popleft()
+            self._main_counts[self._kind(question)] -= 1
+            return question, None
         return None
 
     def _advance(self) -> None:
@@ -409,6 +473,57 @@ class Session:
         pending = 1 if self._current is not None and self._feedback is None else 0
         return len(self._answers), len(self._main) + len(self._waiting) + pending
 
+    def _kind(self, question: Question) -> str:
+        """ "new", "learning" or "review": the question's state as the counts see it."""
+        state = self.states.get(question.key)
+        if state is None:
+            return "new"
+        return "review" if state.card.state == State.Review else "learning"
+
+    @property
+    def counts(self) -> QueueCounts:
+        """New, learning and review questions still to ask (Anki's three numbers)."""
+        main = self._main_counts
+        learning = len(self._waiting) + main["learning"]
+        new, review = main["new"], main["review"]
+        if self._current is not None and self._feedback is None:
+            kind = "learning" if self._current_token is not None else self._kind(self._current.question)
+            new += kind == "new"
+            learning += kind == "learning"
+            review += kind == "review"
+        elif self._feedback is not None and self._feedback.comes_back is not None:
+            learning += 1  # the answer on screen is a learning step: it will be back
+        return QueueCounts(new=new, learning=learning, review=review)
+
+    @property
+    def questions_done(self) -> int:
+        """Distinct questions answered this session that are not coming back in it:
+        what a progress bar out of `size` should show."""
+        answered = {entry.presented.question.key for entry in self._answers}
+        pending = {question.key for question in self._waiting.values()}
+        if self._current is not None and (self._feedback is None or self._feedback.comes_back is not None):
+            pending.add(self._current.question.key)
+        return len(answered - pending)
+
+    def limit_note(self) -> str | None:
+        """Why new questions of this filter wait for tomorrow, for the learner; None
+        when the daily new limit held nothing back."""
+        if not self.held_back_new:
+            return None
+        limit = self.settings.new_per_day
+        decks = sorted(self.held_back_new)
+        waiting = sum(self.held_back_new.values())
+        if self.settings.limits_per == "deck":
+            done = ", ".join(f"{deck} {self.new_today_by_deck[deck]}" for deck in decks)
+            head = f"New questions are limited to {limit} a day in each deck (done today: {done})"
+        else:
+            head = f"New questions are limited to {limit} a day across all decks ({self.new_today} done today)"
+        target = " ".join(f"--deck {deck}" for deck in decks)
+        return (
+            f"{head}. {waiting} more wait for tomorrow: `quiz practice {target}` drills them anyway, "
+            "or raise the daily new-question limit in the settings."
+        )
+
     @property
     def can_undo(self) -> bool:
         """Whether `undo()` has an answer to cancel."""
@@ -456,14 +571,52 @@ class Session:
         return record
 
     def answer(self, response: Response, *, hinted: bool = False, elapsed: float | None = None) -> Feedback:
-        """Grade `response` to the current question, log it durably, and schedule it."""
+        """Grade `response` to the current question, log it durably, and schedule it.
+
+        A response that is no answer at all (`grading.refusal`: "banana" to a number
+        question) raises `NotAnAnswer`, whose message says what is expected; nothing
+        is logged and the question stays current.
+        """
         presented = self._current
         if presented is None:
             raise RuntimeError("the session is finished; there is no question to answer")
         if self._feedback is not None:
             raise RuntimeError("this question is already answered; call next() first")
         question = presented.question
-        outcome = grade(question, response)
+        reason = refusal(question, response)
+        if reason is not None:
+            raise NotAnAnswer(reason)
+        return self._answer(presented, response, grade(question, response), hinted=hinted, elapsed=elapsed)
+
+    def reveal(self, *, elapsed: float | None = None) -> Feedback:
+        """ "I don't know": show the answer of the current question without a guess.
+
+        Logged as a wrong answer (rated Again) whose `response` is null and which
+        carries `"revealed": true`; the feedback then shows the right answer. A card
+        revealed this way counts as self-graded Again.
+        """
+        presented = self._current
+        if presented is None:
+            raise RuntimeError("the session is finished; there is no question to reveal")
+        if self._feedback is not None:
+            raise RuntimeError("this question is already answered; call next() first")
+        question = presented.question
+        placeholder = _placeholder(question)
+        outcome = replace(grade(question, placeholder), correct=False, detail=REVEALED_DETAIL, forgiven=())
+        return self._answer(presented, placeholder, outcome, hinted=False, elapsed=elapsed, revealed=True)
+
+    def _answer(
+        self,
+        presented: Presented,
+        response: Response,
+        outcome: Outcome,
+        *,
+        hinted: bool,
+        elapsed: float | None,
+        revealed: bool = False,
+    ) -> Feedback:
+        """Log, schedule and count one graded answer (for `answer` and `reveal`)."""
+        question = presented.question
         rating = rating_for(question, outcome, hinted)
         now = ensure_utc(self.clock())
         previous = self.states.get(question.key)
@@ -480,13 +633,14 @@ class Session:
             question.key,
             now,
             type=question.type,
-            response=response_to_json(question, response),
+            response=None if revealed else response_to_json(question, response),
             correct=outcome.correct,
             rating=int(rating),
             hinted=hinted,
             typo_forgiven=outcome.typo_forgiven,
             elapsed=None if elapsed is None else round(elapsed, 3),
             mode="cram" if cram else self.mode,
+            **({"revealed": True} if revealed else {}),
         )
         self.store.append(record)  # may raise StoreError: then nothing has changed
 
@@ -500,7 +654,18 @@ class Session:
         due = card.due if card is not None else (previous.card.due if previous is not None else None)
         state = self.states.get(question.key)
         leech = state is not None and is_leech(state.answers - state.correct, self.settings.leech_threshold)
-        feedback = Feedback(question, response, outcome, rating, due, record["id"], cram, leech)
+        feedback = Feedback(
+            question,
+            response,
+            outcome,
+            rating,
+            due,
+            record["id"],
+            cram,
+            leech,
+            comes_back=None if card is None else self._comes_back(card, now),
+            revealed=revealed,
+        )
         self._seq += 1
         self._answers.append(
             _Answer(presented, previous, feedback, now, elapsed, self._seq, counted_new, counted_review, cram=cram)
@@ -532,7 +697,7 @@ class Session:
         self.store.append(record)
 
         self.states[question.key] = _after(previous, card, entry.feedback.outcome.correct, entry.time)
-        entry.feedback = replace(entry.feedback, rating=rating, due=card.due)
+        entry.feedback = replace(entry.feedback, rating=rating, due=card.due, comes_back=self._comes_back(card, now))
         self._feedback = entry.feedback
         return entry.feedback
 
@@ -560,6 +725,64 @@ class Session:
         self.store.append(record)
         self.flags.feed(record)
         entry.flag_id = record["id"]
+
+    @property
+    def can_override(self) -> bool:
+        """Whether `override()` applies: the feedback showing is a wrong, typed-or-picked
+        answer (not a card's own grade, not a revealed answer, not in an exam)."""
+        feedback = self._feedback
+        return (
+            feedback is not None
+            and not self.is_exam
+            and not feedback.outcome.correct
+            and not feedback.revealed
+            and feedback.question.type != "card"
+        )
+
+    def override(self, reason: str = OVERRIDE_REASON) -> Feedback:
+        """ "I was right": count the answer whose feedback is showing as right (Good).
+
+        Appends a `rerate` record with `"correct": true` and `reason` (see the log
+        format in docs/architecture.md); replay, history and the class report then
+        count the answer right and mark it overridden. Undo still cancels it.
+        """
+        if not self.can_override:
+            raise RuntimeError("only a wrong answer whose feedback is showing can be counted right")
+        entry = self._answers[-1]
+        question = entry.presented.question
+        previous = entry.previous
+        base = previous.card if previous else self.scheduler.new_card(question.key, entry.time)
+        card = self.scheduler.review(base, Rating.Good, entry.time)
+        now = ensure_utc(self.clock())
+        record = self._record(
+            "rerate",
+            question.key,
+            now,
+            ref=entry.feedback.record_id,
+            rating=int(Rating.Good),
+            correct=True,
+            reason=reason,
+        )
+        self.store.append(record)
+
+        self.states[question.key] = _after(previous, card, True, entry.time)
+        entry.feedback = replace(
+            entry.feedback,
+            outcome=replace(entry.feedback.outcome, correct=True),
+            rating=Rating.Good,
+            due=card.due,
+            comes_back=self._comes_back(card, now),
+            overridden=True,
+        )
+        self._feedback = entry.feedback
+        return entry.feedback
+
+    def _comes_back(self, card: Any, now: datetime) -> timedelta | None:
+        """How soon a drilled question in a learning step is asked again this session."""
+        if self.mode != "drill" or card.state == State.Review:
+            return None
+        wait = card.due - now
+        return max(wait, timedelta(0)) if wait <= REQUEUE_WITHIN else None
 
     def next(self) -> Presented | None:
         """Leave the feedback and show the next question (None when the session is over).
@@ -631,6 +854,7 @@ class Session:
             # Shown but not answered yet: it comes next again. (Unless it is the
             # very comeback the undone answer caused, which is cancelled with it.)
             self._main.appendleft(self._current.question)
+            self._main_counts[self._kind(self._current.question)] += 1
         self._feedback = None
         self._current = entry.presented
         self._current_token = None
@@ -672,6 +896,23 @@ class Session:
             score=right if exam else None,
             out_of=self.size if exam else None,
         )
+
+
+def _placeholder(question: Question) -> Response:
+    """A response of the right shape that gives nothing away (for `Session.reveal`)."""
+    if isinstance(question, CardQuestion):
+        return 1
+    if isinstance(question, TrueFalseQuestion):
+        return not question.answer
+    if isinstance(question, MultiQuestion):
+        return frozenset()
+    if isinstance(question, ClozeQuestion):
+        return ("",) * len(question.gaps)
+    if isinstance(question, OrderQuestion):
+        return ()
+    if isinstance(question, MatchQuestion):
+        return {}
+    return ""
 
 
 def _after(previous: QuestionState | None, card: Any, correct: bool, when: datetime) -> QuestionState:

@@ -543,6 +543,8 @@ class Replayer:
                     del held[index]
                 else:
                     held[index][2] = record["rating"]
+                    if record.get("correct") is True:
+                        held[index][3] = True  # regraded right ("I was right")
                 return
 
     def _apply(self, key: str, state: QuestionState | None, entry: list[Any]) -> tuple[QuestionState | None, int]:

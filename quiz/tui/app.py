@@ -44,7 +44,7 @@ class QuizApp(App[int]):
     CSS_PATH = "quiz.tcss"
     TITLE = "quiz"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -101,9 +101,26 @@ class QuizApp(App[int]):
         limit: int | None = None,
         count: int | None = None,
         cram: bool | None = None,
+        shuffle: bool = False,
     ) -> Session:
-        """A session for the current learner (it replays the log itself)."""
+        """A session for the current learner (it replays the log itself); an exam
+        takes its time limit and cards choice from the command line's options."""
+        from quiz.core.exam import ExamSession
         from quiz.core.session import Mode, Session
+
+        if mode == "exam":
+            return ExamSession(
+                self.library,
+                self.store(),
+                self.settings,
+                decks=tuple(decks) or None,
+                tags=tuple(tags) or None,
+                count=count,
+                minutes=self.options.minutes,
+                include_cards=self.options.include_cards,
+                clock=self.clock,
+                rng=self.rng,
+            )
 
         return Session(
             self.library,
@@ -118,6 +135,7 @@ class QuizApp(App[int]):
             rng=self.rng,
             cram=cram if mode == "practice" else None,
             exam=self.options.exam if mode == "drill" else None,
+            shuffle=shuffle,
         )
 
     def start_session(
@@ -129,6 +147,7 @@ class QuizApp(App[int]):
         limit: int | None = None,
         count: int | None = None,
         cram: bool | None = None,
+        shuffle: bool = False,
     ) -> None:
         """Open a session screen, or say why not (nothing to ask, unreadable log).
 
@@ -143,7 +162,9 @@ class QuizApp(App[int]):
 
         def build() -> Session | str:
             try:
-                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count, cram=cram)
+                return self.new_session(
+                    mode, decks=decks, tags=tags, limit=limit, count=count, cram=cram, shuffle=shuffle
+                )
             except (StoreError, ValueError) as error:
                 return str(error)
 
@@ -162,12 +183,17 @@ class QuizApp(App[int]):
     def _open_session(self, session: Session | str, mode: str, title: str) -> None:
         """Push the session's screen (main thread), or report the problem."""
         from quiz.tui.screens.drill import DrillScreen
+        from quiz.tui.screens.message import MessageScreen
 
         if isinstance(session, str):
             self.notify(safe(session), title="Cannot start", severity="error", markup=False)
             return
+        note = session.limit_note()
         if session.current is None:
             what = "due or new" if mode == "drill" else "to ask"
+            if note:
+                self.push_screen(MessageScreen(f"Nothing {what} here right now", note))
+                return
             self.notify(
                 f"Nothing {what} here right now. Come back later, or practise instead (p).",
                 title=MODE_TITLES.get(mode, mode),
@@ -175,6 +201,8 @@ class QuizApp(App[int]):
             )
             return
         self.push_screen(DrillScreen(session, mode, title))
+        if note:
+            self.notify(note, title="Daily limit", markup=False, timeout=8)
 
     def open_history(self) -> None:
         """Push the learner's history (imported late: charts are not needed to start)."""
@@ -280,6 +308,7 @@ class QuizApp(App[int]):
                 limit=self.options.limit,
                 count=self.options.count,
                 cram=self.options.cram,
+                shuffle=self.options.shuffle,
             )
 
     def _start_watching_size(self) -> None:
@@ -312,6 +341,27 @@ class QuizApp(App[int]):
             if self.screen is screen:
                 self.pop_screen()
 
+    def action_ask_quit(self) -> None:
+        """Ctrl+Q: during a session, ask first (as leaving does); a second Ctrl+Q, or
+        Ctrl+Q anywhere else, quits at once. Every answer is saved either way."""
+        from quiz.tui.screens.confirm import ConfirmScreen
+        from quiz.tui.screens.drill import DrillScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.quitting:
+            self.exit(0)
+            return
+        if not any(isinstance(screen, DrillScreen) for screen in self.screen_stack):
+            self.exit(0)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        confirm = ConfirmScreen("Quit quiz?", "Every answer so far is saved. Ctrl+Q again quits too.")
+        confirm.quitting = True
+        self.push_screen(confirm, answer)
+
     # ------------------------------------------------------------------ commands
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -337,6 +387,12 @@ class QuizApp(App[int]):
         if isinstance(screen, DrillScreen):
             if screen.check_action("hint", ()) or screen.check_action("hint_in_input", ()):
                 yield SystemCommand("Show the hint", "The answer then counts as hinted", screen.action_hint)
+            if screen.check_action("reveal", ()):
+                yield SystemCommand("I don't know", "Show the answer; it counts as wrong", screen.action_reveal)
+            if screen.check_action("override", ()):
+                yield SystemCommand("I was right", "Count this wrong verdict as right", screen.action_override)
+            if screen.exam is not None and not screen.exam.submitted:
+                yield SystemCommand("Answer sheet", "Go back to a question, or hand in", screen.action_sheet)
             if screen.phase == "feedback" and screen.session.can_undo:
                 yield SystemCommand("Undo the answer", "Cancel it and answer again", screen.action_undo)
             yield SystemCommand("Leave", "Every answer so far is saved", screen.action_leave)

@@ -109,6 +109,11 @@ async def test_exam_shows_no_feedback_then_score_and_review(tmp_path: Path, make
             assert app.screen.presented is not None
             await pilot.press("t")
             await pilot.pause()
+        # Every question answered: the answer sheet comes before handing in.
+        assert "3 answered" not in screen_texts(app)
+        assert "0 questions unanswered, 0 flagged." in screen_texts(app)
+        await pilot.press("s")
+        await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         shown = screen_texts(app)
         assert "Score: 2 / 3" in shown
@@ -147,7 +152,7 @@ async def test_practise_a_tag_asks_for_it(make_app: AppFactory) -> None:
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("n", "o", "p", "e", "enter")
         await pilot.pause()
-        assert "No question has the tag 'nope'." in screen_texts(app)
+        assert "No tag 'nope'" in screen_texts(app)
         await pilot.press("ctrl+u", *"test", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from quiz.core.filters import library_tags, unknown_tag
 from quiz.tui.screens.help import HOME_KEYS, HelpScreen
 from quiz.tui.screens.prompt import PromptScreen
 from quiz.tui.widgets.base import literal, safe
@@ -269,14 +270,13 @@ class HomeScreen(Screen[None]):
 
     def action_practice_tag(self) -> None:
         """Ask for a tag, then practise every question that has it."""
-        tags = sorted({tag for q in self.quiz.library.questions for tag in q.tags})
+        tags = library_tags(self.quiz.library)
 
         def check(text: str) -> str | None:
             if not text:
                 return "Type a tag."
-            if text not in tags:
-                return f"No question has the tag {text!r}."
-            return None
+            problem = unknown_tag(text, self.quiz.library)
+            return problem[:1].upper() + problem[1:] + "." if problem else None
 
         def start(tag: str | None) -> None:
             if tag:

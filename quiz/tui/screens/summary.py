@@ -39,6 +39,10 @@ def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Ha
     if summary.score is not None:
         out_of = summary.out_of if summary.out_of is not None else summary.answered
         add(Content.styled(f"Score: {summary.score} / {out_of}", "bold"))
+        if summary.timed_out:
+            add("Time ran out: every answer given before then is kept and counted.")
+        if summary.unanswered:
+            add(f"Not answered: {plural(summary.unanswered, 'question')} (no point for those)")
     add(
         f"Answered: {summary.answered}   Right: {summary.right}   "
         f"Accuracy: {summary.accuracy:.0%}   "
