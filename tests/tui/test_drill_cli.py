@@ -42,6 +42,8 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[Options]:
         return 0
 
     monkeypatch.setattr("quiz.tui.app.run", fake_run)
+    # Under pytest stdin is no terminal, which would choose the line mode instead.
+    monkeypatch.setattr("quiz.cli.drill.fallback_reason", lambda *streams: None)
     return seen
 
 
