@@ -117,13 +117,13 @@ class Settings:
             raise ValueError(f"day_starts_at must be an hour from 0 to 23, not {self.day_starts_at}")
         if self.leech_threshold < 0:
             raise ValueError("leech_threshold cannot be negative")
+        if self.limits_per not in ("deck", "global"):
+            raise ValueError(f"limits_per must be 'deck' or 'global', not {self.limits_per!r}")
 
     @property
     def days(self) -> Days:
         """The learner's days in the machine's local zone (see `quiz.core.days`)."""
         return Days(self.day_starts_at)
-        if self.limits_per not in ("deck", "global"):
-            raise ValueError(f"limits_per must be 'deck' or 'global', not {self.limits_per!r}")
 
 
 class _Outcome(Protocol):

@@ -342,7 +342,8 @@ class Session:
                 self.rng.shuffle(questions)
             return questions if limit is None else questions[: max(0, limit)]
         now = self.started
-        per_deck = self.settings.limits_per == "deck"
+        # An exam plan sets its own pace for new questions (`quiz.core.plan`), across decks.
+        per_deck = self.settings.limits_per == "deck" and not (self.exam is not None and self.exam > self.today)
         new_slots = max(0, self.settings.new_per_day - self.new_today)
         exam = self.exam if self.exam is not None and self.exam > self.today else None
         if exam is not None:

@@ -37,7 +37,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[Options]:
     """The options the TUI would have started with (the TUI itself is not run)."""
     seen: list[Options] = []
 
-    def fake_run(options: Options, library: object) -> int:
+    def fake_run(options: Options, library: object, settings: object = None) -> int:
         seen.append(options)
         return 0
 
