@@ -837,12 +837,12 @@ class Session:
         self.store.append(self._record("undo", question.key, now, ref=entry.feedback.record_id))
 
         self._answers.pop()
-        if entry.cram:
-            pass  # a cram answer never changed the state
-        elif entry.previous is None:
-            del self.states[question.key]
-        else:
-            self.states[question.key] = entry.previous
+        # A cram answer never changed the state, so only a real one is taken back.
+        if not entry.cram:
+            if entry.previous is None:
+                del self.states[question.key]
+            else:
+                self.states[question.key] = entry.previous
         self.new_today -= entry.counted_new
         self.reviews_today -= entry.counted_review
         if entry.token is not None:
