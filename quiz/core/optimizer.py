@@ -25,17 +25,15 @@ message, never a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from quiz.core import atomic
 from quiz.core.days import Days
 
 __all__ = [
@@ -201,18 +199,7 @@ def parameters_path(scores_dir: Path, learner: str) -> Path:
 def save_parameters(path: Path, fit: Fit, when: datetime) -> None:
     """Write the kept parameters atomically (with the evidence, for `quiz optimize` to show later)."""
     data = json.dumps({**fit.to_json(), "fitted_at": when.isoformat()}, indent=2) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".parameters-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    atomic.write_text(path, data, prefix=".parameters-")
 
 
 def load_parameters(path: Path) -> tuple[float, ...] | None:

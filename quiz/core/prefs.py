@@ -10,7 +10,6 @@ never leaves half a file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import stat
@@ -18,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from quiz.core import paths
+from quiz.core import atomic, paths
 
 PREFS_NAME = "prefs.json"
 
@@ -56,21 +55,9 @@ def _read_small(path: Path) -> bytes:
 
 def save_prefs(path: Path, prefs: Mapping[str, Any]) -> None:
     """Write `prefs` atomically; raises `OSError` when the folder cannot be written."""
-    import tempfile  # only when saving: keeps start-up lean
-
     path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(dict(prefs), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    fd, temporary = tempfile.mkstemp(prefix=".prefs-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    atomic.write_text(path, data, prefix=".prefs-")
 
 
 def update_prefs(path: Path, **changes: Any) -> dict[str, Any]:

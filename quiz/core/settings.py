@@ -14,11 +14,8 @@ file, fsync, `os.replace`): a crash leaves the old file or the new one.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -26,6 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from quiz.core import atomic
 from quiz.core.paths import config_dir
 from quiz.core.scheduling import Settings
 
@@ -231,18 +229,7 @@ def save_settings(path: Path, settings: Settings, *, only: Mapping[str, Any] | N
     text = "\n".join(lines) + "\n"
     # What is written must read back as the same settings: never save a file that fails.
     tomllib.loads(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    atomic.write_text(path, text, prefix=".settings-")
 
 
 def _file_values(path: Path) -> dict[str, Any]:
