@@ -680,3 +680,18 @@ def response_from_json(question: Question, data: object) -> Response:
     if not isinstance(data, str):
         raise _bad(question, data, "a string")
     return data
+
+
+def choice_notes(question: Question, response: Response) -> list[tuple[str, str]]:
+    """(choice, the bank's note on it) for the chosen and the right choices of a choice
+    or multi question, in display-independent order: what feedback shows after an answer."""
+    if not isinstance(question, ChoiceQuestion | MultiQuestion) or not question.feedback:
+        return []
+    if isinstance(question, ChoiceQuestion):
+        wanted = [response] if isinstance(response, str) else []
+        if question.answer not in wanted:
+            wanted.append(question.answer)
+    else:
+        given = response if isinstance(response, frozenset) else frozenset()
+        wanted = [c for c in question.choices if c in given or c in question.answers]
+    return [(str(choice), note) for choice in wanted if (note := question.feedback.get(str(choice)))]

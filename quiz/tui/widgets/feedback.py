@@ -14,8 +14,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from quiz.core.grading import Outcome, Response
+from quiz.core.grading import choice_notes as grading_choice_notes
 from quiz.core.model import (
-    ChoiceQuestion,
     ClozeQuestion,
     MatchQuestion,
     MultiQuestion,
@@ -123,21 +123,10 @@ def part_lines(question: Question, response: Response, outcome: Outcome) -> list
 
 def choice_notes(question: Question, response: Response) -> list[Line]:
     """The bank's per-choice feedback for the chosen and the right choices."""
-    if not isinstance(question, ChoiceQuestion | MultiQuestion) or not question.feedback:
-        return []
-    if isinstance(question, ChoiceQuestion):
-        wanted = [response] if isinstance(response, str) else []
-        if question.answer not in wanted:
-            wanted.append(question.answer)
-    else:
-        given = response if isinstance(response, frozenset) else frozenset()
-        wanted = [c for c in question.choices if c in given or c in question.answers]
-    lines: list[Line] = []
-    for choice in wanted:
-        note = question.feedback.get(str(choice))
-        if note:
-            lines.append((Content("  "), Content.assemble(literal(str(choice)), " — ", literal(note))))
-    return lines
+    return [
+        (Content("  "), Content.assemble(literal(choice), " — ", literal(note)))
+        for choice, note in grading_choice_notes(question, response)
+    ]
 
 
 def feedback_content(
