@@ -26,6 +26,14 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
+def _private_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets an empty config folder: the learner's settings file never leaks in or out."""
+    folder = tmp_path_factory.mktemp("config")
+    monkeypatch.setenv("QUIZ_CONFIG", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def utc_timezone() -> Iterator[None]:
     """Local time is UTC for every test; the machine's zone is restored after."""
     old = os.environ.get("TZ")

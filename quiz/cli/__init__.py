@@ -20,6 +20,7 @@ from typing import TextIO
 from quiz import __version__
 from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, UsageError
 from quiz.core.config import locate_scores, resolve
+from quiz.core.text import clean
 
 __all__ = ["COMMAND_MODULES", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageError", "build_parser", "main"]
 
@@ -31,6 +32,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quiz.cli.sync",
     "quiz.cli.where",
     "quiz.cli.interchange",
+    "quiz.cli.config",
+    "quiz.cli.optimize",
+    "quiz.cli.plan",
     "quiz.cli.serve",
 )
 """The modules whose `register(add)` builds the subcommands, in `--help` order."""
@@ -123,7 +127,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
             return run_screen(args, ctx)
         return int(args.run(args, ctx))
     except UsageError as error:
-        print(f"quiz: {error}", file=stderr)
+        print(f"quiz: {clean(str(error))}", file=stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

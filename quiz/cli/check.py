@@ -15,7 +15,7 @@ from typing import TextIO
 
 from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AddCommand, Context
 from quiz.core.model import Problem
-from quiz.core.text import clean
+from quiz.core.text import clean, json_text
 
 
 def register(add: AddCommand) -> None:
@@ -63,8 +63,8 @@ def _plural(count: int, noun: str) -> str:
 
 def _write(findings: list[Problem], form: str, out: TextIO) -> None:
     if form == "json":
-        json.dump([p.to_dict() for p in findings], out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        # Messages quote bank text: control characters go out as \u escapes.
+        out.write(json_text([p.to_dict() for p in findings], indent=2) + "\n")
         return
     for finding in findings:
         print(github_line(finding) if form == "github" else finding, file=out)
@@ -74,13 +74,13 @@ def run_check(args: argparse.Namespace, ctx: Context) -> int:
     """Print every problem (and, with --lint, every warning) of the banks.
 
     Exit 1 if there is an error, or a warning under --strict; else 0."""
-    from quiz.core.bank import find_bank_files, load_paths
+    from quiz.core.bank import file_order, find_bank_files, load_paths
 
     targets = tuple(Path(p) for p in args.paths) or ctx.question_paths
     files, errors = find_bank_files(targets)
     if errors:
         for error in errors:
-            print(f"quiz check: {error}", file=ctx.stderr)
+            print(f"quiz check: {clean(error)}", file=ctx.stderr)
         return EXIT_USAGE
     library, problems = load_paths(targets, marks=args.lint)
     warnings: list[Problem] = []
@@ -88,7 +88,10 @@ def run_check(args: argparse.Namespace, ctx: Context) -> int:
         from quiz.core.lint import lint
 
         warnings = lint(library)
-    findings = sorted(problems + warnings, key=lambda p: (p.file, p.line, p.column, p.severity, p.message))
+    # File order, and at one place problems before warnings, each in the order found
+    # (a cause before its consequence: see `load_paths`).
+    in_order = list(dict.fromkeys([*files, *(Path(finding.file) for finding in problems + warnings)]))
+    findings = sorted(problems + warnings, key=file_order(in_order))
     _write(findings, args.format, ctx.stdout)
     failed = bool(problems) or (args.strict and bool(warnings))
     if args.format == "text":

@@ -12,7 +12,10 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from quiz.core.scheduling import Settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -54,3 +57,13 @@ def add_filters(parser: argparse.ArgumentParser, *, required_note: str = "") -> 
     """`--deck` and `--tag`, repeatable, as drill, practice and exam take them."""
     parser.add_argument("--deck", action="append", default=[], help=f"only this deck (repeatable){required_note}")
     parser.add_argument("--tag", action="append", default=[], help="only questions with this tag (repeatable)")
+
+
+def learner_settings(ctx: Context) -> Settings:
+    """The learner's settings file (see `quiz config`); a bad file is a usage error naming each key."""
+    from quiz.core.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise UsageError(f"your settings are not usable (fix them with `quiz config KEY VALUE`): {error}") from None

@@ -73,5 +73,6 @@ def run_decks(args: argparse.Namespace, ctx: Context) -> int:
     ]
     ctx.stdout.write(
         table(["Deck", "Title", "Questions", "New", "Due", "Learned"], body, [False, False, True, True, True, True])
+        + "\n"
     )
     return EXIT_OK

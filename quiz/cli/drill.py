@@ -12,29 +12,68 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, positive
+from quiz.cli.common import EXIT_PROBLEMS, AddCommand, Context, UsageError, add_filters, learner_settings, positive
+from quiz.cli.plan import exam_date
 from quiz.core.config import Command, Options
 from quiz.core.model import Library
+
+if TYPE_CHECKING:
+    from quiz.core.scheduling import Settings
 
 
 def register(add: AddCommand) -> None:
     """Add `drill`, `practice` and `exam` to the command line."""
     drill = add("drill", "drill due reviews, then new questions")
     add_filters(drill)
-    drill.add_argument("--limit", type=positive, help="at most N questions this session")
+    drill.add_argument(
+        "--limit",
+        type=positive,
+        help="at most N distinct questions (one still in a learning step comes back, not counted twice)",
+    )
+    drill.add_argument(
+        "--exam",
+        type=exam_date,
+        metavar="DATE",
+        help="follow the plan for an exam on DATE (see `quiz plan`): new questions early enough, "
+        "every question refreshed in the days before the exam",
+    )
     add_line_options(drill, top=False)
     drill.set_defaults(run=run_screen)
 
-    practice = add("practice", "practise a deck or tag now, whatever is due")
+    practice = add(
+        "practice",
+        "practise a deck or tag now, whatever is due (answers to questions not yet due are cram: "
+        "logged, but your schedule does not move)",
+    )
     add_filters(practice)
+    how = practice.add_mutually_exclusive_group()
+    how.add_argument(
+        "--cram",
+        action="store_const",
+        const=True,
+        dest="cram",
+        help="every answer is cram, due questions too: nothing is rescheduled (before an exam)",
+    )
+    how.add_argument(
+        "--reschedule",
+        action="store_const",
+        const=False,
+        dest="cram",
+        help="every answer is a real review that reschedules its question, due or not",
+    )
+    practice.add_argument("--shuffle", action="store_true", help="ask the questions in a random order")
     add_line_options(practice, top=False)
     practice.set_defaults(run=run_screen)
 
     exam = add("exam", "N questions, no feedback until the end, a score out of N")
     add_filters(exam)
     exam.add_argument("--count", type=positive, default=10, help="number of questions (default 10)")
+    exam.add_argument("--minutes", type=positive, help="a time limit: answers given are kept when it runs out")
+    exam.add_argument(
+        "--include-cards", action="store_true", help="also ask self-graded flashcards (left out by default)"
+    )
     add_line_options(exam, top=False)
     exam.set_defaults(run=run_screen)
 
@@ -103,25 +142,40 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
         tags=tuple(getattr(args, "tag", ())),
         limit=getattr(args, "limit", None),
         count=getattr(args, "count", None),
+        shuffle=bool(getattr(args, "shuffle", False)),
+        minutes=getattr(args, "minutes", None),
+        include_cards=bool(getattr(args, "include_cards", False)),
         ask_learner=bool(getattr(args, "ask_learner", False)),
+        cram=getattr(args, "cram", None),
+        exam=getattr(args, "exam", None),
     )
     plain = bool(getattr(args, "plain", False))
     reason = None if plain else fallback_reason(sys.stdin, ctx.stdout)
     library = load_library(options, ctx)
     if isinstance(library, int):
         return library
+    from dataclasses import replace
+
+    from quiz.core.optimizer import parameters_for
+
+    # The learner's settings file; their own fitted parameters, else a bank's (`scheduling:`), else the defaults.
+    settings = replace(
+        learner_settings(ctx), parameters=parameters_for(options.scores_dir, options.learner, library.banks)
+    )
     if reason:
         notice = f"quiz: {reason}, so this is the plain line mode (quiz --plain; help lists its commands)"
         print(notice, file=ctx.stderr)
         plain = True
     if plain:
-        return start_plain(options, library, ctx, args)
+        return start_plain(options, library, ctx, args, settings)
     from quiz.tui.app import run
 
-    return run(options, library)
+    return run(options, library, settings)
 
 
-def start_plain(options: Options, library: Library, ctx: Context, args: argparse.Namespace) -> int:
+def start_plain(
+    options: Options, library: Library, ctx: Context, args: argparse.Namespace, settings: Settings | None = None
+) -> int:
     """The line mode on stdin and stdout (Textual is never imported)."""
     from quiz.cli.plain import LineIO, Setup, run_session
     from quiz.cli.plain_home import run_home
@@ -136,7 +190,7 @@ def start_plain(options: Options, library: Library, ctx: Context, args: argparse
     setup = Setup(
         library,
         Store(options.scores_dir, options.learner),
-        Settings(),
+        settings if settings is not None else Settings(),
         Paint(bool(getattr(args, "color", False))),
         wait=bool(getattr(args, "wait", False)),
         seed=getattr(args, "seed", None),
@@ -159,6 +213,7 @@ def load_library(options: Options, ctx: Context) -> Library | int:
     """Check the learner and the banks; the library, or the exit status after a message."""
     from quiz.core.bank import find_bank_files, load_paths
     from quiz.core.bank_cache import cache_dir
+    from quiz.core.filters import unknown_deck, unknown_tag
     from quiz.core.store import LearnerError, validate_learner
 
     try:
@@ -178,8 +233,12 @@ def load_library(options: Options, ctx: Context) -> Library | int:
         return EXIT_PROBLEMS
     if not library.questions:
         raise UsageError("no questions found")
-    known = {bank.deck for bank in library.banks}
     for deck in options.decks:
-        if deck not in known:
-            raise UsageError(f"no deck '{deck}'; decks are: {', '.join(sorted(known))}")
+        refused = unknown_deck(deck, library)
+        if refused:
+            raise UsageError(refused)
+    for tag in options.tags:
+        refused = unknown_tag(tag, library)
+        if refused:
+            raise UsageError(refused)
     return library

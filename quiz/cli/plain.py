@@ -40,7 +40,7 @@ from quiz.cli.plain_text import (
     safe,
     summary_lines,
 )
-from quiz.core.grading import Response
+from quiz.core.grading import NotAnAnswer, Response
 from quiz.core.model import CardQuestion, Library
 from quiz.core.scheduling import Clock, Settings, utc_now
 from quiz.core.session import Mode, Presented, Session
@@ -261,6 +261,9 @@ class PlainDrill:
         elapsed = (now - self.shown_at).total_seconds() if self.shown_at else None
         try:
             feedback = self.session.answer(response, hinted=self.hinted, elapsed=elapsed)
+        except NotAnAnswer as refused:  # "banana" to a number question: nothing logged, ask again
+            self.io.say(str(refused))
+            return
         except StoreError as error:
             self.io.say(
                 f"Your answer could not be saved: {safe(str(error))}",

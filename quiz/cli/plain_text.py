@@ -16,6 +16,7 @@ from typing import Protocol
 
 from quiz.cli.plain_input import letter_labels
 from quiz.core.grading import CARD_GRADES, Outcome, Response
+from quiz.core.grading import choice_notes as grading_choice_notes
 from quiz.core.model import (
     CardQuestion,
     ChoiceQuestion,
@@ -228,16 +229,7 @@ def part_lines(question: Question, response: Response, outcome: Outcome) -> list
 
 def choice_notes(question: Question, response: Response) -> list[str]:
     """The bank's per-choice notes for the chosen and the right choices."""
-    if not isinstance(question, ChoiceQuestion | MultiQuestion) or not question.feedback:
-        return []
-    if isinstance(question, ChoiceQuestion):
-        wanted = [response] if isinstance(response, str) else []
-        if question.answer not in wanted:
-            wanted.append(question.answer)
-    else:
-        given = response if isinstance(response, frozenset) else frozenset()
-        wanted = [c for c in question.choices if c in given or c in question.answers]
-    return [f"  {safe(str(choice))}: {safe(note)}" for choice in wanted if (note := question.feedback.get(str(choice)))]
+    return [f"  {safe(choice)}: {safe(note)}" for choice, note in grading_choice_notes(question, response)]
 
 
 def feedback_lines(

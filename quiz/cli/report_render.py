@@ -11,9 +11,7 @@ one), so a spreadsheet and the printed report agree.
 from __future__ import annotations
 
 import csv
-import json
 import textwrap
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,6 +26,8 @@ from quiz.core.class_report import (
     QuestionReport,
 )
 from quiz.core.text import clean
+from quiz.core.text import csv_cell as core_csv_cell
+from quiz.core.text import json_text as core_json_text
 
 __all__ = [
     "CSV_FILES",
@@ -325,19 +325,8 @@ def report_json(report: ClassReport) -> dict[str, Any]:
 
 
 def json_text(data: Any) -> str:
-    """`data` as indented JSON whose every control or format character (C0, C1,
-    bidi overrides, line separators) is a `\\uXXXX` escape, so printing it to a
-    terminal is harmless; it parses back to exactly the same strings."""
-    raw = json.dumps(data, ensure_ascii=False, indent=2)
-    if raw.isprintable() or all(char == "\n" or char.isprintable() for char in raw):
-        return raw
-    out = []
-    for char in raw:
-        if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
-            out.append(json.dumps(char, ensure_ascii=True)[1:-1])
-        else:
-            out.append(char)
-    return "".join(out)
+    """`data` as indented JSON safe to print on a terminal (`quiz.core.text.json_text`)."""
+    return core_json_text(data, indent=2)
 
 
 def _pct(share: float) -> str:
@@ -447,8 +436,9 @@ def csv_tables(report: ClassReport) -> dict[str, list[list[str]]]:
 
 
 def csv_cell(text: str) -> str:
-    """A CSV cell safe to `cat` in a terminal: control characters as visible escapes."""
-    return clean(text, keep_newlines=True)
+    """A CSV cell safe to `cat` in a terminal and to open in a spreadsheet
+    (`quiz.core.text.csv_cell`: control characters escaped, formulas defused)."""
+    return str(core_csv_cell(text))
 
 
 def write_csv_dir(report: ClassReport, folder: Path, *, overwrite: bool = False) -> list[Path]:

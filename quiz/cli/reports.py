@@ -29,7 +29,7 @@ from quiz.core.history import DayCount, GroupMastery, LearnerHistory, load_histo
 from quiz.core.model import Library
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.store import LearnerError, StoreError
-from quiz.core.text import clean
+from quiz.core.text import clean, csv_row, json_text
 
 __all__ = [
     "FORMATS",
@@ -308,6 +308,22 @@ def render_history(history: LearnerHistory) -> str:
             )
         )
 
+    flagged = [q for q in history.questions if q.leech or q.suspended]
+    if flagged:
+        rows = [
+            [
+                clip(clean(q.key), 30),
+                clip(clean(q.prompt or "(no longer in the banks)"), 40),
+                str(q.answers - q.right),
+                ", ".join(word for word, on in (("leech", q.leech), ("suspended", q.suspended)) if on),
+            ]
+            for q in flagged
+        ]
+        parts.append(
+            "Leeches and suspended questions (quiz history --unsuspend KEY brings one back)\n"
+            + table(["Question", "Prompt", "Misses", "Flags"], rows, [False, False, True, False])
+        )
+
     if history.unknown.answers:
         parts.append(history.unknown.message().capitalize() + ".")
     if history.warnings:
@@ -395,6 +411,8 @@ def history_json(history: LearnerHistory) -> dict[str, Any]:
                 "recall": q.recall,
                 "status": q.status,
                 "due": _iso(q.due),
+                "leech": q.leech,
+                "suspended": q.suspended,
             }
             for q in history.questions
         ],
@@ -415,7 +433,7 @@ def write_history_csv(history: LearnerHistory, out: TextIO) -> None:
     for key, entry in history.iter_answers():
         response = entry.response
         writer.writerow(
-            (
+            csv_row(
                 entry.time.isoformat(),
                 key,
                 entry.type,
@@ -458,8 +476,7 @@ def _emit(
             err.write(f"warning: {clean(warning)}\n")
         csv_rows(out)
     elif fmt == "json":
-        json.dump(data(), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(json_text(data(), indent=2) + "\n")
     else:
         out.write(text())
 
@@ -488,10 +505,10 @@ def history_command(
     try:
         history = load_history(scores_dir, learner, library, now=now or utc_now(), settings=settings)
     except LearnerError as error:
-        err.write(f"quiz history: {error}\n")
+        err.write(f"quiz history: {clean(str(error))}\n")
         return 2
     except StoreError as error:
-        err.write(f"quiz history: {error}\n")
+        err.write(f"quiz history: {clean(str(error))}\n")
         return 1
     _emit(
         fmt,

@@ -36,7 +36,7 @@ def _rule(located: Located) -> str:
 
 def locations(args: argparse.Namespace, ctx: Context) -> list[tuple[str, Path | None, str]]:
     """(what, path, rule) for each place, in the order `quiz where` prints them."""
-    from quiz.core.store import LOG_NAME
+    from quiz.core.device import DeviceError, device_name
 
     scores = locate_scores(args.scores)
     questions = locate_questions(args.questions)
@@ -44,12 +44,16 @@ def locations(args: argparse.Namespace, ctx: Context) -> list[tuple[str, Path | 
     cache_value = os.environ.get("QUIZ_CACHE", "").strip()
     cache = paths.cache_dir()
     cache_rule = "environment (QUIZ_CACHE)" if cache_value else "platform default"
+    try:
+        device = device_name()
+    except DeviceError as error:
+        device = f"(unusable QUIZ_DEVICE: {error})"
     rows: list[tuple[str, Path | None, str]] = []
     for index, path in enumerate(ctx.question_paths):
         rows.append(("banks", path, _rule(questions) if index == 0 else questions.rule))
     rows += [
         ("scores", ctx.scores_dir, _rule(scores)),
-        ("log", ctx.scores_dir / ctx.learner / LOG_NAME, f"scores/learner ({ctx.learner})"),
+        ("log", ctx.scores_dir / ctx.learner / f"{device}.jsonl", f"learner {ctx.learner}, device {device}"),
         ("preferences", paths.config_dir() / "prefs.json", config_rule),
         ("config", paths.config_dir(), config_rule),
         ("cache", cache, "off (QUIZ_CACHE)" if cache is None else cache_rule),

@@ -12,9 +12,12 @@ YAML tag, so `!!python/...` cannot build objects; such tags are reported.
 from __future__ import annotations
 
 import gc
+import math
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -49,16 +52,16 @@ __all__ = ["bundled_questions_dir", "find_bank_files", "find_course_files", "loa
 
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-BANK_FIELDS = ("deck", "title", "description", "tags", "sources", "lint", "questions")
+BANK_FIELDS = ("deck", "title", "description", "tags", "strict", "sources", "scheduling", "lint", "questions")
 COMMON_FIELDS = ("id", "type", "prompt", "explanation", "source", "tags", "hint", "lint")
 LINT_FIELDS = ("ignore",)
 TYPE_FIELDS: dict[str, tuple[str, ...]] = {
     "choice": ("choices", "answer", "shuffle", "feedback"),
     "multi": ("choices", "answers", "shuffle", "feedback"),
     "truefalse": ("answer",),
-    "short": ("answer", "typos"),
+    "short": ("answer", "typos", "strict"),
     "number": ("answer", "tolerance", "unit"),
-    "cloze": ("text", "typos"),
+    "cloze": ("text", "typos", "strict"),
     "order": ("items",),
     "match": ("pairs", "shuffle"),
     "card": ("answer",),
@@ -68,12 +71,20 @@ STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
 )
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-GAP = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+INTEGER = re.compile(r"[-+]?(0[xXoObB])?[0-9]{1,4000}")
+"""An integer YAML would read (within Python's 4,300-digit limit on int())."""
+COUNT = re.compile(r"\+?[0-9]{1,18}")
+"""A whole number of 0 or more, small enough to be a count (`typos`)."""
+SUGGEST_LIMIT = 200
+"""'Did you mean' compares words and options up to this length, among at most this
+many options: `difflib` is quadratic, and a 1 MB answer must not cost minutes."""
 TRUE_WORDS = frozenset({"true", "yes", "on", "y"})
 FALSE_WORDS = frozenset({"false", "no", "off", "n"})
 LONG_QUOTE = re.compile(r"'([^']{80,})'")
 MAX_NODES = 2_000_000
-"""A file with more nodes than this is refused (a guard against alias bombs)."""
+"""A file with more nodes than this is refused, before it is composed (see `_too_many_nodes`)."""
+MAX_BANK_BYTES = 64 << 20
+"""A bank file larger than this (64 MiB; 50,000 realistic questions take about 25) is not read."""
 
 
 class _Abort(Exception):
@@ -122,7 +133,9 @@ def _marks(fields: dict[str, Node]) -> dict[str, tuple[int, int]]:
 
 
 def _did_you_mean(word: str, options: Sequence[str]) -> str:
-    close = get_close_matches(word, options, n=1, cutoff=0.6)
+    if len(word) > SUGGEST_LIMIT or len(options) > SUGGEST_LIMIT:
+        return ""
+    close = get_close_matches(word, [option for option in options if len(option) <= SUGGEST_LIMIT], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -160,6 +173,8 @@ class _Builder:
 
     def __init__(self, ctx: _Ctx) -> None:
         self.ctx = ctx
+        self.bank_strict = False
+        """The bank's `strict:` header, the default of its short and cloze questions."""
 
     # --- scalar readers -------------------------------------------------
 
@@ -191,9 +206,14 @@ class _Builder:
         if isinstance(node, ScalarNode) and not _is_null(node):
             raw = str(node.value).strip().replace("_", "")
             try:
-                return float(int(raw, 0)) if re.fullmatch(r"[-+]?(0[xXoObB])?\d+", raw) else float(raw)
-            except ValueError:
+                value = float(int(raw, 0)) if INTEGER.fullmatch(raw) else float(raw)
+            except (ValueError, OverflowError):  # OverflowError: an integer beyond a float's range
                 pass
+            else:
+                if math.isfinite(value):
+                    return value
+                self.ctx.add(node, f"'{what}' must be a finite number, not {_show(node)}")
+                return None
         self.ctx.add(node, f"'{what}' must be a number, not {_show(node)}")
         return None
 
@@ -210,7 +230,7 @@ class _Builder:
 
     def count(self, node: Node, what: str) -> int | None:
         """A whole number >= 0."""
-        if isinstance(node, ScalarNode) and re.fullmatch(r"\+?\d+", str(node.value).strip()):
+        if isinstance(node, ScalarNode) and COUNT.fullmatch(str(node.value).strip()):
             return int(str(node.value).strip())
         self.ctx.add(node, f"'{what}' must be a whole number of 0 or more, not {_show(node)}")
         return None
@@ -266,6 +286,7 @@ class _Builder:
         if "description" in fields:
             description = self.text(fields["description"], "description") or ""
         tags = self.tags(fields["tags"]) if "tags" in fields else ()
+        self.bank_strict = bool(self.boolean(fields["strict"], "strict")) if "strict" in fields else False
         lint_ignore = self.lint(fields["lint"]) if "lint" in fields else ()
 
         sources: dict[str, str] = {}
@@ -274,6 +295,8 @@ class _Builder:
                 citation = self.text(value, f"sources.{key}", required=True)
                 if citation is not None:
                     sources[key] = citation
+
+        parameters = self.scheduling(fields["scheduling"]) if "scheduling" in fields else None
 
         questions: list[Question] = []
         if "questions" not in fields:
@@ -297,9 +320,45 @@ class _Builder:
             sources=sources,
             questions=tuple(questions),
             path=path,
+            parameters=parameters,
+            strict=self.bank_strict,
             lint_ignore=lint_ignore,
             marks=_marks(fields) if self.ctx.marks else {},
         )
+
+    def scheduling(self, node: Node) -> tuple[float, ...] | None:
+        """`scheduling: {parameters: [21 numbers]}`: FSRS weights a teacher fitted on a class
+        (`quiz optimize --class`), each within the bounds `fsrs` accepts."""
+        from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+        entries = self.mapping(node, "scheduling")
+        if entries is None:
+            return None
+        values: tuple[float, ...] | None = None
+        for key, key_node, value in entries:
+            if key != "parameters":
+                self.ctx.add(key_node, f"unknown field 'scheduling.{key}' (only 'parameters')")
+                continue
+            if not isinstance(value, SequenceNode):
+                self.ctx.add(value, f"'scheduling.parameters' must be a list of numbers, not {_describe(value)}")
+                continue
+            wanted = len(LOWER_BOUNDS_PARAMETERS)
+            if len(value.value) != wanted:
+                self.ctx.add(value, f"'scheduling.parameters' needs {wanted} numbers (FSRS-6), not {len(value.value)}")
+                continue
+            numbers: list[float] = []
+            for index, item in enumerate(value.value):
+                number = self.number(item, f"scheduling.parameters[{index}]")
+                if number is None:
+                    continue
+                low, high = LOWER_BOUNDS_PARAMETERS[index], UPPER_BOUNDS_PARAMETERS[index]
+                if not low <= number <= high:
+                    self.ctx.add(item, f"'scheduling.parameters[{index}]' must be from {low} to {high}, not {number}")
+                    continue
+                numbers.append(number)
+            if len(numbers) == wanted:
+                values = tuple(numbers)
+        return values
 
     def lint(self, node: Node) -> tuple[str, ...]:
         """`lint: {ignore: [L104, ...]}`: checks silenced, by code or name.
@@ -447,8 +506,9 @@ class _Builder:
         if "feedback" not in fields:
             return {}
         out: dict[str, str] = {}
+        known = frozenset(choices)
         for key, key_node, value in self.mapping(fields["feedback"], "feedback") or []:
-            if key not in choices:
+            if key not in known:
                 hint = _did_you_mean(key, choices)
                 self.ctx.add(key_node, f"feedback for '{key}', which is not one of the choices{hint}")
                 continue
@@ -457,8 +517,10 @@ class _Builder:
                 out[key] = text
         return out
 
-    def _answer_in(self, node: Node, value: str, choices: list[str], what: str) -> None:
-        if value not in choices:
+    def _answer_in(self, node: Node, value: str, choices: list[str], what: str, known: frozenset[str]) -> None:
+        """A problem unless `value` is in `known` (the choices as a set: a list would
+        make a multi with thousands of answers and choices quadratic)."""
+        if value not in known:
             hint = _did_you_mean(value, choices)
             self.ctx.add(node, f"{what} '{value}' is not one of the choices{hint}")
 
@@ -468,7 +530,7 @@ class _Builder:
         answer = self.text(answer_node, "answer", required=True) if answer_node is not None else None
         if choices is None or answer is None or answer_node is None:
             return None
-        self._answer_in(answer_node, answer, choices, "answer")
+        self._answer_in(answer_node, answer, choices, "answer", frozenset(choices))
         return ChoiceQuestion(
             **common,
             choices=tuple(choices),
@@ -492,8 +554,9 @@ class _Builder:
             self.ctx.add(answers_node, "'answers' is empty: a multi question needs at least one right choice")
         if choices is None:
             return None
+        known = frozenset(choices)
         for value, item in answers:
-            self._answer_in(item, value, choices, "answer")
+            self._answer_in(item, value, choices, "answer", known)
         return MultiQuestion(
             **common,
             choices=tuple(choices),
@@ -508,6 +571,13 @@ class _Builder:
         if answer is None:
             return None
         return TrueFalseQuestion(**common, answer=answer)
+
+    def _strict(self, fields: dict[str, Node]) -> bool:
+        """The question's own `strict`, else the bank's (typed answers forgiven or not)."""
+        if "strict" not in fields:
+            return self.bank_strict
+        value = self.boolean(fields["strict"], "strict")
+        return self.bank_strict if value is None else value
 
     def _typos(self, fields: dict[str, Node]) -> int:
         if "typos" not in fields:
@@ -530,7 +600,7 @@ class _Builder:
                 self.ctx.add(answer_node, "an accepted answer is blank")
         if not answers:
             return None
-        return ShortQuestion(**common, answers=tuple(answers), typos=self._typos(fields))
+        return ShortQuestion(**common, answers=tuple(answers), typos=self._typos(fields), strict=self._strict(fields))
 
     def _q_number(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> NumberQuestion | None:
         answer_node = self._required(node, fields, "answer", "number")
@@ -551,23 +621,22 @@ class _Builder:
         if text is None or text_node is None:
             return None
         parts: list[str | Gap] = []
-        position = 0
-        for match in GAP.finditer(text):
-            if match.start() > position:
-                parts.append(text[position : match.start()])
-            answers = tuple(a.strip() for a in match.group(1).split("|"))
+        gaps, leftover = split_gaps(text)
+        for part in gaps:
+            if not isinstance(part, GapText):
+                parts.append(part)
+                continue
+            answers = tuple(a.strip() for a in part.split("|"))
             if not all(answers):
-                self.ctx.add(text_node, f"gap '{match.group(0)}' has an empty answer")
+                self.ctx.add(text_node, f"gap '{{{{{part}}}}}' has an empty answer")
             parts.append(Gap(answers))
-            position = match.end()
-        if position < len(text):
-            parts.append(text[position:])
-        leftover = GAP.sub("", text)
         if "{{" in leftover or "}}" in leftover:
             self.ctx.add(text_node, "unbalanced '{{' or '}}' in cloze text")
         if not any(isinstance(part, Gap) for part in parts):
             self.ctx.add(text_node, "cloze text has no gap: mark each with {{answer}}")
-        return ClozeQuestion(**common, text=text, parts=tuple(parts), typos=self._typos(fields))
+        return ClozeQuestion(
+            **common, text=text, parts=tuple(parts), typos=self._typos(fields), strict=self._strict(fields)
+        )
 
     def _q_order(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> OrderQuestion | None:
         items_node = self._required(node, fields, "items", "order")
@@ -610,6 +679,40 @@ class _Builder:
         return CardQuestion(**common, answer=answer)
 
 
+def split_gaps(text: str) -> tuple[list[str | GapText], str]:
+    """A cloze text cut into literal runs (`str`) and gap contents (`GapText`), and
+    the text with its gaps removed (where a stray '{{' or '}}' would show).
+
+    A gap is '{{', then the shortest text up to the next '}}'. Found with
+    `str.find` from left to right, so the cost is linear in the text whatever it
+    holds: the regex `{{(.*?)}}` it replaces took quadratic time on '{{{{...'
+    without a closing pair (16 s for 40 KB).
+    """
+    parts: list[str | GapText] = []
+    leftover: list[str] = []
+    position = 0
+    while True:
+        start = text.find("{{", position)
+        end = text.find("}}", start + 2) if start >= 0 else -1
+        if end < 0:
+            break
+        if start > position:
+            parts.append(text[position:start])
+            leftover.append(text[position:start])
+        parts.append(GapText(text[start + 2 : end]))
+        position = end + 2
+    if position < len(text):
+        parts.append(text[position:])
+        leftover.append(text[position:])
+    return parts, "".join(leftover)
+
+
+class GapText(str):
+    """The text between '{{' and '}}' (a `str`, told apart from literal runs by type)."""
+
+    __slots__ = ()
+
+
 def _show(node: Node) -> str:
     if isinstance(node, ScalarNode):
         return "nothing" if _is_null(node) else f"'{node.value}'"
@@ -648,13 +751,60 @@ def _check_nodes(root: Node, ctx: _Ctx) -> bool:
     return True
 
 
+def _node_bound(text: str) -> int:
+    """An upper bound on the YAML nodes `text` can compose to, from a few counts.
+
+    Every node but the root is introduced by an indicator: `-` (a block sequence
+    item), `:` or `?` (a key and its value), `[` or `{` (a flow collection and its
+    first entry, which may be a key and its value), `,` (a further flow entry, a
+    key and its value at most). The same characters inside scalars only raise the
+    bound. Aliases add no node (they are refused).
+    """
+    count = text.count
+    return 1 + count("-") + 2 * (count(":") + count("?") + count(",")) + 3 * (count("[") + count("{"))
+
+
+def _too_many_nodes(text: str) -> bool:
+    """Whether `text` composes to more than `MAX_NODES` nodes, known before composing:
+    a composed node tree costs about 400 bytes a node (2 million list items in
+    4 MB of text took 800 MB). Texts whose `_node_bound` is within the limit are not
+    parsed twice; others are counted on the parser's event stream, which holds one
+    event at a time and stops at the limit."""
+    if _node_bound(text) <= MAX_NODES:
+        return False
+    nodes = 0
+    counted = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, counted):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    return True
+    except (yaml.YAMLError, RecursionError):
+        return False  # composing reports the error where it is
+    return False
+
+
 def _tab_problems(text: str, file: str) -> list[Problem]:
+    """A problem for each line indented with a tab. Only lines holding a tab are
+    looked at, found with `str.find`: no list of every line (2 million lines
+    would cost a hundred megabytes), one linear pass."""
     problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    number = 1
+    counted = 0  # text[:counted] has number - 1 newlines
+    position = text.find("\t")
+    while position >= 0:
+        start = text.rfind("\n", 0, position) + 1
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        number += text.count("\n", counted, start)
+        counted = start
+        line = text[start:end]
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent] and line.strip():
             column = line.index("\t") + 1
             problems.append(Problem(file, number, column, "tab in indentation: indent with spaces"))
+        position = text.find("\t", end)
     return problems
 
 
@@ -673,6 +823,9 @@ def _load_text(text: str, file: str, default_deck: str | None, marks: bool) -> t
     ctx.problems.extend(_tab_problems(text, file))
     if "\x00" in text:
         ctx.add(None, "this is not a text file (it contains NUL bytes)")
+        return None, ctx.problems
+    if _too_many_nodes(text):
+        ctx.add(None, f"the file has more than {MAX_NODES} YAML nodes")
         return None, ctx.problems
     try:
         root = yaml.compose(text, Loader=Loader)
@@ -702,7 +855,8 @@ def _load_text(text: str, file: str, default_deck: str | None, marks: bool) -> t
         ctx.add(None, "the file is empty: a bank needs at least 'questions'")
         return None, ctx.problems
     # Aliases need a `*` and explicit tags a `!` in the text; most banks have
-    # neither, and the walk costs a third of the build on a large bank.
+    # neither, and the walk costs a third of the build on a large bank. The node
+    # count was checked before composing (`_too_many_nodes`), whatever the text.
     if ("*" in text or "!" in text) and not _check_nodes(root, ctx):
         return None, ctx.problems
     deck = default_deck if default_deck is not None else Path(file).stem
@@ -716,6 +870,52 @@ def _load_text(text: str, file: str, default_deck: str | None, marks: bool) -> t
     return bank, []
 
 
+_TOO_BIG = f"cannot read the file: it is over {MAX_BANK_BYTES >> 20} MiB, the most a bank may be"
+
+
+class _Unreadable(Exception):
+    """A bank path that is not a regular file, or too big to read."""
+
+
+def read_bank_bytes(path: Path) -> bytes:
+    """The bytes of a bank file, read only if it is a regular file of at most
+    `MAX_BANK_BYTES`: a FIFO would block for ever, a device (`/dev/zero`) never
+    end. Opened without blocking, checked on the open descriptor (no race), read
+    up to one byte past the cap. `_Unreadable` or `OSError` otherwise."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _Unreadable(f"cannot read the file: it is {_file_kind(info.st_mode)}, not a regular file")
+        if info.st_size > MAX_BANK_BYTES:
+            raise _Unreadable(_TOO_BIG)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, min(1 << 20, MAX_BANK_BYTES + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BANK_BYTES:
+                raise _Unreadable(_TOO_BIG)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _file_kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a plain file"  # pragma: no cover - every kind is named above
+
+
 def load_file(path: Path, cache: Path | None = None, *, marks: bool = False) -> tuple[Bank | None, list[Problem]]:
     """Read and build one bank file; unreadable or non-UTF-8 files are problems.
 
@@ -726,7 +926,9 @@ def load_file(path: Path, cache: Path | None = None, *, marks: bool = False) -> 
     if marks:
         cache = None  # the cache keeps no marks
     try:
-        data = path.read_bytes()
+        data = read_bank_bytes(path)
+    except _Unreadable as error:
+        return None, [Problem(file, 1, 1, str(error))]
     except OSError as error:
         return None, [Problem(file, 1, 1, f"cannot read the file: {error.strerror or error}")]
     sha = bank_cache.digest(data) if cache is not None else ""
@@ -746,6 +948,14 @@ def load_file(path: Path, cache: Path | None = None, *, marks: bool = False) -> 
     return bank, problems
 
 
+def file_order(files: Sequence[Path]) -> Callable[[Problem], tuple[int, int, int]]:
+    """A sort key for problems: the file's place in `files` (others first), line,
+    column. Python's sort is stable, so problems at one place keep the order they
+    were found in: a cause before its consequence."""
+    rank = {str(path): index for index, path in enumerate(files)}
+    return lambda problem: (rank.get(problem.file, -1), problem.line, problem.column)
+
+
 def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     """Every *.yaml / *.yml under `paths` (folders recursively, sorted), and usage errors."""
     files: list[Path] = []
@@ -756,8 +966,15 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
             if not found:
                 errors.append(f"{path}: no .yaml or .yml files in this folder")
             files.extend(found)
-        elif path.exists():
+        elif path.is_file():
             files.append(path)
+        elif path.exists():
+            # A FIFO or a device would block or never end: refused before any read.
+            try:
+                kind = _file_kind(path.stat().st_mode)
+            except OSError:
+                kind = "not readable"
+            errors.append(f"{path}: not a regular file or a folder ({kind})")
         else:
             errors.append(f"{path}: no such file or folder")
     return list(dict.fromkeys(files)), errors
@@ -780,7 +997,7 @@ def find_course_files(paths: Sequence[Path]) -> list[Path]:
 def load_paths(
     paths: Sequence[Path], *, cache: Path | None = None, marks: bool = False
 ) -> tuple[Library, list[Problem]]:
-    """Load every bank under `paths`; all problems of all files, sorted.
+    """Load every bank under `paths`; all problems of all files, in file order.
 
     `cache`: a folder for `bank_cache` (the TUI and reports pass one; `quiz
     check` does not, so a teacher always gets a full check).
@@ -821,5 +1038,8 @@ def load_paths(
             courses.append(course)
     banks, found = order_banks(banks, courses, unloaded)
     problems.extend(found)
-    problems.sort(key=lambda p: (p.file, p.line, p.column, p.message))
+    # In file order: files as found, then line and column; problems at one place keep
+    # the order they were found in, so a cause (a `!!python` tag, found by the node
+    # walk) comes before its consequence ("'prompt' must be text").
+    problems.sort(key=file_order(found_files))
     return Library(tuple(banks)), problems

@@ -37,7 +37,8 @@ from quiz.core.model import (
     TrueFalseQuestion,
 )
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+"""2: banks carry `parameters` (the `scheduling:` header)."""
 CLASSES: dict[str, type[Any]] = {
     "choice": ChoiceQuestion,
     "multi": MultiQuestion,
@@ -104,6 +105,8 @@ def _bank_to_json(bank: Bank) -> dict[str, Any]:
         "description": bank.description,
         "tags": list(bank.tags),
         "sources": dict(bank.sources),
+        "parameters": None if bank.parameters is None else list(bank.parameters),
+        "strict": bank.strict,
         "questions": [_question_to_json(q) for q in bank.questions],
         "lint_ignore": list(bank.lint_ignore),
     }
@@ -118,6 +121,8 @@ def _bank_from_json(data: dict[str, Any], path: Path) -> Bank:
         sources=dict(data["sources"]),
         questions=tuple(_question_from_json(q) for q in data["questions"]),
         path=path,
+        parameters=None if data["parameters"] is None else tuple(float(v) for v in data["parameters"]),
+        strict=bool(data.get("strict", False)),
         lint_ignore=tuple(data.get("lint_ignore", ())),
     )
 

@@ -117,9 +117,9 @@ def load_class(
         log = LearnerLog(name, path)
         try:
             if open_records is iter_records:
-                log.answers, log.states = _collect_log(learner_sources(path), scheduler, log.warnings.append)
+                log.answers, log.states, _flags = _collect_log(learner_sources(path), scheduler, log.warnings.append)
             else:
-                log.answers, log.states = _collect(open_records(path, log.warnings.append), scheduler)
+                log.answers, log.states, _flags = _collect(open_records(path, log.warnings.append), scheduler)
         except StoreError as error:
             log = LearnerLog(name, path, error=str(error))
         loaded.append(log)

@@ -62,6 +62,7 @@ from typing import Any, Literal, TypeAlias
 
 from quiz.core.class_choices import MIN_LEARNERS_FOR_STRONG_WEAK, ChoiceCount, FirstAttempt, choice_counts
 from quiz.core.class_logs import LearnerLog, load_class
+from quiz.core.flags import is_leech
 from quiz.core.history import UnknownKeys
 from quiz.core.model import (
     ClozeQuestion,
@@ -408,6 +409,13 @@ def assemble(
     strong = {i for i in range(len(loaded)) if seen[i] and right[i] / seen[i] > middle}
     weak = {i for i in range(len(loaded)) if seen[i] and right[i] / seen[i] < middle}
 
+    threshold = scheduler.settings.leech_threshold
+    leech_learners: dict[str, int] = {}
+    for log in loaded:
+        for key, state in log.states.items():
+            if is_leech(state.answers - state.correct, threshold):
+                leech_learners[key] = leech_learners.get(key, 0) + 1
+
     questions: list[QuestionReport] = []
     for question in scope:
         tally = tallies.get(question.key)
@@ -426,6 +434,9 @@ def assemble(
             flags.append("a distractor never picked")
         if any("picked more by strong learners" in choice.flags for choice in choices):
             flags.append("a distractor strong learners prefer")
+        if leech_learners.get(question.key):
+            leeches = leech_learners[question.key]
+            flags.append(f"a leech for {leeches} learner{'s' if leeches != 1 else ''}")
         questions.append(
             QuestionReport(
                 number=len(questions) + 1,

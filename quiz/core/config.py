@@ -12,6 +12,7 @@ import getpass
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -131,8 +132,19 @@ class Options:
     """Drill: at most this many questions this session."""
     count: int | None = None
     """Exam: this many questions."""
+    shuffle: bool = False
+    """Practice: ask the questions in a random order rather than bank order."""
+    minutes: int | None = None
+    """Exam: the time limit, if any."""
+    include_cards: bool = False
+    """Exam: also draw self-graded flashcards."""
     ask_learner: bool = False
     """Start by asking who is studying (`quiz serve` on an open address without --learner)."""
+    exam: date | None = None
+    """Drill: the exam day to plan for (`quiz.core.plan`)."""
+    cram: bool | None = None
+    """Practice: True every answer is cram, False every answer is scheduled, None only
+    answers to questions not yet due are cram (`quiz.core.session`)."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
 

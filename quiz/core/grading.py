@@ -8,19 +8,24 @@ Typed answers (`short`, each `cloze` gap) are compared after `normalise`, so a
 learner is not marked wrong for case, accents, punctuation or spacing; a
 question's `typos: N` then forgives up to N edits (see `edit_distance`), though never
 in a very short answer or in its digits (see `_match_text`).
-`number` answers are parsed leniently (separators, decimal comma, unit), because
-"1 999,5 km" is a right answer typed the way many people write numbers.
+Unless the question is `strict`, a typed answer may also differ from an accepted
+one by a leading article, a leading preposition, the plural of its last word or
+the written form of a date (`quiz.core.leniency`); the `Outcome` then lists what
+was forgiven, so the learner sees it.
+`number` answers are read leniently (separators, decimal comma, words, unit
+spellings, ranges: `quiz.core.numbers`), because "1 999,5 km" and "twenty-one"
+are right answers typed the way many people write numbers. Text that is no
+number at all is not an answer: `refusal` says so before anything is graded.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias, assert_never
 
+from quiz.core.leniency import forms, read_date
 from quiz.core.model import (
     CardQuestion,
     ChoiceQuestion,
@@ -33,17 +38,20 @@ from quiz.core.model import (
     ShortQuestion,
     TrueFalseQuestion,
 )
+from quiz.core.numbers import NotANumber, parse_digits, read_number
 
 __all__ = [
     "CARD_GRADES",
     "BadResponse",
     "JSONResponse",
+    "NotAnAnswer",
     "Outcome",
     "Response",
     "edit_distance",
     "grade",
     "normalise",
     "parse_number",
+    "refusal",
     "response_from_json",
     "response_to_json",
 ]
@@ -86,6 +94,17 @@ class Outcome:
     self_grade: int | None = None
     expected_parts: tuple[str, ...] = ()
     matched: str | None = None
+    forgiven: tuple[str, ...] = ()
+    """What was let pass, one note each ("accepted: 'Caucasus' for 'the Caucasus'",
+    "read 'twenty-one' as 21"), for the feedback to show."""
+
+
+class NotAnAnswer(ValueError):
+    """A response that is no answer at all ("banana" to a number question).
+
+    Raised by `quiz.core.session.Session.answer` before anything is graded or
+    logged; `str()` says what is expected, fit for the learner.
+    """
 
 
 class BadResponse(ValueError):
@@ -204,6 +223,8 @@ class _TextMatch:
     edits: int
     matched: str | None
     blank: bool
+    note: str | None = None
+    """What leniency forgave to match, if anything."""
 
 
 def _match_key(text: str) -> str:
@@ -218,7 +239,20 @@ def _match_key(text: str) -> str:
     return "\0" + "".join(text.casefold().split())
 
 
-def _match_text(response: str, answers: Sequence[str], typos: int) -> _TextMatch:
+def _lenient(response: str, answers: Sequence[str]) -> tuple[str, str] | None:
+    """(accepted answer, note) when `response` differs from one only in what a
+    teacher forgives (see `quiz.core.leniency`), else None."""
+    typed = response.strip()
+    date = read_date(typed)
+    said = {form.key for form in forms(normalise(typed), answer=False)}
+    for answer in answers:
+        keys = {form.key for form in forms(normalise(answer), answer=True)}
+        if said & keys or (date is not None and date == read_date(answer)):
+            return answer, f"accepted: '{typed}' for '{answer}'"
+    return None
+
+
+def _match_text(response: str, answers: Sequence[str], typos: int, lenient: bool = False) -> _TextMatch:
     """Match a typed response against accepted answers: exact first, then within typos.
 
     Typos are never forgiven in two cases, whatever `typos` says: an accepted
@@ -234,6 +268,10 @@ def _match_text(response: str, answers: Sequence[str], typos: int) -> _TextMatch
     for answer, answer_key in zip(answers, keys, strict=True):
         if key == answer_key:
             return _TextMatch(correct=True, edits=0, matched=answer, blank=False)
+    if lenient and not key.startswith("\0"):
+        forgiven = _lenient(response, answers)
+        if forgiven is not None:
+            return _TextMatch(correct=True, edits=0, matched=forgiven[0], blank=False, note=forgiven[1])
     best: tuple[int, str] | None = None
     allowed = max(0, typos)
     if allowed and not key.startswith("\0"):
@@ -262,27 +300,6 @@ def _plural(count: int, word: str) -> str:
 # ------------------------------------------------------------------------ numbers
 
 
-_EXPONENT = r"(?:[eE][+-]?\d+)?"
-_NUMBER_FORMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern), thousands, decimal)
-    for pattern, thousands, decimal in (
-        # 1999 / 1999.5 / .5 / 2e3
-        (r"(?:\d+(?:\.\d*)?|\.\d+)" + _EXPONENT, "", "."),
-        # 1,999 / 1,999,000.25
-        (r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?" + _EXPONENT, ",", "."),
-        # 1 999 / 1'999 / 1 999,5 / 1 999.5 (spaces after NFKC, which unifies thin ones)
-        (r"[1-9]\d{0,2}(?:[ '’]\d{3})+(?:[.,]\d+)?" + _EXPONENT, " '’", ".,"),
-        # 1.999,5 / 1.999.000 (dots as thousands: only when that is unambiguous)
-        (r"[1-9]\d{0,2}(?:\.\d{3})+,\d+" + _EXPONENT, ".", ","),
-        (r"[1-9]\d{0,2}(?:\.\d{3}){2,}" + _EXPONENT, ".", ""),
-        # 2,5 / 0,999 / 1234,5: a decimal comma (a thousands group has exactly 3
-        # digits after a 1-3 digit lead not starting with 0, tried above)
-        (r"\d+,\d+" + _EXPONENT, "", ","),
-    )
-)
-_SIGNS = {"+": 1.0, "-": -1.0, "−": -1.0}
-
-
 def parse_number(text: str, unit: str | None = None) -> float | None:
     """The number a learner typed, or None when it is not one.
 
@@ -297,22 +314,7 @@ def parse_number(text: str, unit: str | None = None) -> float | None:
         suffix = unicodedata.normalize("NFKC", unit).strip()
         if suffix and value[-len(suffix) :].casefold() == suffix.casefold():
             value = value[: -len(suffix)].rstrip()
-    sign = 1.0
-    if value[:1] in _SIGNS:
-        sign = _SIGNS[value[:1]]
-        value = value[1:].lstrip()
-    for pattern, thousands, decimal in _NUMBER_FORMS:
-        if not pattern.fullmatch(value):
-            continue
-        plain = "".join(char for char in value if char not in thousands)
-        if "," in decimal:
-            plain = plain.replace(",", ".")
-        try:
-            number = float(plain)
-        except ValueError:
-            return None
-        return sign * number if math.isfinite(number) else None
-    return None
+    return parse_digits(value)
 
 
 def _format_number(value: float) -> str:
@@ -403,7 +405,7 @@ def _grade_truefalse(question: TrueFalseQuestion, response: Response) -> Outcome
 def _grade_short(question: ShortQuestion, response: Response) -> Outcome:
     typed = _as_str(question, response)
     expected = question.answers[0] if question.answers else ""
-    match = _match_text(typed, question.answers, question.typos)
+    match = _match_text(typed, question.answers, question.typos, lenient=not question.strict)
     if match.blank:
         detail = NO_ANSWER
     elif match.edits:
@@ -417,6 +419,7 @@ def _grade_short(question: ShortQuestion, response: Response) -> Outcome:
         detail=detail,
         expected_parts=(expected,),
         matched=match.matched,
+        forgiven=(match.note,) if match.note else (),
     )
 
 
@@ -429,9 +432,21 @@ def _grade_number(question: NumberQuestion, response: Response) -> Outcome:
         expected += f" ± {_with_unit(_format_number(question.tolerance), question.unit)}"
     if not typed.strip():
         return Outcome(correct=False, expected=expected, detail=NO_ANSWER)
-    value = parse_number(typed, question.unit)
-    if value is None:
+    reading = read_number(typed, question.unit)
+    if isinstance(reading, NotANumber):
+        # Only a stored answer from before numbers were refused gets here (see `refusal`).
         return Outcome(correct=False, expected=expected, detail=NOT_A_NUMBER)
+    forgiven = _number_notes(typed, reading.low, reading.high, reading.unit_given, question.unit)
+    low, high = question.answer - question.tolerance - 1e-9, question.answer + question.tolerance + 1e-9
+    if reading.is_range:
+        correct = low <= reading.low and reading.high <= high
+        shown = f"{_format_number(reading.low)}-{_format_number(reading.high)}"
+        if correct:
+            detail = f"The range {shown} lies within the tolerance"
+        else:
+            detail = f"The range {shown} reaches outside {expected}"
+        return Outcome(correct=correct, expected=expected, detail=detail, expected_parts=(expected,), forgiven=forgiven)
+    value = reading.low
     off = abs(value - question.answer)
     correct = off <= question.tolerance + 1e-9
     if correct and off <= 1e-9:
@@ -442,7 +457,38 @@ def _grade_number(question: NumberQuestion, response: Response) -> Outcome:
         detail = f"Off by {_format_number(off)} (tolerance {_format_number(question.tolerance)})"
     else:
         detail = f"Off by {_format_number(off)}"
-    return Outcome(correct=correct, expected=expected, detail=detail, expected_parts=(expected,))
+    return Outcome(correct=correct, expected=expected, detail=detail, expected_parts=(expected,), forgiven=forgiven)
+
+
+def _number_notes(typed: str, low: float, high: float, unit_given: str, unit: str | None) -> tuple[str, ...]:
+    """What reading a number took: words read as digits, a unit spelled another way."""
+    notes: list[str] = []
+    number_part = typed.strip()
+    if unit_given and number_part.endswith(unit_given):
+        number_part = number_part[: -len(unit_given)].strip()
+    if any(char.isalpha() for char in number_part) and parse_digits(number_part) is None:
+        value = _format_number(low) if low == high else f"{_format_number(low)}-{_format_number(high)}"
+        notes.append(f"read '{number_part}' as {value}")
+    if unit and unit_given and unit_given.strip() != unit.strip():
+        notes.append(f"accepted: '{unit_given}' for '{unit}'")
+    return tuple(notes)
+
+
+def refusal(question: Question, response: Response) -> str | None:
+    """Why `response` is no answer to `question` at all, or None if it can be graded.
+
+    Today only number questions refuse: text that is not a number ("banana", "6
+    apples" when the unit is months), and a range where the question has no
+    tolerance to allow one. A blank response is an answer (a wrong one).
+    """
+    if not isinstance(question, NumberQuestion) or not isinstance(response, str) or not response.strip():
+        return None
+    reading = read_number(response, question.unit)
+    if isinstance(reading, NotANumber):
+        return reading.message
+    if reading.is_range and not question.tolerance:
+        return "Give one number, not a range: this question wants an exact answer."
+    return None
 
 
 def _grade_cloze(question: ClozeQuestion, response: Response) -> Outcome:
@@ -450,12 +496,15 @@ def _grade_cloze(question: ClozeQuestion, response: Response) -> Outcome:
     gaps = question.gaps
     firsts = tuple(gap.answers[0] if gap.answers else "" for gap in gaps)
     wrong: list[int] = []
+    notes: list[str] = []
     edits = 0
     for index, gap in enumerate(gaps):
         answer = typed[index] if index < len(typed) else ""
-        match = _match_text(answer, gap.answers, question.typos)
+        match = _match_text(answer, gap.answers, question.typos, lenient=not question.strict)
         if match.correct:
             edits += match.edits
+            if match.note:
+                notes.append(f"[{index + 1}] {match.note}")
         else:
             wrong.append(index)
     # Answers beyond the last gap (a hand-edited log, a buggy caller) are not a fill.
@@ -474,6 +523,7 @@ def _grade_cloze(question: ClozeQuestion, response: Response) -> Outcome:
         detail=detail,
         wrong_parts=tuple(wrong),
         expected_parts=firsts,
+        forgiven=tuple(notes),
     )
 
 
@@ -630,3 +680,18 @@ def response_from_json(question: Question, data: object) -> Response:
     if not isinstance(data, str):
         raise _bad(question, data, "a string")
     return data
+
+
+def choice_notes(question: Question, response: Response) -> list[tuple[str, str]]:
+    """(choice, the bank's note on it) for the chosen and the right choices of a choice
+    or multi question, in display-independent order: what feedback shows after an answer."""
+    if not isinstance(question, ChoiceQuestion | MultiQuestion) or not question.feedback:
+        return []
+    if isinstance(question, ChoiceQuestion):
+        wanted = [response] if isinstance(response, str) else []
+        if question.answer not in wanted:
+            wanted.append(question.answer)
+    else:
+        given = response if isinstance(response, frozenset) else frozenset()
+        wanted = [c for c in question.choices if c in given or c in question.answers]
+    return [(str(choice), note) for choice in wanted if (note := question.feedback.get(str(choice)))]

@@ -18,7 +18,8 @@ Definitions, so the figures can be checked by hand:
   *override*, which the class report counts apart. An undo or rerate finds its answer
   among the latest held-back answers of the question, exactly as
   `store.Replayer` does (`store.PENDING_PER_KEY`).
-- Days and ISO weeks are UTC.
+- Days and ISO weeks are the learner's: a day starts at `day_starts_at`
+  o'clock local time (`quiz.core.days`), as the daily limits do.
 - *Predicted recall* of a question is FSRS retrievability at `now` (0 before the
   first answer). A question is *mastered* when it is at least the desired
   retention (0.9 by default); a group's *mastery* is the share of its questions
@@ -26,7 +27,7 @@ Definitions, so the figures can be checked by hand:
 - *new*: never answered. *learning*: FSRS state Learning or Relearning, or Review
   with stability under `MATURE_STABILITY_DAYS` (21 days, Anki's "mature"
   threshold). *mature*: Review with stability of 21 days or more.
-- The *forecast* counts, for each of the next `FORECAST_DAYS` UTC days starting
+- The *forecast* counts, for each of the next `FORECAST_DAYS` learner days starting
   today, the answered questions falling due that day; overdue ones count today.
 """
 
@@ -44,9 +45,13 @@ from typing import Any, Literal, TypeAlias
 from fsrs import State
 
 from quiz.core import replay_cache
+from quiz.core.days import Days
+from quiz.core.flags import Flags, is_leech
 from quiz.core.model import Library, Question
+from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
 from quiz.core.store import (
+    COUNT_BUCKET,
     PENDING_PER_KEY,
     QuestionState,
     Replayer,
@@ -77,11 +82,13 @@ MATURE_STABILITY_DAYS = 21.0
 """FSRS stability (days) from which a Review card counts as mature."""
 HEATMAP_DAYS = 182
 """Days in the calendar heatmap: the last six months (26 weeks), today included."""
-FORECAST_DAYS = 14
+FORECAST_DAYS = 30
 
 Status: TypeAlias = Literal["new", "learning", "mature"]
 _EPOCH = date(1970, 1, 1)
-_DAY_SECONDS = 86400
+_DAY_SECONDS = COUNT_BUCKET
+"""Answers are counted per quarter hour of UTC time, then gathered into the learner's
+local days (`quiz.core.days`) when the figures are drawn, so a snapshot serves any zone."""
 
 
 def status_of(card: Card | None) -> Status:
@@ -94,18 +101,48 @@ def status_of(card: Card | None) -> Status:
 
 
 def response_text(value: object) -> str:
-    """A stored response as one line of plain text (for tables, CSV and the screen)."""
+    """A stored response as one line of plain text (for tables, CSV and the screen).
+
+    Lists become `a | b`, mappings `left → right | ...`. Iterative, and nesting
+    beyond `records.MAX_DEPTH` is shown as `…`: a log is input from outside, and
+    no value in it may exhaust the stack (see `quiz.core.records`).
+    """
     if isinstance(value, str):
         return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return " | ".join(response_text(item) for item in value)
-    if isinstance(value, dict):
-        return " | ".join(f"{response_text(k)} → {response_text(v)}" for k, v in value.items())
-    return str(value)
+    out: list[str] = []
+    # A stack of pending work: values to render (with their depth) and literal text.
+    stack: list[tuple[object, int] | str] = [(value, 0)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        current, depth = item
+        if isinstance(current, str):
+            out.append(current)
+        elif isinstance(current, bool):
+            out.append("true" if current else "false")
+        elif current is None:
+            pass
+        elif isinstance(current, list | tuple | dict):
+            if depth >= MAX_DEPTH:
+                out.append("…")
+                continue
+            parts: list[tuple[object, int] | str] = []
+            if isinstance(current, dict):
+                for index, (left, right) in enumerate(current.items()):
+                    if index:
+                        parts.append(" | ")
+                    parts.extend([(left, depth + 1), " → ", (right, depth + 1)])
+            else:
+                for index, element in enumerate(current):
+                    if index:
+                        parts.append(" | ")
+                    parts.append((element, depth + 1))
+            stack.extend(reversed(parts))
+        else:
+            out.append(str(current))
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- results
@@ -113,7 +150,7 @@ def response_text(value: object) -> str:
 
 @dataclass(frozen=True)
 class DayCount:
-    """Answers (and right ones) on one UTC day; in the forecast, questions due."""
+    """Answers (and right ones) on one learner day; in the forecast, questions due."""
 
     day: date
     count: int
@@ -186,6 +223,10 @@ class QuestionSummary:
     recall: float
     status: Status
     due: datetime | None
+    leech: bool = False
+    """Missed `leech_threshold` times or more (`quiz.core.flags`)."""
+    suspended: bool = False
+    """Left out of every session until unsuspended."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +284,9 @@ class UnknownKeys:
 
 # --------------------------------------------------------------------------- the pass
 
+_MAX_TS = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+"""Times restored from a snapshot must lie before this, as `records` requires of a log."""
+_MAX_DAY = int(_MAX_TS // 86400)
 _NAN = float("nan")
 _HUGE = 10**300
 """An integer `elapsed` beyond this would overflow a float: it is no time at all."""
@@ -304,10 +348,11 @@ class _Answers:
         kind = record["kind"]
         key = record["key"]
         if kind != "answer":
-            k = self.key_index.get(key)
-            if k is not None:
-                self._amend(k, record, kind == "undo")
-            return
+            if kind == "rerate" or kind == "undo":
+                k = self.key_index.get(key)
+                if k is not None:
+                    self._amend(k, record, kind == "undo")
+            return  # suspend, unsuspend, bury: the replayer's flags (`quiz.core.flags`)
         try:
             k = self.key_index[key]
         except KeyError:
@@ -495,6 +540,12 @@ class _Answers:
         answers.session = section(sections, "session", "i")
         answers.response = body["response"]
         need(isinstance(answers.response, list))
+        # Responses are rendered and compared later: no nesting a log line could not hold.
+        need(nesting_depth(answers.response, MAX_DEPTH + 1) <= MAX_DEPTH + 1)
+        # Times become datetimes and days later: finite, and from 1970 to the year 9000.
+        need(not rows or (math.isfinite(sum(answers.time)) and min(answers.time) >= 0 and max(answers.time) <= _MAX_TS))
+        need(not any(value < 0.0 or value > MAX_ELAPSED for value in answers.elapsed))  # NaN: no time recorded
+        need(not rows or (min(answers.bits) >> _RATING_SHIFT >= 1 and max(answers.bits) >> _RATING_SHIFT <= 4))
         for column in (answers.tm, answers.row_key, answers.time, answers.elapsed, answers.session, answers.response):
             need(len(column) == rows)
         need(not rows or (min(answers.row_key) >= 0 and max(answers.row_key) < len(keys)))
@@ -535,16 +586,19 @@ class _Answers:
         answers.sess_end = section(sections, "sess_end", "d").tolist()
         answers.sess_answers = section(sections, "sess_answers", "q").tolist()
         answers.sess_right = section(sections, "sess_right", "q").tolist()
+        for times in (answers.sess_start, answers.sess_end):
+            need(all(0 <= ts <= _MAX_TS for ts in times))
+        need(all(count >= 0 for count in answers.sess_answers) and all(count >= 0 for count in answers.sess_right))
         sizes = {len(answers.sess_mode), len(answers.sess_start), len(answers.sess_end), len(answers.sess_answers)}
         need(sizes == {len(sessions)} and len(answers.sess_right) == len(sessions))
         need(not rows or (min(answers.session) >= 0 and max(answers.session) < len(sessions)))
 
         for name, counts in (("day_answers", answers.day_answers), ("day_right", answers.day_right)):
             for day, count in body[name]:
-                need(type(day) is int and type(count) is int)
+                need(type(day) is int and type(count) is int and 0 <= day <= _MAX_DAY and count >= 0)
                 counts[day] = count
         answers.total, answers.right = body["total"], body["right"]
-        need(type(answers.total) is int and type(answers.right) is int)
+        need(type(answers.total) is int and type(answers.right) is int and 0 <= answers.right <= answers.total)
         return answers
 
     def live(self, row: int) -> bool:
@@ -608,7 +662,9 @@ def _day(number: int) -> date:
     return _EPOCH + timedelta(days=number)
 
 
-def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_Answers, dict[str, QuestionState]]:
+def _collect(
+    records: Iterable[dict[str, Any]], scheduler: Scheduler
+) -> tuple[_Answers, dict[str, QuestionState], Flags]:
     """The single pass: every record to the column store and to the replayer."""
     answers = _Answers()
     replayer = Replayer(scheduler)
@@ -617,7 +673,7 @@ def _collect(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> tuple[_
     for record in records:
         feed_answers(record)
         feed_replay(record)
-    return answers, replayer.finish()
+    return answers, replayer.finish(), replayer.flags
 
 
 class _HistoryPass:
@@ -641,8 +697,11 @@ class _HistoryPass:
 
 
 def _collect_log(
-    path: Path | Sequence[Path], scheduler: Scheduler, on_warning: Callable[[str], None]
-) -> tuple[_Answers, dict[str, QuestionState]]:
+    path: Path | Sequence[Path],
+    scheduler: Scheduler,
+    on_warning: Callable[[str], None],
+    now: datetime | None = None,
+) -> tuple[_Answers, dict[str, QuestionState], Flags]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
     def restore(snapshot: replay_cache.Snapshot) -> _HistoryPass:
@@ -653,9 +712,15 @@ def _collect_log(
         )
 
     work = replay_cache.run_pass(
-        path, "history", scheduler, lambda: _HistoryPass(_Answers(), Replayer(scheduler)), restore, on_warning
+        path,
+        "history",
+        scheduler,
+        lambda: _HistoryPass(_Answers(), Replayer(scheduler)),
+        restore,
+        on_warning,
+        now=now,
     )
-    return work.answers, work.replayer.finish()
+    return work.answers, work.replayer.finish(), work.replayer.flags
 
 
 # --------------------------------------------------------------------------- one learner
@@ -671,7 +736,7 @@ class LearnerHistory:
     answers: int
     right: int
     days: tuple[DayCount, ...]
-    """The heatmap: every UTC day of the last `HEATMAP_DAYS`, oldest first, today last."""
+    """The heatmap: every learner day of the last `HEATMAP_DAYS`, oldest first, today last."""
     weeks: tuple[WeekAccuracy, ...]
     """Every ISO week with answers, oldest first."""
     decks: tuple[GroupMastery, ...]
@@ -740,12 +805,15 @@ def build_history(
     learner: str = "",
     settings: Settings | None = None,
     warnings: Sequence[str] = (),
+    days: Days | None = None,
 ) -> LearnerHistory:
-    """Every figure of the history from a stream of records (see the module docstring)."""
+    """Every figure of the history from a stream of records (see the module docstring).
+
+    `days` overrides the learner's days (default: `settings.days`, the machine's zone)."""
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect(records, scheduler)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
+    answers, states, flags = _collect(records, scheduler)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days, flags)
 
 
 def history_of_logs(
@@ -760,8 +828,8 @@ def history_of_logs(
     learner's folder): the same figures as `load_history`, from the snapshot cache."""
     scheduler = Scheduler(settings)
     warnings: list[str] = []
-    answers, states = _collect_log(tuple(paths), scheduler, warnings.append)
-    return _history(answers, states, library, scheduler, ensure_utc(now), learner, tuple(warnings))
+    answers, states, flags = _collect_log(tuple(paths), scheduler, warnings.append, ensure_utc(now))
+    return _history(answers, states, library, scheduler, ensure_utc(now), learner, tuple(warnings), None, flags)
 
 
 def load_history(
@@ -771,6 +839,7 @@ def load_history(
     *,
     now: datetime,
     settings: Settings | None = None,
+    days: Days | None = None,
 ) -> LearnerHistory:
     """The history of `scores_dir/learner/reviews.jsonl` (a missing log is an empty one).
 
@@ -781,8 +850,8 @@ def load_history(
     warnings: list[str] = []
     now = ensure_utc(now)
     scheduler = Scheduler(settings)
-    answers, states = _collect_log(store.logs(), scheduler, warnings.append)
-    return _history(answers, states, library, scheduler, now, learner, tuple(warnings))
+    answers, states, flags = _collect_log(store.logs(), scheduler, warnings.append, now)
+    return _history(answers, states, library, scheduler, now, learner, tuple(warnings), days, flags)
 
 
 def _history(
@@ -793,12 +862,23 @@ def _history(
     now: datetime,
     learner: str,
     warnings: tuple[str, ...],
+    local_days: Days | None = None,
+    flags: Flags | None = None,
 ) -> LearnerHistory:
-    today = now.date()
+    learner_days = scheduler.settings.days if local_days is None else local_days
+    flags = Flags() if flags is None else flags
+    threshold = scheduler.settings.leech_threshold
+    today = learner_days.day_of(now)
     today_number = (today - _EPOCH).days
     first = today_number - HEATMAP_DAYS + 1
-    day_answers = answers.day_answers
-    day_right = answers.day_right
+    # Quarter-hour counts gathered into the learner's days (numbered from the epoch).
+    bucket_day = learner_days.bucket_days(answers.day_answers, _DAY_SECONDS)
+    day_answers: dict[int, int] = {}
+    day_right: dict[int, int] = {}
+    for source, target in ((answers.day_answers, day_answers), (answers.day_right, day_right)):
+        for bucket, count in source.items():
+            number = (bucket_day[bucket] - _EPOCH).days if bucket in bucket_day else bucket * _DAY_SECONDS // 86400
+            target[number] = target.get(number, 0) + count
     days = tuple(DayCount(_day(n), day_answers.get(n, 0), day_right.get(n, 0)) for n in range(first, today_number + 1))
 
     week_totals: dict[tuple[int, int], list[int]] = {}
@@ -821,7 +901,7 @@ def _history(
         card = known.card
         recall[key] = scheduler.retrievability(card, now)
         if key in by_key:
-            offset = max(0, (card.due.astimezone(UTC).date() - today).days)
+            offset = max(0, (learner_days.day_of(card.due) - today).days)
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
 
@@ -877,6 +957,8 @@ def _history(
             recall=recall[key],
             status=status_of(state.card),
             due=state.card.due,
+            leech=is_leech(state.answers - state.correct, threshold),
+            suspended=flags.is_suspended(key),
         )
 
     for question in library.questions:

@@ -79,9 +79,17 @@ class MergedReader:
     and the merge; `lines` counts the lines of all files.
     """
 
-    def __init__(self, paths: Sequence[Path], on_warning: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        on_warning: Callable[[str], None] | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> None:
         self.paths = tuple(paths)
         self.on_warning = on_warning
+        self.now = now
+        """The clock every file's lines are judged by (see `quiz.core.records`)."""
         self.problems: list[str] = []
         self.lines = 0
         self.tail: dict[str, Any] | None = None
@@ -98,7 +106,7 @@ class MergedReader:
 
     def _records(self, path: Path, warn: bool) -> Iterator[tuple[int, dict[str, Any]]]:
         """(line number, record) of one file; warnings only when `warn`."""
-        reader = LogReader(path, self.on_warning if warn else None)
+        reader = LogReader(path, self.on_warning if warn else None, now=self.now)
         for record in reader:
             yield reader.line, record
         if reader.tail is not None:
@@ -142,13 +150,13 @@ class MergedReader:
 
 
 def iter_learner_records(
-    paths: Sequence[Path], on_warning: Callable[[str], None] | None = None
+    paths: Sequence[Path], on_warning: Callable[[str], None] | None = None, *, now: datetime | None = None
 ) -> Iterator[dict[str, Any]]:
     """The records of a learner's log files, merged (one file is read as it is)."""
     if len(paths) == 1:
-        reader = LogReader(paths[0], on_warning)
+        reader = LogReader(paths[0], on_warning, now=now)
         yield from reader
         if reader.tail is not None:
             yield reader.tail
         return
-    yield from MergedReader(paths, on_warning)
+    yield from MergedReader(paths, on_warning, now=now)

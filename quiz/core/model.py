@@ -138,6 +138,8 @@ class ShortQuestion(QuestionBase):
     type: Literal["short"] = "short"
     answers: tuple[str, ...]
     typos: int = 0
+    strict: bool = False
+    """No forgiving of articles, prepositions, plurals or date forms (see `quiz.core.leniency`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,6 +171,8 @@ class ClozeQuestion(QuestionBase):
     text: str
     parts: tuple[str | Gap, ...]
     typos: int = 0
+    strict: bool = False
+    """As `ShortQuestion.strict`, for every gap."""
 
     @property
     def gaps(self) -> tuple[Gap, ...]:
@@ -225,6 +229,10 @@ class Bank:
     sources: Mapping[str, str] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     path: Path | None = None
+    parameters: tuple[float, ...] | None = None
+    """FSRS weights from the bank's `scheduling:` header, for learners with too few reviews of their own."""
+    strict: bool = False
+    """The bank's `strict:` header: typed answers are not forgiven unless a question says so."""
     lint_ignore: tuple[str, ...] = ()
     """Lint checks silenced for the whole bank (`lint: {ignore: [L101]}` at the top)."""
     marks: Mapping[str, Mark] = field(default_factory=dict, compare=False, repr=False)

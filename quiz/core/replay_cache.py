@@ -43,9 +43,11 @@ from typing import Any, Literal, Protocol, TypeVar
 
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir
+from quiz.core.days import Days
+from quiz.core.flags import Flags
 from quiz.core.fsrs_kernel import Memory
 from quiz.core.scheduling import Scheduler, State
-from quiz.core.store import NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
+from quiz.core.store import COUNT_BUCKET, NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
 __all__ = [
     "CACHE_FORMAT",
@@ -64,6 +66,7 @@ __all__ = [
 ]
 
 CACHE_FORMAT = 2
+"""2: the daily counts are per quarter hour of UTC time (local days), no longer per UTC day."""
 MIN_NEW_LINES = 2000
 """Lines replayed since the snapshot (or from scratch) before a new one is worth writing."""
 PROBE_BYTES = 65536
@@ -286,7 +289,9 @@ def _int(value: object) -> int:
 
 
 def _time(value: object) -> datetime:
-    return _EPOCH + timedelta(microseconds=_int(value))
+    moment = _EPOCH + timedelta(microseconds=_int(value))
+    require(_EPOCH <= moment <= _LATEST)
+    return moment
 
 
 def _maybe_time(value: object) -> datetime | None:
@@ -299,10 +304,22 @@ def _count(value: object) -> int:
     return number
 
 
-def _maybe_float(value: object) -> float | None:
-    if value is None or type(value) is float:
+def _maybe_float(value: object, low: float, high: float) -> float | None:
+    """None, or a float within [low, high] (NaN and infinities are refused)."""
+    if value is None:
+        return None
+    if type(value) is float and low <= value <= high:
         return value
     raise CacheError("malformed snapshot")
+
+
+MAX_STABILITY = 1e9
+"""Days; FSRS stability is positive and, with intervals capped at 100 years, far below."""
+MAX_STEP = 1000
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+_LATEST_BUCKET = int((_LATEST - _EPOCH).total_seconds()) // COUNT_BUCKET
+"""The last `COUNT_BUCKET` a restored day count may name (a forged entry is refused)."""
+"""Times in a snapshot are refused beyond this, as `quiz.core.records` refuses them in a log."""
 
 
 def _state_row(state: QuestionState) -> list[Any]:
@@ -326,11 +343,20 @@ def _state_from_row(row: object) -> QuestionState:
     require(isinstance(row, list) and len(row) == 11)
     assert isinstance(row, list)
     answers, correct, last, first, card_id, state, step, stability, difficulty, due, last_review = row
-    require(type(card_id) is int and state in _STATES and (step is None or type(step) is int))
+    require(type(card_id) is int and type(state) is int and state in _STATES)
+    require(step is None or (type(step) is int and 0 <= step <= MAX_STEP))
+    require((step is None) == (_STATES[state] == State.Review))
+    require((stability is None) == (difficulty is None) == (last_review is None))
     _time(due)  # in range, or CacheError
-    if last_review is not None:
-        _time(last_review)
-    memory = Memory(state, step, _maybe_float(stability), _maybe_float(difficulty), _int(due), last_review)
+    _maybe_time(last_review)
+    memory = Memory(
+        state,
+        step,
+        _maybe_float(stability, 1e-9, MAX_STABILITY),
+        _maybe_float(difficulty, 1.0, 10.0),
+        _int(due),
+        last_review,
+    )
     return QuestionState(
         memory=memory,
         card_id=card_id,
@@ -356,14 +382,15 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
         ],
         "new_days": list(replayer._new_days.items()),
         "review_days": list(replayer._review_days.items()),
+        "flags": replayer.flags.to_json(),
     }
 
 
-def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> Replayer:
+def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, days: Days | None = None) -> Replayer:
     """A replayer in the state `replayer_to_json` saved; CacheError if anything is off."""
     require(isinstance(data, dict))
     assert isinstance(data, dict)
-    replayer = Replayer(scheduler, day)
+    replayer = Replayer(scheduler, day, days=days)
     base = replayer._base
     rows = data["states"]
     require(isinstance(rows, list))
@@ -394,12 +421,14 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None) -> 
         require(len(codes) == len(replayer._pending.get(key) or ()) > 0)
         require(all(code in (0, NEW, REVIEW) and type(code) is int for code in codes))
         replayer._done[key] = (None if row is None else _state_from_row(row), codes)
-    for name, days in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
+    for name, counts in (("new_days", replayer._new_days), ("review_days", replayer._review_days)):
         pairs = data[name]
         require(isinstance(pairs, list))
         for pair in pairs:
             require(isinstance(pair, list) and len(pair) == 2 and type(pair[0]) is int)
-            days[pair[0]] = _count(pair[1])
+            require(0 <= pair[0] <= _LATEST_BUCKET)
+            counts[pair[0]] = _count(pair[1])
+    replayer.flags = Flags.from_json(data["flags"])
     return replayer
 
 
@@ -426,6 +455,7 @@ def run_pass(
     on_warning: Callable[[str], None] | None = None,
     *,
     folder: Path | Literal["auto"] | None = "auto",
+    now: datetime | None = None,
 ) -> P:
     """Feed every usable record of `log` to a pass, starting from a snapshot when one fits.
 
@@ -433,6 +463,9 @@ def run_pass(
     snapshot was used (its skipped lines are reported again with this path). The
     last line, if it lacks its newline, is fed after the snapshot is taken, so a
     snapshot always ends at a line boundary. `folder` defaults to `cache_dir()`.
+    `now` is the clock records are judged by (see `quiz.core.records`); no
+    snapshot is saved over a line skipped for a time in the future, which may
+    become usable later.
 
     `log` may be several files (a learner's devices): they are merged by
     `quiz.core.logs.MergedReader`, without a snapshot.
@@ -443,7 +476,7 @@ def run_pass(
             from quiz.core.logs import MergedReader
 
             merged = fresh()
-            for record in MergedReader(logs, on_warning):
+            for record in MergedReader(logs, on_warning, now=now):
                 merged.feed(record)
             return merged
         log = logs[0]
@@ -455,19 +488,19 @@ def run_pass(
             work = restore(snapshot)
     if work is None or snapshot is None:
         work = fresh()
-        reader = LogReader(log, on_warning)
+        reader = LogReader(log, on_warning, now=now)
         problems: list[str] = []
     else:
         problems = list(snapshot.problems)
         if on_warning is not None:
             for problem in problems:
                 on_warning(f"{log}: {problem}")
-        reader = LogReader(log, on_warning, offset=snapshot.offset, lines=snapshot.lines)
+        reader = LogReader(log, on_warning, offset=snapshot.offset, lines=snapshot.lines, now=now)
     start = reader.lines
     feed = work.feed
     for record in reader:
         feed(record)
-    if where is not None and reader.lines - start >= MIN_NEW_LINES:
+    if where is not None and reader.lines - start >= MIN_NEW_LINES and not reader.future:
         body, sections = work.dump()
         save(where, log, kind, scheduler, reader, problems + reader.problems, body, sections)
     if reader.tail is not None:
@@ -499,8 +532,10 @@ def replay_log(
     scheduler: Scheduler,
     *,
     day: date | None = None,
+    days: Days | None = None,
     on_warning: Callable[[str], None] | None = None,
     folder: Path | Literal["auto"] | None = "auto",
+    now: datetime | None = None,
 ) -> Replayer:
     """The finished replay of the whole log (`Replayer.states` and the day's counts),
     exactly as feeding `store.iter_records(log)` to a `Replayer` would give, but
@@ -509,10 +544,11 @@ def replay_log(
         log,
         "states",
         scheduler,
-        lambda: _ReplayPass(Replayer(scheduler, day)),
-        lambda snapshot: _ReplayPass(replayer_from_json(snapshot.body.get("replay"), scheduler, day)),
+        lambda: _ReplayPass(Replayer(scheduler, day, days=days)),
+        lambda snapshot: _ReplayPass(replayer_from_json(snapshot.body.get("replay"), scheduler, day, days=days)),
         on_warning,
         folder=folder,
+        now=now,
     )
     work.replayer.finish()
     return work.replayer

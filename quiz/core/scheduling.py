@@ -23,12 +23,13 @@ from copy import copy as _copy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 
 import fsrs
 from fsrs import Rating, State
 from fsrs.scheduler import FUZZ_RANGES
 
+from quiz.core.days import Days
 from quiz.core.model import Question
 
 __all__ = [
@@ -84,15 +85,26 @@ class Settings:
     desired_retention: float = 0.9
     """Probability of recall FSRS aims for when a review falls due."""
     new_per_day: int = 20
-    """New questions introduced per (UTC) day, across sessions."""
+    """New questions introduced per learner day (see `day_starts_at`), across sessions."""
     reviews_per_day: int = 200
-    """Reviews of learned questions per (UTC) day, across sessions."""
+    """Reviews of learned questions per learner day, across sessions."""
     learning_steps: tuple[timedelta, ...] = (timedelta(minutes=1), timedelta(minutes=10))
     relearning_steps: tuple[timedelta, ...] = (timedelta(minutes=10),)
     maximum_interval: int = 36500
     """Longest interval in days."""
     fuzzing: bool = True
     """Spread review intervals a little so questions learned together part ways."""
+    day_starts_at: int = 4
+    """The hour (0-23, the learner's local time) at which a new day begins (`quiz.core.days`)."""
+    leech_threshold: int = 8
+    """Misses after which a question is flagged as a leech (0: never); see `quiz.core.leeches`."""
+    parameters: tuple[float, ...] | None = None
+    """FSRS model weights fitted by `quiz optimize` (None: the defaults of `fsrs`)."""
+    limits_per: Literal["deck", "global"] = "deck"
+    """Whether `new_per_day` is each deck's own allowance ("deck", as Anki does: using
+    up one deck's new questions leaves the others theirs, and one session over many
+    decks still brings at most `new_per_day` new questions) or one allowance shared
+    by every deck ("global"). Reviews are always limited across all decks."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.desired_retention < 1.0:
@@ -101,6 +113,17 @@ class Settings:
             raise ValueError("daily limits cannot be negative")
         if self.maximum_interval < 1:
             raise ValueError("maximum_interval must be at least 1 day")
+        if not 0 <= self.day_starts_at <= 23:
+            raise ValueError(f"day_starts_at must be an hour from 0 to 23, not {self.day_starts_at}")
+        if self.leech_threshold < 0:
+            raise ValueError("leech_threshold cannot be negative")
+        if self.limits_per not in ("deck", "global"):
+            raise ValueError(f"limits_per must be 'deck' or 'global', not {self.limits_per!r}")
+
+    @property
+    def days(self) -> Days:
+        """The learner's days in the machine's local zone (see `quiz.core.days`)."""
+        return Days(self.day_starts_at)
 
 
 class _Outcome(Protocol):
@@ -172,7 +195,9 @@ class _ReproducibleFsrs(fsrs.Scheduler):
 @lru_cache(maxsize=16)
 def _fsrs_for(settings: Settings) -> _ReproducibleFsrs:
     """One fsrs scheduler per settings: building one validates 21 parameters."""
+    extra: dict[str, Any] = {} if settings.parameters is None else {"parameters": settings.parameters}
     return _ReproducibleFsrs(
+        **extra,
         desired_retention=settings.desired_retention,
         learning_steps=settings.learning_steps,
         relearning_steps=settings.relearning_steps,

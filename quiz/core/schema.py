@@ -41,6 +41,7 @@ FIELD_SCHEMAS: dict[str, dict[str, Any]] = {
     "shuffle": BOOL,
     "feedback": {"type": "object", "additionalProperties": NONEMPTY_TEXT},
     "typos": {"type": "integer", "minimum": 0},
+    "strict": BOOL,
     "tolerance": {"type": "number", "minimum": 0},
     "unit": TEXT,
     "text": {"type": "string", "pattern": r"\{\{[^}]+\}\}"},
@@ -105,7 +106,15 @@ def bank_schema() -> dict[str, Any]:
             "title": NONEMPTY_TEXT,
             "description": TEXT,
             "tags": TAGS,
+            "strict": BOOL,
             "sources": {"type": "object", "additionalProperties": NONEMPTY_TEXT},
+            "scheduling": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "parameters": {"type": "array", "items": {"type": "number"}, "minItems": 21, "maxItems": 21}
+                },
+            },
             "lint": LINT,
             "questions": {"type": "array", "minItems": 1, "items": question},
         },

@@ -27,19 +27,23 @@ import contextlib
 import errno as errno_codes
 import json
 import os
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from fsrs import State
 
+from quiz.core.days import Days
+from quiz.core.flags import FLAG_KINDS, Flags
 from quiz.core.fsrs_kernel import REVIEW as REVIEW_STATE
 from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
-from quiz.core.scheduling import Card, Scheduler, card_id_for
+from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
+from quiz.core.scheduling import Card, Scheduler, card_id_for, ensure_utc
 
 __all__ = [
     "LOCK_NAME",
@@ -67,17 +71,6 @@ WINDOWS_RESERVED = frozenset(
     + [f"{device}{n}" for device in ("COM", "LPT") for n in [*"123456789", "¹", "²", "³"]]
 )
 """Device names Windows reserves, with or without an extension (`con.txt` too)."""
-MIN_YEAR = 1970
-MAX_YEAR = 9000
-"""Record times outside these UTC years are refused: a due date 100 years after 9999
-overflows `datetime`, and nothing real was answered before the epoch."""
-
-REQUIRED_KEYS: dict[str, tuple[str, ...]] = {
-    "answer": ("v", "kind", "id", "time", "key", "rating", "correct"),
-    "rerate": ("v", "kind", "id", "time", "key", "ref", "rating"),
-    "undo": ("v", "kind", "id", "time", "key", "ref"),
-}
-"""Keys a record of each kind must have to be usable; others are informative."""
 
 
 class LearnerError(ValueError):
@@ -159,46 +152,6 @@ class LogRead:
     warnings: list[str] = field(default_factory=list)
 
 
-def _check(record: Any) -> str | None:
-    """Why `record` is unusable, or None if it is a usable record."""
-    if not isinstance(record, dict):
-        return "is not a JSON object"
-    kind = record.get("kind")
-    required = REQUIRED_KEYS.get(kind) if isinstance(kind, str) else None
-    if required is None:
-        return f"has an unknown kind {kind!r}"
-    for key in required:
-        if key not in record:
-            return f"lacks {key!r}"
-    if not isinstance(record["key"], str) or not isinstance(record["id"], str):
-        return "has a malformed key or id"
-    if "ref" in required and not isinstance(record["ref"], str):
-        return "has a malformed ref"
-    if "rating" in required:
-        rating = record["rating"]
-        if type(rating) is not int or not 1 <= rating <= 4:
-            return f"has an invalid rating {rating!r}"
-    when = record["time"]
-    if not isinstance(when, str):
-        return "has a malformed time"
-    try:
-        moment = datetime.fromisoformat(when)
-    except ValueError:
-        return f"has a malformed time {when!r}"
-    if moment.tzinfo is None:
-        return f"has a time without a time zone {when!r}"
-    try:
-        year = moment.astimezone(UTC).year
-    except (OverflowError, ValueError):
-        year = 0
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        return f"has a time out of range {when!r}"
-    return None
-
-
-_DECODER = json.JSONDecoder()
-
-
 class LogReader:
     """Streams the usable records of a log from a byte offset, counting what it consumed.
 
@@ -216,6 +169,7 @@ class LogReader:
         *,
         offset: int = 0,
         lines: int = 0,
+        now: datetime | None = None,
     ) -> None:
         self.path = path
         self.on_warning = on_warning
@@ -227,6 +181,10 @@ class LogReader:
         """Warnings of the whole lines consumed by this reader, without the `path: ` prefix."""
         self.tail: dict[str, Any] | None = None
         """The usable record of a last line that lacks its newline, if any."""
+        self.now = ensure_utc(now) if now is not None else datetime.now(UTC)
+        """The reader's clock: records later than this plus `records.CLOCK_SKEW` are skipped."""
+        self.future = 0
+        """Lines skipped for a time in the future (they may be usable later)."""
         self.line = 0
         """While iterating: the line number of the record just yielded."""
 
@@ -237,41 +195,46 @@ class LogReader:
             self.on_warning(f"{self.path}: {problem}")
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        decode = _DECODER.decode
         path = self.path
-        try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed in the finally below
-        except FileNotFoundError:
+        handle = _open_log(path)
+        if handle is None:
             return
-        except OSError as error:
-            raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+        latest = self.now
         number = lines = self.lines
         offset = self.offset
         try:
             if offset:
                 handle.seek(offset)
-            for raw in handle:
+            while raw := handle.readline(MAX_LINE_BYTES + 1):
                 number += 1
+                first = number == 1
                 whole = raw.endswith(b"\n")
+                size = len(raw)
+                long = not whole and size > MAX_LINE_BYTES
+                if long:
+                    # Never hold an over-long line: skip the rest of it in chunks.
+                    while raw and not raw.endswith(b"\n"):
+                        raw = handle.readline(MAX_LINE_BYTES)
+                        size += len(raw)
+                    whole = raw.endswith(b"\n")
                 if whole:
-                    offset += len(raw)
+                    offset += size
                     lines = number
+                if long:
+                    self._warn(f"line {number} is longer than {MAX_LINE_BYTES >> 20} MiB; skipped", whole)
+                    continue
                 try:
-                    # Decoding first skips json.loads' encoding sniffing; both raise ValueError.
-                    record = decode(raw.decode("utf-8"))
-                except ValueError:
-                    if whole:
-                        if raw.strip():
-                            self._warn(f"line {number} is not valid JSON; skipped", True)
-                    else:
+                    record = parse_line(raw, latest, first=first)
+                except Skip as skip:
+                    if skip.json and not whole:
                         self._warn(
                             f"line {number} is incomplete (the app was probably stopped while writing it); skipped",
                             False,
                         )
-                    continue
-                problem = _check(record)
-                if problem is not None:
-                    self._warn(f"line {number} {problem}; skipped", whole)
+                    elif not skip.json or raw.strip() not in (b"", BOM):
+                        if skip.reason.startswith("has a time in the future"):
+                            self.future += 1
+                        self._warn(f"line {number} {skip.reason}; skipped", whole)
                     continue
                 if whole:
                     self.line = number
@@ -286,14 +249,40 @@ class LogReader:
             handle.close()
 
 
-def iter_records(path: Path, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
+def _open_log(path: Path) -> BinaryIO | None:
+    """The log opened for reading, None if it does not exist, `StoreError` if it is
+    not a regular file (a FIFO would hang the reader, a device never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise StoreError(f"Could not read {path}: {_REASONS[errno_codes.EISDIR]}", errno_codes.EISDIR)
+        if not stat.S_ISREG(mode):
+            raise StoreError(f"Could not read {path}: it is not a regular file", errno_codes.EINVAL)
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def iter_records(
+    path: Path, on_warning: Callable[[str], None] | None = None, *, now: datetime | None = None
+) -> Iterator[dict[str, Any]]:
     """Stream the usable records of a log, one line at a time.
 
     A line that is not JSON, or not a record with the keys its kind needs, is
-    skipped and reported through `on_warning` with its 1-based line number. A
-    missing file is an empty log. Disk errors become `StoreError`.
+    skipped and reported through `on_warning` with its 1-based line number (see
+    `quiz.core.records` for what fits; `now` is the clock future times are judged
+    by). A missing file is an empty log. Disk errors become `StoreError`.
     """
-    reader = LogReader(path, on_warning)
+    reader = LogReader(path, on_warning, now=now)
     yield from reader
     if reader.tail is not None:
         yield reader.tail
@@ -334,6 +323,9 @@ class Store:
     def append(self, record: dict[str, Any]) -> None:
         """Write `record` as one line, durably, without interleaving with other writers."""
         data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        if len(data) > MAX_LINE_BYTES:
+            # Readers skip such a line (see `quiz.core.records`): refuse it rather than lose it later.
+            raise StoreError(f"Could not save your answer to {self.path}: it is longer than 1 MiB")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with locked(self.lock_path, self.lock_timeout):
@@ -378,16 +370,18 @@ class Store:
                 finally:
                     os.close(dir_fd)
 
-    def iter_records(self, on_warning: Callable[[str], None] | None = None) -> Iterator[dict[str, Any]]:
+    def iter_records(
+        self, on_warning: Callable[[str], None] | None = None, *, now: datetime | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Stream this learner's records from every device's log, each once, in time order."""
         from quiz.core.logs import iter_learner_records
 
-        return iter_learner_records(self.logs(), on_warning)
+        return iter_learner_records(self.logs(), on_warning, now=now)
 
-    def read(self) -> LogRead:
+    def read(self, *, now: datetime | None = None) -> LogRead:
         """Every usable record, with a warning for each skipped line."""
         warnings: list[str] = []
-        records = list(self.iter_records(warnings.append))
+        records = list(self.iter_records(warnings.append, now=now))
         return LogRead(records, warnings)
 
 
@@ -493,6 +487,12 @@ back than this (see `quiz.core.session.UNDO_DEPTH`).
 """
 
 
+COUNT_BUCKET = 900
+"""Seconds per bucket of the daily counts: a quarter hour, so any zone's day start
+(every zone's offset is whole quarter hours) falls on a bucket boundary."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_BUCKET_DELTA = timedelta(seconds=COUNT_BUCKET)
+
 NEW, REVIEW = 1, 2
 """What a committed answer counts as for the daily limits (see `Replayer`)."""
 
@@ -503,9 +503,11 @@ class Replayer:
     Answers of a question are applied in time order (records a few lines out of
     order, as two processes may write them, are sorted within the held-back
     window). With `day`, `new_on_day` and `reviews_on_day` count the new questions
-    introduced and the reviews of learned questions done on that UTC day, for the
-    daily limits. The counts are kept for every day, so a replay saved by
-    `quiz.core.replay_cache` serves any later day.
+    introduced and the reviews of learned questions done on that day, for the
+    daily limits: the learner's day of `days` (`quiz.core.days.Days`, local time
+    from `day_starts_at`), or the UTC day without it. The counts are kept per
+    `COUNT_BUCKET` seconds of UTC time, whatever the zone, so a replay saved by
+    `quiz.core.replay_cache` serves any later day in any time zone.
 
     `finish()` leaves the replayer as it was (feeding may go on) and remembers,
     per question, what applying its held-back answers gave, until a record of
@@ -513,27 +515,33 @@ class Replayer:
     FSRS for the questions answered since, not for every held-back answer.
     """
 
-    def __init__(self, scheduler: Scheduler, day: date | None = None, *, kernel: Kernel | None = None) -> None:
+    def __init__(
+        self, scheduler: Scheduler, day: date | None = None, *, days: Days | None = None, kernel: Kernel | None = None
+    ) -> None:
         self.scheduler = scheduler
         self.kernel = kernel if kernel is not None else kernel_for(scheduler)
         """The FSRS arithmetic: `quiz.core.fsrs_kernel`, equal to `scheduler.review`."""
         self.day = day
+        self.days = days
+        """Where the learner's days begin; None: UTC midnight."""
         self._base: dict[str, QuestionState] = {}
         """States after the answers already committed (no longer held back)."""
         self.states: dict[str, QuestionState] = self._base
         """The states; complete once `finish()` has run."""
         # key -> held-back answers [time, id, rating, correct], oldest first
         self._pending: dict[str, list[list[Any]]] = {}
-        # UTC day ordinal -> questions introduced / reviews of learned questions that day
+        # COUNT_BUCKET number -> questions introduced / reviews of learned questions in it
         self._new_days: dict[int, int] = {}
         self._review_days: dict[int, int] = {}
         # key -> (state after its held-back answers, what each did: 0, NEW or REVIEW)
         self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
         self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        self.flags = Flags()
+        """Suspended and buried questions (`quiz.core.flags`)."""
 
     def day_counts(self) -> tuple[dict[int, int], dict[int, int]]:
-        """(new questions, reviews of learned ones) per UTC day ordinal, held-back
-        answers included once `finish()` has run."""
+        """(new questions, reviews of learned ones) per `COUNT_BUCKET` of UTC time,
+        held-back answers included once `finish()` has run."""
         extra_new, extra_reviews = self._finished_days
         new, reviews = dict(self._new_days), dict(self._review_days)
         for days, extra in ((new, extra_new), (reviews, extra_reviews)):
@@ -541,27 +549,46 @@ class Replayer:
                 days[day] = days.get(day, 0) + count
         return new, reviews
 
+    def _window(self) -> tuple[int, int] | None:
+        """The buckets [first, last) of `day`, or None without a day."""
+        if self.day is None:
+            return None
+        if self.days is None:
+            start = datetime(self.day.year, self.day.month, self.day.day, tzinfo=UTC)
+            end = start + timedelta(days=1)
+        else:
+            start, end = self.days.bounds(self.day)
+        return int(start.timestamp()) // COUNT_BUCKET, int(end.timestamp()) // COUNT_BUCKET
+
+    def _on_day(self, which: int) -> int:
+        window = self._window()
+        if window is None:
+            return 0
+        first, last = window
+        total = 0
+        for counts in ((self._new_days, self._review_days)[which], self._finished_days[which]):
+            for bucket, count in counts.items():
+                if first <= bucket < last:
+                    total += count
+        return total
+
     @property
     def new_on_day(self) -> int:
         """New questions introduced on `day` (0 without a day)."""
-        if self.day is None:
-            return 0
-        day = self.day.toordinal()
-        return self._new_days.get(day, 0) + self._finished_days[0].get(day, 0)
+        return self._on_day(0)
 
     @property
     def reviews_on_day(self) -> int:
         """Reviews of questions already in the Review state done on `day` (0 without a day)."""
-        if self.day is None:
-            return 0
-        day = self.day.toordinal()
-        return self._review_days.get(day, 0) + self._finished_days[1].get(day, 0)
+        return self._on_day(1)
 
     def feed(self, record: dict[str, Any]) -> None:
         """Take one record (of any kind) into account."""
         kind = record["kind"]
         key = record["key"]
         if kind == "answer":
+            if record.get("mode") == "cram":
+                return  # cram never moves the schedule; a rerate or undo of it finds nothing here
             entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"] is True]
             done = self._done.pop(key, None) if self._done else None
             held = self._pending.get(key)
@@ -583,6 +610,11 @@ class Replayer:
             if done is not None:
                 self._done[key] = done
             return
+        if kind in FLAG_KINDS:
+            self.flags.feed(record)
+            return
+        if kind == "undo" and (key in self.flags.suspended or key in self.flags.buried):
+            self.flags.feed(record)
         held = self._pending.get(key)
         if not held:
             return
@@ -595,6 +627,8 @@ class Replayer:
                     del held[index]
                 else:
                     held[index][2] = record["rating"]
+                    if record.get("correct") is True:
+                        held[index][3] = True  # regraded right ("I was right")
                 return
 
     def _apply(self, key: str, state: QuestionState | None, entry: list[Any]) -> tuple[QuestionState | None, int]:
@@ -612,7 +646,7 @@ class Replayer:
         try:
             reviewed = kernel.review(memory, rating, now, card_id)
         except OverflowError:
-            # A due date past the year 9999; `_check` refuses such times, this is a last guard.
+            # A due date past the year 9999; `records` refuses such times, this is a last guard.
             return state, 0
         if state is None:
             state = QuestionState(memory=reviewed, card_id=card_id, first=when)
@@ -644,7 +678,7 @@ class Replayer:
             self._base.setdefault(key, state)
         if code:
             days = self._new_days if code == NEW else self._review_days
-            day = entry[0].toordinal()
+            day = _bucket(entry[0])
             days[day] = days.get(day, 0) + 1
 
     def feed_all(self, records: Iterable[dict[str, Any]]) -> None:
@@ -674,15 +708,19 @@ class Replayer:
             for entry, code in zip(held, done[1], strict=True):
                 if code:
                     days = extra[code - 1]
-                    day = entry[0].toordinal()
+                    day = _bucket(entry[0])
                     days[day] = days.get(day, 0) + 1
         self.states = states
         self._finished_days = extra
         return states
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+
+
+def _bucket(moment: datetime) -> int:
+    """The `COUNT_BUCKET` of a UTC time (seconds since the epoch, floored)."""
+    return int((moment - _EPOCH) // _BUCKET_DELTA)
 
 
 def _parse_time(text: str) -> datetime:

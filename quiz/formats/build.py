@@ -190,17 +190,13 @@ def build(draft: Draft, bank: ImportedBank, qid: str, fields: dict[str, Any]) ->
 
 def cloze_parts(text: str) -> tuple[str | Gap, ...]:
     """The `parts` of a cloze text, as the loader builds them."""
-    from quiz.core.bank import GAP
+    # The loader's own linear scan: a regex here took quadratic time on '{{{{...'.
+    from quiz.core.bank import GapText, split_gaps
 
-    parts: list[str | Gap] = []
-    position = 0
-    for match in GAP.finditer(text):
-        if match.start() > position:
-            parts.append(text[position : match.start()])
-        parts.append(Gap(tuple(a.strip() for a in match.group(1).split("|"))))
-        position = match.end()
-    if position < len(text):
-        parts.append(text[position:])
+    pieces, _ = split_gaps(text)
+    parts: list[str | Gap] = [
+        Gap(tuple(a.strip() for a in piece.split("|"))) if isinstance(piece, GapText) else piece for piece in pieces
+    ]
     return tuple(parts)
 
 

@@ -213,7 +213,7 @@ def _type_lines(q: Question) -> list[str]:
         return [f"    answer: {'true' if q.answer else 'false'}"]
     if isinstance(q, ShortQuestion):
         lines = block_text("answer", q.answers[0], 4) if len(q.answers) == 1 else _list("answer", q.answers, 4)
-        return lines + ([f"    typos: {q.typos}"] if q.typos else [])
+        return lines + ([f"    typos: {q.typos}"] if q.typos else []) + (["    strict: true"] if q.strict else [])
     if isinstance(q, NumberQuestion):
         lines = [f"    answer: {format_number(q.answer)}"]
         if q.tolerance:
@@ -222,7 +222,8 @@ def _type_lines(q: Question) -> list[str]:
             lines.append(f"    unit: {scalar(q.unit)}")
         return lines
     if isinstance(q, ClozeQuestion):
-        return block_text("text", q.text, 4) + ([f"    typos: {q.typos}"] if q.typos else [])
+        typos = [f"    typos: {q.typos}"] if q.typos else []
+        return block_text("text", q.text, 4) + typos + (["    strict: true"] if q.strict else [])
     if isinstance(q, OrderQuestion):
         return _list("items", q.items, 4)
     if isinstance(q, MatchQuestion):

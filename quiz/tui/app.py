@@ -25,6 +25,7 @@ from quiz.core.config import Options
 from quiz.core.model import Library
 from quiz.core.prefs import load_prefs, prefs_path, update_prefs
 from quiz.core.scheduling import Scheduler, Settings, utc_now
+from quiz.core.settings import settings_path
 from quiz.core.store import QuestionState, Store, StoreError
 from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from quiz.tui.widgets.base import safe
@@ -43,7 +44,7 @@ class QuizApp(App[int]):
     CSS_PATH = "quiz.tcss"
     TITLE = "quiz"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("ctrl+q", "ask_quit", "Quit", show=False, priority=True),
     ]
 
     def __init__(
@@ -56,6 +57,7 @@ class QuizApp(App[int]):
         settings: Settings | None = None,
         prefs_file: Path | None = None,
         background: bool = True,
+        settings_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.options = options
@@ -65,6 +67,8 @@ class QuizApp(App[int]):
         self.rng = rng or random.Random()
         self.settings = settings or Settings()
         self.prefs_file = prefs_file or prefs_path()
+        self.settings_file = settings_file or settings_path()
+        """The learner's settings file, which the Settings screen edits."""
         self._too_small: TooSmallScreen | None = None
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
@@ -85,7 +89,7 @@ class QuizApp(App[int]):
 
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
+        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
         return replayer.states, warnings
 
     def new_session(
@@ -96,9 +100,27 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        cram: bool | None = None,
+        shuffle: bool = False,
     ) -> Session:
-        """A session for the current learner (it replays the log itself)."""
+        """A session for the current learner (it replays the log itself); an exam
+        takes its time limit and cards choice from the command line's options."""
+        from quiz.core.exam import ExamSession
         from quiz.core.session import Mode, Session
+
+        if mode == "exam":
+            return ExamSession(
+                self.library,
+                self.store(),
+                self.settings,
+                decks=tuple(decks) or None,
+                tags=tuple(tags) or None,
+                count=count,
+                minutes=self.options.minutes,
+                include_cards=self.options.include_cards,
+                clock=self.clock,
+                rng=self.rng,
+            )
 
         return Session(
             self.library,
@@ -111,6 +133,9 @@ class QuizApp(App[int]):
             count=count,
             clock=self.clock,
             rng=self.rng,
+            cram=cram if mode == "practice" else None,
+            exam=self.options.exam if mode == "drill" else None,
+            shuffle=shuffle,
         )
 
     def start_session(
@@ -121,6 +146,8 @@ class QuizApp(App[int]):
         tags: Sequence[str] = (),
         limit: int | None = None,
         count: int | None = None,
+        cram: bool | None = None,
+        shuffle: bool = False,
     ) -> None:
         """Open a session screen, or say why not (nothing to ask, unreadable log).
 
@@ -135,7 +162,9 @@ class QuizApp(App[int]):
 
         def build() -> Session | str:
             try:
-                return self.new_session(mode, decks=decks, tags=tags, limit=limit, count=count)
+                return self.new_session(
+                    mode, decks=decks, tags=tags, limit=limit, count=count, cram=cram, shuffle=shuffle
+                )
             except (StoreError, ValueError) as error:
                 return str(error)
 
@@ -154,12 +183,17 @@ class QuizApp(App[int]):
     def _open_session(self, session: Session | str, mode: str, title: str) -> None:
         """Push the session's screen (main thread), or report the problem."""
         from quiz.tui.screens.drill import DrillScreen
+        from quiz.tui.screens.message import MessageScreen
 
         if isinstance(session, str):
             self.notify(safe(session), title="Cannot start", severity="error", markup=False)
             return
+        note = session.limit_note()
         if session.current is None:
             what = "due or new" if mode == "drill" else "to ask"
+            if note:
+                self.push_screen(MessageScreen(f"Nothing {what} here right now", note))
+                return
             self.notify(
                 f"Nothing {what} here right now. Come back later, or practise instead (p).",
                 title=MODE_TITLES.get(mode, mode),
@@ -167,6 +201,8 @@ class QuizApp(App[int]):
             )
             return
         self.push_screen(DrillScreen(session, mode, title))
+        if note:
+            self.notify(note, title="Daily limit", markup=False, timeout=8)
 
     def open_history(self) -> None:
         """Push the learner's history (imported late: charts are not needed to start)."""
@@ -181,10 +217,31 @@ class QuizApp(App[int]):
                 now=self.clock(),
                 settings=self.settings,
             )
+            from quiz.core.retention import review_stats
+
+            stats = review_stats(
+                self.store().iter_records(), Scheduler(self.settings), self.settings.days, self.clock()
+            )
         except (StoreError, ValueError) as error:
             self.notify(safe(str(error)), title="No history", severity="error", markup=False)
             return
-        self.push_screen(HistoryScreen(history))
+        self.push_screen(HistoryScreen(history, stats))
+
+    def unsuspend(self, key: str) -> str | None:
+        """Log an `unsuspend` of `key` for the current learner; a message if it cannot be saved."""
+        from quiz.core.flags import flag_record
+
+        try:
+            self.store().append(flag_record("unsuspend", self.learner, key, self.clock()))
+        except StoreError as error:
+            return str(error)
+        return None
+
+    def open_settings(self) -> None:
+        """Push the Settings screen."""
+        from quiz.tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
 
     def switch_learner(self, name: str) -> None:
         """Make `name` (already validated) the current learner."""
@@ -250,6 +307,8 @@ class QuizApp(App[int]):
                 tags=self.options.tags,
                 limit=self.options.limit,
                 count=self.options.count,
+                cram=self.options.cram,
+                shuffle=self.options.shuffle,
             )
 
     def _start_watching_size(self) -> None:
@@ -282,6 +341,27 @@ class QuizApp(App[int]):
             if self.screen is screen:
                 self.pop_screen()
 
+    def action_ask_quit(self) -> None:
+        """Ctrl+Q: during a session, ask first (as leaving does); a second Ctrl+Q, or
+        Ctrl+Q anywhere else, quits at once. Every answer is saved either way."""
+        from quiz.tui.screens.confirm import ConfirmScreen
+        from quiz.tui.screens.drill import DrillScreen
+
+        if isinstance(self.screen, ConfirmScreen) and self.screen.quitting:
+            self.exit(0)
+            return
+        if not any(isinstance(screen, DrillScreen) for screen in self.screen_stack):
+            self.exit(0)
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit(0)
+
+        confirm = ConfirmScreen("Quit quiz?", "Every answer so far is saved. Ctrl+Q again quits too.")
+        confirm.quitting = True
+        self.push_screen(confirm, answer)
+
     # ------------------------------------------------------------------ commands
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -299,6 +379,7 @@ class QuizApp(App[int]):
                 ("Exam", "No feedback until the end", screen.action_exam),
                 ("Switch learner", "Study as someone else", screen.action_switch_learner),
                 ("History", "Your answers over time", screen.action_history),
+                ("Settings", "Retention, daily limits, when your day starts", screen.action_settings),
                 ("Keys", "What every key does", screen.action_help),
             ]
             for title, help_text, callback in commands:
@@ -306,14 +387,20 @@ class QuizApp(App[int]):
         if isinstance(screen, DrillScreen):
             if screen.check_action("hint", ()) or screen.check_action("hint_in_input", ()):
                 yield SystemCommand("Show the hint", "The answer then counts as hinted", screen.action_hint)
+            if screen.check_action("reveal", ()):
+                yield SystemCommand("I don't know", "Show the answer; it counts as wrong", screen.action_reveal)
+            if screen.check_action("override", ()):
+                yield SystemCommand("I was right", "Count this wrong verdict as right", screen.action_override)
+            if screen.exam is not None and not screen.exam.submitted:
+                yield SystemCommand("Answer sheet", "Go back to a question, or hand in", screen.action_sheet)
             if screen.phase == "feedback" and screen.session.can_undo:
                 yield SystemCommand("Undo the answer", "Cancel it and answer again", screen.action_undo)
             yield SystemCommand("Leave", "Every answer so far is saved", screen.action_leave)
             yield SystemCommand("Keys", "What every key does", screen.action_help)
 
 
-def run(options: Options, library: Library) -> int:
+def run(options: Options, library: Library, settings: Settings | None = None) -> int:
     """Start the TUI; the exit code for the shell."""
-    app = QuizApp(options, library)
+    app = QuizApp(options, library, settings=settings)
     app.run()
     return app.return_code or 0

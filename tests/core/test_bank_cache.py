@@ -56,7 +56,9 @@ def test_a_damaged_cache_entry_is_ignored_and_rewritten(tmp_path: Path) -> None:
     entry.write_text('{"format": 1, "bank": [')
     library, problems = load_paths([path], cache=cache)
     assert problems == [] and library == expected
-    assert entry.read_text().startswith('{"format":1')
+    from quiz.core.bank_cache import CACHE_FORMAT
+
+    assert entry.read_text().startswith(f'{{"format":{CACHE_FORMAT}')
 
 
 def test_cache_folder_from_environment() -> None:

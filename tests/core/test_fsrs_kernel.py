@@ -119,7 +119,7 @@ def test_kernel_equals_fsrs_on_2000_random_histories(monkeypatch: pytest.MonkeyP
     assert check(2000, seed=15, monkeypatch=monkeypatch) > 20000
 
 
-@pytest.mark.slow
+@pytest.mark.heavy
 def test_kernel_equals_fsrs_on_100000_random_histories(monkeypatch: pytest.MonkeyPatch) -> None:
     assert check(100_000, seed=1515, monkeypatch=monkeypatch) > 1_000_000
 

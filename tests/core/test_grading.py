@@ -221,7 +221,7 @@ def test_short_feedback_names_the_forgiven_typo_and_blank_answers() -> None:
         ("2000KM", True, ""),
         ("-2000", False, "Off by 4000 (tolerance 1)"),
         ("2000 miles", False, "Not a number"),
-        ("two thousand", False, "Not a number"),
+        ("two thousand", True, ""),  # read as 2000, and the feedback says so (issue 19)
         ("1,99,9", False, "Not a number"),
         ("inf", False, "Not a number"),
         ("nan", False, "Not a number"),

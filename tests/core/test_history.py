@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from quiz.core.class_logs import find_learner_logs
+from quiz.core.days import Days
 from quiz.core.history import (
     HEATMAP_DAYS,
     LearnerHistory,
@@ -103,17 +104,17 @@ def write_log(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
-def history_of(tmp_path: Path, records: list[dict[str, Any]]) -> LearnerHistory:
+def history_of(tmp_path: Path, records: list[dict[str, Any]], days: Days | None = None) -> LearnerHistory:
     path = write_log(tmp_path / "ana" / "reviews.jsonl", records)
-    return build_history(iter_records(path), library(), now=NOW, learner="ana")
+    return build_history(iter_records(path), library(), now=NOW, learner="ana", days=days)
 
 
 DAY = timedelta(days=1)
 
 
-def test_heatmap_counts_answers_per_utc_day(tmp_path: Path) -> None:
+def test_heatmap_counts_answers_per_learner_day(tmp_path: Path) -> None:
     march2 = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    # 01:30 UTC on the 4th is still the 3rd in New York: the heatmap uses UTC days
+    # 01:30 UTC on the 4th, written with a New York offset: the zone it was written in does not matter
     late_on_march3_elsewhere = datetime(2026, 3, 4, 1, 30, tzinfo=UTC).astimezone(ZoneInfo("America/New_York"))
     records = [
         answer("geo/q1", march2, True),
@@ -122,7 +123,8 @@ def test_heatmap_counts_answers_per_utc_day(tmp_path: Path) -> None:
         answer("geo/q1", late_on_march3_elsewhere, True),
         answer("geo/q1", NOW - 300 * DAY, True),  # older than the heatmap
     ]
-    history = history_of(tmp_path, records)
+    # Midnight UTC days: the 01:30 answer is on the 4th.
+    history = history_of(tmp_path, records, Days(0, UTC))
     assert len(history.days) == HEATMAP_DAYS
     assert history.days[-1].day == date(2026, 3, 10)
     by_day = {cell.day: cell for cell in history.days}
@@ -131,6 +133,12 @@ def test_heatmap_counts_answers_per_utc_day(tmp_path: Path) -> None:
     assert by_day[date(2026, 3, 4)].count == 1
     assert sum(cell.count for cell in history.days) == 4
     assert history.answers == 5
+    # The default day starts at 4 am local time (UTC here): 01:30 still belongs to the 3rd.
+    by_day = {cell.day: cell for cell in history_of(tmp_path, records).days}
+    assert (by_day[date(2026, 3, 3)].count, by_day[date(2026, 3, 4)].count) == (1, 0)
+    # A learner in New York whose day starts at midnight: 23:59 UTC is 18:59 on the 2nd, 01:30 UTC is the 3rd.
+    by_day = {cell.day: cell for cell in history_of(tmp_path, records, Days(0, ZoneInfo("America/New_York"))).days}
+    assert (by_day[date(2026, 3, 2)].count, by_day[date(2026, 3, 3)].count, by_day[date(2026, 3, 4)].count) == (3, 1, 0)
 
 
 def test_accuracy_per_iso_week(tmp_path: Path) -> None:
@@ -191,13 +199,13 @@ def test_forecast_counts_due_days_with_overdue_today(tmp_path: Path) -> None:
         answer("geo/q3", NOW - timedelta(hours=1), True, rating=4),  # Easy: due in days
     ]
     history = history_of(tmp_path, records)
-    assert len(history.forecast) == 14
+    assert len(history.forecast) == 30
     assert history.forecast[0].day == NOW.date()
     assert history.forecast[0].count == 1
     due_q3 = history.question_history("geo/q3").due
     assert due_q3 is not None
     offset = (due_q3.date() - NOW.date()).days
-    assert 1 <= offset < 14
+    assert 1 <= offset < 30
     assert history.forecast[offset].count == 1
     assert sum(day.count for day in history.forecast) == 2
 

@@ -40,8 +40,8 @@ def restored(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     real = replay_cache.replayer_from_json
     real_answers = history_module._Answers.restore.__func__  # type: ignore[attr-defined]
 
-    def spy(data: object, scheduler: Scheduler, day: date | None) -> Replayer:
-        replayer = real(data, scheduler, day)
+    def spy(data: object, scheduler: Scheduler, day: date | None, **keywords: Any) -> Replayer:
+        replayer = real(data, scheduler, day, **keywords)
         count[0] += 1
         return replayer
 
@@ -303,7 +303,7 @@ def test_a_session_starts_from_the_snapshot_with_the_same_queue(
     lines = random_log(11, 300)
     store.path.write_bytes(b"".join(lines[:200]))
     monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
-    now = T0 + timedelta(days=30)
+    now = T0 + timedelta(days=250)  # after the last record: later ones would be refused
 
     def start() -> Session:
         return Session(bank(), store, clock=lambda: now, rng=random.Random(1))
@@ -339,7 +339,7 @@ def test_history_from_a_snapshot_equals_the_full_pass(
     scores = tmp_path / "scores"
     log = scores / "ana" / "reviews.jsonl"
     log.parent.mkdir(parents=True)
-    now = T0 + timedelta(days=40)
+    now = T0 + timedelta(days=250)
     for split in range(0, len(lines) + 1, 13):
         monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / f"cache{split}"))
         log.write_bytes(b"".join(lines[:split]))
@@ -361,7 +361,7 @@ def test_a_damaged_history_snapshot_is_ignored(tmp_path: Path, monkeypatch: pyte
     log.parent.mkdir(parents=True)
     log.write_bytes(b"".join(random_log(13, 200)))
     monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
-    now = T0 + timedelta(days=40)
+    now = T0 + timedelta(days=250)
     reference = history(scores, now)
     (entry,) = (tmp_path / "cache" / "replay").iterdir()
     good = entry.read_bytes()
@@ -404,7 +404,7 @@ def test_the_class_report_uses_each_learners_snapshot(
         log.parent.mkdir(parents=True)
         log.write_bytes(b"".join(random_log(20 + index, 120 + 30 * index)))
         logs.append((f"l{index}", log))
-    now = T0 + timedelta(days=40)
+    now = T0 + timedelta(days=250)
     monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
     build_class_report(logs, bank(), now=now)
     for index, (_, log) in enumerate(logs):

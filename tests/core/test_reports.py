@@ -163,7 +163,7 @@ def test_history_json(tmp_path: Path) -> None:
     assert data["answers"] == 4 and data["right"] == 3
     assert len(data["days"]) == 182 and data["days"][-1]["date"] == "2026-03-10"
     assert data["days"][-3] == {"date": "2026-03-08", "answers": 1, "right": 0}
-    assert len(data["forecast"]) == 14
+    assert len(data["forecast"]) == 30
     assert data["decks"][0]["name"] == "geo" and data["decks"][0]["questions"] == 3
     assert data["tags"][0]["name"] == "world"
     assert data["unknown"]["answers"] == 1

@@ -10,7 +10,7 @@ import io
 import json
 import re
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from quiz.cli import main
 from quiz.core.bank import load_text
 from quiz.core.history import load_history
 from quiz.core.model import Library
+from quiz.core.records import nesting_depth, too_deep
 from quiz.core.session import Session
 from quiz.core.store import LOG_NAME, Store
 from tests.hardening.conftest import PROFILE
@@ -140,15 +141,15 @@ def assert_log_usable(scores: Path, bank_folder: Path, store: Store) -> None:
         feedback = session.answer(response)
         assert store.read().records[-1]["id"] == feedback.record_id
     load_history(scores, "ana", LIBRARY, now=NOW)
-    # (CSV is data for a spreadsheet, kept as the log has it: not checked for controls.)
-    for args in (["history"], ["history", "--json"]):
+    for args in (["history"], ["history", "--json"], ["history", "--csv"]):
         out, err = io.StringIO(), io.StringIO()
         code = main(["--scores", str(scores), "--learner", "ana", "--questions", str(bank_folder), *args], out, err)
         assert code == 0, err.getvalue()
         if "--json" in args:
             json.loads(out.getvalue())
-        else:
-            assert not CONTROL.search(out.getvalue()), args
+        # No format lets a control character from the log reach the terminal.
+        assert not CONTROL.search(out.getvalue()), args
+        assert not CONTROL.search(err.getvalue()), args
 
 
 @pytest.fixture(scope="module")
@@ -197,3 +198,80 @@ def test_the_log_file_is_where_the_fuzzing_wrote_it(tmp_path: Path) -> None:
     store = write_log(tmp_path / "scores", json.dumps(answer(0)).encode() + b"\n")
     assert store.path == tmp_path / "scores" / "ana" / LOG_NAME
     assert [r["id"] for r in store.read().records] == [IDS[0]]
+
+
+# --------------------------------------------------------------------------- any value, any depth, any field
+
+LOG_BUDGET = settings(FUZZ, deadline=timedelta(seconds=20))
+"""A per-example time budget: a reader that slows down on some value fails the test."""
+
+FIELDS = [
+    "v",
+    "app",
+    "kind",
+    "id",
+    "time",
+    "learner",
+    "key",
+    "type",
+    "response",
+    "correct",
+    "rating",
+    "hinted",
+    "typo_forgiven",
+    "elapsed",
+    "session",
+    "mode",
+    "ref",
+    "extra",
+]
+
+tricky_text = st.text(st.sampled_from('[]{}"\\:,ab\x1b\x9b\u202e '), max_size=20)
+leaf_json = st.one_of(
+    json_values.map(json.dumps),
+    tricky_text.map(json.dumps),
+    st.sampled_from(["NaN", "Infinity", "-Infinity", "1e999", "-0", "1" * 5000, "true", "null", '""']),
+)
+
+
+@st.composite
+def any_json(draw: st.DrawFn) -> str:
+    """JSON text of any type and any depth (up to thousands: built as text, since
+    `json.dumps` itself would exceed the recursion limit)."""
+    leaf = draw(leaf_json)
+    depth = draw(st.one_of(st.just(0), st.integers(1, 12), st.integers(300, 3000)))
+    if draw(st.booleans()):
+        return "[" * depth + leaf + "]" * depth
+    return '{"k":' * depth + leaf + "}" * depth
+
+
+@st.composite
+def wild_line(draw: st.DrawFn) -> str:
+    """A record as the app writes it, with any fields replaced by any JSON at all."""
+    data = draw(record())
+    chosen = draw(st.lists(st.sampled_from(FIELDS), max_size=4, unique=True))
+    for name in chosen:
+        data[name] = f"@@{name}@@"
+    text = json.dumps(data, ensure_ascii=False)
+    for name in chosen:
+        text = text.replace(json.dumps(f"@@{name}@@"), draw(any_json()), 1)
+    if draw(st.booleans()):
+        text = "\ufeff" + text  # a BOM, which only the first line may carry
+    return text
+
+
+@LOG_BUDGET
+@given(st.lists(wild_line(), min_size=1, max_size=6))
+def test_any_json_of_any_depth_in_any_field(bank_folder: Path, lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        scores = Path(folder) / "scores"
+        content = ("\n".join(lines) + "\n").encode("utf-8", "surrogatepass")
+        assert_log_usable(scores, bank_folder, write_log(scores, content))
+
+
+@FUZZ
+@given(json_values | st.recursive(tricky_text, lambda inner: st.lists(inner, max_size=2), max_leaves=40))
+def test_the_depth_check_on_bytes_agrees_with_the_parsed_value(value: Any) -> None:
+    text = json.dumps(value).encode()
+    for limit in (0, 1, 2, 3, 5):
+        assert too_deep(text, limit) == (nesting_depth(value) > limit)

@@ -109,6 +109,11 @@ async def test_exam_shows_no_feedback_then_score_and_review(tmp_path: Path, make
             assert app.screen.presented is not None
             await pilot.press("t")
             await pilot.pause()
+        # Every question answered: the answer sheet comes before handing in.
+        assert "3 answered" not in screen_texts(app)
+        assert "0 questions unanswered, 0 flagged." in screen_texts(app)
+        await pilot.press("s")
+        await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         shown = screen_texts(app)
         assert "Score: 2 / 3" in shown
@@ -147,7 +152,7 @@ async def test_practise_a_tag_asks_for_it(make_app: AppFactory) -> None:
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("n", "o", "p", "e", "enter")
         await pilot.pause()
-        assert "No question has the tag 'nope'." in screen_texts(app)
+        assert "No tag 'nope'" in screen_texts(app)
         await pilot.press("ctrl+u", *"test", "enter")
         await pilot.pause()
         assert isinstance(app.screen, DrillScreen)
@@ -354,3 +359,48 @@ async def test_leaving_the_name_screen_leaves_the_app(make_app: AppFactory) -> N
         await pilot.pause()
     assert app.return_code == 0
     assert not any(isinstance(screen, HomeScreen) for screen in app.screen_stack)
+
+
+async def test_home_says_when_the_score_log_cannot_be_read(tmp_path: Path, make_app: AppFactory) -> None:
+    """Not a silent "everything is new": the learner is told the log is there but unreadable."""
+    (tmp_path / "scores" / "ana" / "reviews.jsonl").mkdir(parents=True)  # a folder where the log should be
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = " ".join(screen_texts(app).split())
+        assert "Your score log could not be read" in shown
+        assert "a folder is in the way" in shown
+        assert "Nothing was changed" in shown
+        assert "line(s) of the score log were skipped" not in shown
+
+
+async def test_home_counts_skipped_lines_of_a_readable_log(tmp_path: Path, make_app: AppFactory) -> None:
+    log = tmp_path / "scores" / "ana" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text("not json\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = " ".join(screen_texts(app).split())
+        assert "1 line(s) of the score log were skipped" in shown
+        assert "could not be read" not in shown
+
+
+async def test_a_deeply_nested_response_does_not_freeze_home_or_history(tmp_path: Path, make_app: AppFactory) -> None:
+    """The reported case: a response nested 500 deep froze the history screen for minutes."""
+    from quiz.tui.screens.history import HistoryScreen
+
+    log = tmp_path / "scores" / "ana" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    base = '{"v":1,"kind":"answer","id":"a%d","time":"2026-01-04T09:00:00+00:00","key":"every/choice",'
+    good = base % 1 + '"response":"x","rating":3,"correct":true}'
+    deep = base % 2 + '"response":' + "[" * 500 + "]" * 500 + ',"rating":3,"correct":true}'
+    log.write_text(good + "\n" + deep + "\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "1 line(s) of the score log were skipped" in " ".join(screen_texts(app).split())
+        await pilot.press("H")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.history.answers == 1

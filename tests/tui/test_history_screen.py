@@ -97,10 +97,10 @@ async def test_history_screen_shows_every_part(tmp_path: Path) -> None:
         assert accuracy[0].count("██") == 3 and accuracy[3].count("██") == 6
         assert accuracy[4].split()[-3:] == ["09", "10", "11"]  # ISO week numbers
         forecast = static_text(screen, "#forecast-chart").splitlines()
-        assert len(forecast[4].split()) == 14  # a count under each of the 14 days
+        assert len(forecast[4].split()) == 30  # a count under each of the 30 days
         assert forecast[6].split()[:2] == ["10", "11"]  # today first
         due = sum(int(n) for n in forecast[4].split())
-        assert f"next 14 days {due}" in static_text(screen, "#forecast-caption")
+        assert f"next 30 days {due}" in static_text(screen, "#forecast-caption")
 
         groups = screen.query_one("#groups-table", DataTable)
         assert groups.row_count == 2  # the deck and its one tag

@@ -157,6 +157,8 @@ async def test_summary_prompts_wrap_under_their_own_text(tmp_path: Path, make_ap
         await pilot.pause()
         await pilot.press("f")  # wrong: the question is also the hardest
         await pilot.pause()
+        await pilot.press("s")  # hand in from the answer sheet
+        await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         shown = lines_of(app.screen.query_one("#summary"))
         review = shown.index(next(line for line in shown if line.startswith("1. When Clinton")))

@@ -71,7 +71,19 @@ def test_summary(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path
 
 def test_exam_review(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path) -> None:
     app = make_app(write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE), command="exam", count=3)
-    assert snap_compare(app, press=["t", "f", "t"], terminal_size=SIZE)
+    assert snap_compare(app, press=["t", "f", "t", "s"], terminal_size=SIZE)
+
+
+def test_exam_sheet(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path) -> None:
+    """The answer sheet before handing in: one flagged, one skipped."""
+    app = make_app(write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE), command="exam", count=3)
+    assert snap_compare(app, press=["ctrl+f", "t", "ctrl+n", "t", "ctrl+l"], terminal_size=SIZE)
+
+
+def test_feedback_wrong_with_i_was_right(snap_compare: SnapCompare, make_app: AppFactory, tmp_path: Path) -> None:
+    """A wrong typed answer: the footer offers r "I was right"; the learning step's comeback is said."""
+    app = make_app(one_question_bank(tmp_path / "one", "who"), command="drill")
+    assert snap_compare(app, press=[*"Volodya", "enter"], terminal_size=SIZE)
 
 
 def test_terminal_too_small(snap_compare: SnapCompare, make_app: AppFactory) -> None:

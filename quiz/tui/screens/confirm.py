@@ -25,6 +25,8 @@ class ConfirmScreen(ModalScreen[bool]):
         super().__init__(classes="modal")
         self.question = question
         self.detail = detail
+        self.quitting = False
+        """Set by the app when this asks whether to quit (Ctrl+Q again then quits)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

@@ -1,15 +1,19 @@
 """Asking questions one at a time: drill, practice and exam share this screen.
 
-Two phases: *asking* (the question widget has the focus and its keys) and *feedback*
-(Enter/Space goes on, `e` easy, `g` guessed, `u` undo). In an exam there is no
-feedback phase: each answer is saved and the next question follows.
+Two phases: *asking* (the question widget has the focus and its keys; F3 "I don't
+know" shows the answer, logged as wrong) and *feedback* (Enter/Space goes on, `e`
+easy, `g` guessed, `r` "I was right" for a wrong verdict, `u` undo). Escape,
+`q` and Ctrl+C leave after a confirmation. In an exam there is no
+feedback phase: each answer is saved and the next unanswered question follows;
+Ctrl+N skips a question, Ctrl+F flags it, Ctrl+L opens the answer sheet (go back
+to any question, or hand in), and a time limit shows as a countdown.
 Every answer is in the score log before its feedback appears (`Session.answer`
 appends and fsyncs first), which is why leaving never loses anything.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import ComposeResult
@@ -19,7 +23,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
-from quiz.core.grading import Response
+from quiz.core.exam import ExamSession
+from quiz.core.grading import NotAnAnswer, Response
 from quiz.core.session import Feedback, Presented, Session
 from quiz.core.store import StoreError
 from quiz.tui.screens.confirm import ConfirmScreen
@@ -43,12 +48,21 @@ class DrillScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Leave"),
         Binding("q", "leave", "Leave", show=False),
+        # Priority: an answer field would otherwise take Ctrl+C as "copy".
+        Binding("ctrl+c", "leave", "Leave", show=False, priority=True),
+        Binding("f3", "reveal", "I don't know"),
         Binding("h", "hint", "Hint"),
         Binding("f2", "hint_in_input", "Hint"),
         Binding("enter,space", "continue", "Continue"),
         Binding("e", "rerate(4)", "Easy"),
         Binding("g", "rerate(2)", "I guessed"),
+        Binding("r", "override", "I was right"),
         Binding("u", "undo", "Undo"),
+        Binding("s", "suspend", "Suspend"),
+        Binding("b", "bury", "Bury"),
+        Binding("ctrl+n", "skip", "Skip"),
+        Binding("ctrl+f", "flag", "Flag"),
+        Binding("ctrl+l", "sheet", "Answer sheet"),
         Binding("question_mark", "help", "Help"),
         Binding("f1", "help_in_input", "Help"),
     ]
@@ -77,6 +91,7 @@ class DrillScreen(Screen[None]):
         with Horizontal(id="progress-row"):
             yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
             yield Static("", id="progress-text", markup=False)
+            yield Static("", id="countdown", markup=False)
         yield Static("", id="deck-line", markup=False)
         with VerticalScroll(id="body"):
             yield Static("", id="prompt", markup=False)
@@ -85,13 +100,25 @@ class DrillScreen(Screen[None]):
             yield FeedbackView("", id="feedback")
         with Horizontal(id="drill-buttons"):
             yield Button("Hint (h, F2)", id="hint-button", compact=True)
+            yield Button("I don't know (F3)", id="reveal-button", compact=True)
+            yield Button("I was right (r)", id="override-button", compact=True)
             yield Button("Continue (Enter)", id="continue-button", compact=True)
         yield Footer()
 
     async def on_mount(self) -> None:
         self.title = self.title_text
         self.sub_title = self.quiz.learner
+        exam = self.exam
+        self.query_one("#countdown", Static).display = bool(exam and exam.deadline)
+        if exam is not None and exam.deadline is not None:
+            self._tick()
+            self.set_interval(1.0, self._tick)
         await self.show(self.session.current)
+
+    @property
+    def exam(self) -> ExamSession | None:
+        """The session, when it is an exam with a sheet (skip, flag, go back, time limit)."""
+        return self.session if isinstance(self.session, ExamSession) else None
 
     # ------------------------------------------------------------------ phases
 
@@ -109,9 +136,7 @@ class DrillScreen(Screen[None]):
         self._update_progress()
         bank = self.quiz.library.bank(question.deck)
         deck = bank.title if bank else question.deck
-        self.query_one("#deck-line", Static).update(
-            Content.assemble(literal(deck), f"  ·  question {presented.number}  ·  {question.type}")
-        )
+        self._update_deck_line(deck, presented)
         prompt = self.query_one("#prompt", Static)
         prompt.update(literal(question.prompt))
         prompt.display = bool(question.prompt)  # a cloze may have only its text
@@ -129,17 +154,45 @@ class DrillScreen(Screen[None]):
         self._update_buttons()
         self.refresh_bindings()
 
+    def _update_deck_line(self, deck: str, presented: Presented) -> None:
+        """Deck, place and type; in an exam also "of N", answered and flagged."""
+        marks = ""
+        exam = self.exam
+        if exam is not None:
+            index = presented.number - 1
+            marks += f" of {exam.size}"
+            if exam.answered(index):
+                marks += "  ·  answered (a new answer replaces it)"
+            if index in exam.flagged:
+                marks += "  ·  ⚑ flagged"
+        self.query_one("#deck-line", Static).update(
+            Content.assemble(literal(deck), f"  ·  question {presented.number}{marks}  ·  {presented.question.type}")
+        )
+
     def _update_progress(self) -> None:
-        done, remaining = self.session.progress
+        """The bar counts distinct questions; the text adds Anki's new/learning/review."""
+        session = self.session
+        done = session.questions_done
         bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=max(1, done + remaining), progress=done)
-        self.query_one("#progress-text", Static).update(f"{done} done, {remaining} to go")
+        bar.update(total=max(1, session.size), progress=min(done, session.size))
+        if self.mode == "exam":
+            answered, _ = session.progress
+            text = f"{answered} of {session.size} answered"
+        else:
+            counts = session.counts
+            text = (
+                f"{done} of {session.size} done · new {counts.new} · "
+                f"learning {counts.learning} · review {counts.review}"
+            )
+        self.query_one("#progress-text", Static).update(text)
 
     def _update_buttons(self) -> None:
         hint_button = self.query_one("#hint-button", Button)
         hint_button.display = self.phase == "asking" and self._has_hint()
         hint_button.disabled = self.hinted
         self.query_one("#continue-button", Button).display = self.phase == "feedback"
+        self.query_one("#reveal-button", Button).display = self.phase == "asking" and self.mode != "exam"
+        self.query_one("#override-button", Button).display = self.phase == "feedback" and self.session.can_override
 
     def _has_hint(self) -> bool:
         """A hint exists and may be shown (never in an exam)."""
@@ -158,6 +211,10 @@ class DrillScreen(Screen[None]):
         elapsed = (now - self.shown_at).total_seconds() if self.shown_at else None
         try:
             feedback = self.session.answer(response, hinted=self.hinted, elapsed=elapsed)
+        except NotAnAnswer as error:
+            # Not graded, not logged: say what is expected and keep the question.
+            self.notify(str(error), title="Not an answer", severity="warning", markup=False)
+            return
         except StoreError as error:
             self.app.push_screen(
                 MessageScreen(
@@ -168,8 +225,24 @@ class DrillScreen(Screen[None]):
             )
             return
         if self.mode == "exam":
+            await self._exam_next()
+            return
+        await self._enter_feedback(feedback)
+
+    async def _exam_next(self) -> None:
+        """On to the next unanswered question; the answer sheet when there is none."""
+        exam = self.exam
+        if exam is None:
             await self.show(self.session.next())
             return
+        index = exam.next_unanswered()
+        if index is None:
+            self.action_sheet()
+            return
+        await self.show(exam.goto(index))
+
+    async def _enter_feedback(self, feedback: Feedback) -> None:
+        """Swap the question for its feedback."""
         self.feedback = feedback
         self.phase = "feedback"
         self._show_feedback()
@@ -190,6 +263,12 @@ class DrillScreen(Screen[None]):
     def finish(self, *, early: bool = False) -> None:
         """Replace this screen with the session's summary (`early`: the learner left)."""
         from quiz.tui.screens.summary import SummaryScreen
+
+        exam = self.exam
+        if exam is not None and not exam.submitted:
+            exam.submit()
+        while self.app.screen is not self:
+            self.app.pop_screen()  # a sheet or a confirmation left open at time-up
 
         summary = SummaryScreen(self.session.summary(), self.mode, self.title_text, finished=not early)
         self.app.switch_screen(summary)
@@ -225,6 +304,16 @@ class DrillScreen(Screen[None]):
             if asking:
                 return False
             return True if self.session.can_undo else None
+        if action in ("suspend", "bury"):
+            if asking or self.mode == "exam":
+                return False
+            return True if self.session.can_flag else None
+        if action == "reveal":
+            return asking and self.mode != "exam"
+        if action in ("skip", "flag", "sheet"):
+            return self.exam is not None
+        if action == "override":
+            return not asking and self.session.can_override
         return True
 
     def on_descendant_focus(self) -> None:
@@ -265,6 +354,114 @@ class DrillScreen(Screen[None]):
         word = "easy" if rating == 4 else "a guess"
         self.notify(f"Marked as {word}.")
 
+    def action_suspend(self) -> None:
+        """After feedback: leave this question out of every session until unsuspended (history)."""
+        self._flag("suspend")
+
+    def action_bury(self) -> None:
+        """After feedback: leave this question out until tomorrow."""
+        self._flag("bury")
+
+    def _flag(self, kind: str) -> None:
+        if self.phase != "feedback" or not self.session.can_flag:
+            return
+        try:
+            if kind == "suspend":
+                leech = self.feedback is not None and self.feedback.leech
+                self.session.suspend(reason="leech" if leech else None)
+            else:
+                self.session.bury()
+        except StoreError as error:
+            self.app.push_screen(MessageScreen(f"Could not {kind} the question", str(error)))
+            return
+        if kind == "suspend":
+            self.notify("Suspended until you unsuspend it from your history. Undo (u) takes it back.")
+        else:
+            self.notify("Buried until tomorrow. Undo (u) takes it back.")
+        self.refresh_bindings()
+
+    async def action_reveal(self) -> None:
+        """ "I don't know": show the answer; it is logged as wrong, without a guess."""
+        if self.phase != "asking" or self.mode == "exam" or self.presented is None:
+            return
+        now = self.quiz.clock()
+        elapsed = (now - self.shown_at).total_seconds() if self.shown_at else None
+        try:
+            feedback = self.session.reveal(elapsed=elapsed)
+        except StoreError as error:
+            self.app.push_screen(MessageScreen("Could not save", str(error)))
+            return
+        await self._enter_feedback(feedback)
+
+    def action_override(self) -> None:
+        """ "I was right": count a wrong verdict as right (logged, shown as overridden)."""
+        if self.phase != "feedback" or not self.session.can_override:
+            return
+        try:
+            self.feedback = self.session.override()
+        except StoreError as error:
+            self.app.push_screen(MessageScreen("Could not save the new verdict", str(error)))
+            return
+        self._show_feedback()
+        self._update_buttons()
+        self.refresh_bindings()
+        self.notify("Counted as right.")
+
+    async def action_skip(self) -> None:
+        """Exam: leave this question unanswered for now and go to the next one."""
+        exam = self.exam
+        if exam is None or exam.submitted:
+            return
+        here = exam.position
+        index = exam.next_unanswered()
+        if index is None or index == here:
+            self.action_sheet()
+            return
+        await self.show(exam.goto(index))
+
+    def action_flag(self) -> None:
+        """Exam: flag (or unflag) this question to check before handing in."""
+        exam = self.exam
+        if exam is None or exam.submitted or self.presented is None:
+            return
+        exam.flag()  # the deck line says "⚑ flagged"; the answer sheet (Ctrl+L) lists it
+        bank = self.quiz.library.bank(self.presented.question.deck)
+        self._update_deck_line(bank.title if bank else self.presented.question.deck, self.presented)
+
+    def action_sheet(self) -> None:
+        """Exam: the answer sheet, to go back to a question or hand the exam in."""
+        from quiz.tui.screens.exam_sheet import SUBMIT, ExamSheetScreen
+
+        exam = self.exam
+        if exam is None or exam.submitted:
+            return
+
+        async def chosen(index: int | None) -> None:
+            if exam.submitted:
+                return
+            if index == SUBMIT:
+                exam.submit()
+                self.finish()
+            elif index is not None:
+                await self.show(exam.goto(index))
+
+        left = exam.time_left(self.quiz.clock())
+        self.app.push_screen(ExamSheetScreen(exam.rows(), time_left=_countdown(left) if left else ""), chosen)
+
+    def _tick(self) -> None:
+        """Exam with a time limit: update the countdown; at zero, hand in what is answered."""
+        exam = self.exam
+        if exam is None or exam.submitted:
+            return
+        left = exam.time_left(self.quiz.clock())
+        if left is None:
+            return
+        self.query_one("#countdown", Static).update(_countdown(left))
+        if left <= timedelta(0) and self.is_attached:
+            exam.submit(timed_out=True)
+            self.notify("Time is up: your answers are handed in.", title="Exam", markup=False)
+            self.finish()
+
     async def action_undo(self) -> None:
         """Cancel the last answer and ask its question again."""
         if self.phase != "feedback":
@@ -286,6 +483,8 @@ class DrillScreen(Screen[None]):
         def leave(yes: bool | None) -> None:
             if not yes:
                 return
+            if self.exam is not None and self.exam.submitted:
+                return  # time ran out while the question was open
             if self.session.progress[0]:
                 self.finish(early=True)
             else:
@@ -315,3 +514,18 @@ class DrillScreen(Screen[None]):
         elif event.button.id == "continue-button":
             event.stop()
             await self.action_continue()
+        elif event.button.id == "reveal-button":
+            event.stop()
+            await self.action_reveal()
+        elif event.button.id == "override-button":
+            event.stop()
+            self.action_override()
+
+
+def _countdown(left: timedelta) -> str:
+    """`⏱ 12:05 left` (hours shown when there are any)."""
+    seconds = max(0, int(left.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+    return f"⏱ {clock} left"

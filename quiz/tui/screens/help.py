@@ -22,6 +22,7 @@ HOME_KEYS = (
     ("H / s", "history of your answers"),
     ("l", "switch learner"),
     ("S", "sync your answers with the class repository (scores folder in git)"),
+    ("c", "settings: retention, daily limits, when your day starts"),
     ("ctrl+p", "command palette (themes, every action)"),
     ("q", "quit"),
 )
@@ -36,9 +37,13 @@ DRILL_KEYS = (
     ("Tab", "cloze: next gap"),
     ("Space, 1-4", "card: reveal, then grade yourself Again/Hard/Good/Easy"),
     ("h / F2", "show the hint (the answer then counts as hinted)"),
+    ("F3", "I don't know: show the answer (it counts as wrong)"),
     ("e / g", "after feedback: it was easy / I guessed"),
+    ("r", "after feedback: I was right (count a wrong verdict as right)"),
     ("u", "after feedback: undo the answer and try again"),
-    ("Escape", "leave (every answer so far is already saved)"),
+    ("s / b", "after feedback: suspend the question (until unsuspended) / bury it until tomorrow"),
+    ("Escape / Ctrl+C", "leave (every answer so far is already saved)"),
+    ("Ctrl+Q", "quit quiz (asks first during a session)"),
     ("? / F1", "this help"),
 )
 

@@ -21,8 +21,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
+from quiz.cli.numbers import calibration_chart, retention_table
 from quiz.cli.reports import SHADES, calendar_grid, clip, heat_level, month_labels, whole_weeks
 from quiz.core.history import DayCount, LearnerHistory, QuestionHistory, response_text
+from quiz.core.retention import ReviewStats
 from quiz.core.text import clean
 
 __all__ = ["HistoryScreen", "column_chart", "heatmap_text", "question_text"]
@@ -146,10 +148,11 @@ def _cell(text: str, justify: str = "left") -> Text:
 
 
 class HistoryScreen(Screen[None]):
-    """Read-only history of one learner; Escape or q goes back."""
+    """History of one learner; U unsuspends the highlighted question; Escape or q goes back."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back"),
+        Binding("U", "unsuspend", "Unsuspend"),
     ]
 
     DEFAULT_CSS = """
@@ -163,9 +166,14 @@ class HistoryScreen(Screen[None]):
     HistoryScreen #question-detail-scroll { width: 2fr; padding: 0 1; }
     """
 
-    def __init__(self, history: LearnerHistory) -> None:
+    def __init__(self, history: LearnerHistory, stats: ReviewStats | None = None) -> None:
         super().__init__()
         self.history = history
+        self.stats = stats
+        """True retention and calibration (`quiz.core.retention`), shown in their own tab."""
+        self.suspended = {q.key for q in history.questions if q.suspended}
+        """Suspended questions, kept up to date as the learner unsuspends them here."""
+        self.highlighted: str | None = None
 
     def compose(self) -> ComposeResult:
         history = self.history
@@ -179,7 +187,7 @@ class HistoryScreen(Screen[None]):
                         id="empty",
                     )
                 yield Static(
-                    Text(f"Answers per day, last {len(whole_weeks(history.days))} days (UTC)"),
+                    Text(f"Answers per day, last {len(whole_weeks(history.days))} days (your local days)"),
                     classes="history-title",
                 )
                 yield Static(heatmap_text(history.days), id="heatmap")
@@ -200,6 +208,18 @@ class HistoryScreen(Screen[None]):
                     yield DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
                 else:
                     yield Static(Text("No sessions yet."))
+            if self.stats is not None:
+                with TabPane("Retention", id="retention"), VerticalScroll():
+                    yield Static(
+                        Text("True retention: reviews of learned questions passed (young: interval under 21 days)"),
+                        classes="history-title",
+                    )
+                    yield Static(Text(retention_table(self.stats)), id="retention-table")
+                    yield Static(
+                        Text("Calibration: predicted recall at each review against the share passed"),
+                        classes="history-title",
+                    )
+                    yield Static(Text(calibration_chart(self.stats, width=16)), id="calibration")
             with TabPane("Questions", id="questions"):
                 if history.questions:
                     with Horizontal():
@@ -247,7 +267,7 @@ class HistoryScreen(Screen[None]):
             [float(day.count) for day in forecast],
             top,
             [counts, weekdays, dates],
-            width=5,
+            width=3,
             axis=(str(int(top)), ""),
         )
 
@@ -316,7 +336,8 @@ class HistoryScreen(Screen[None]):
                 )
         if history.questions:
             table = self.query_one("#questions-table", DataTable)
-            table.add_columns("Question", "Prompt", "Answers", "Right", "Recall", "Status")
+            columns = table.add_columns("Question", "Prompt", "Answers", "Right", "Recall", "Status")
+            self._status_column = columns[-1]
             for q in history.questions:
                 table.add_row(
                     _cell(q.key),
@@ -324,15 +345,45 @@ class HistoryScreen(Screen[None]):
                     _cell(str(q.answers), "right"),
                     _cell(str(q.right), "right"),
                     _cell(f"{q.recall:.0%}", "right"),
-                    _cell(q.status),
+                    _cell(self._status(q.key, q.status, q.leech)),
                     key=q.key,
                 )
             self.show_question(history.questions[0].key)
 
+    def _status(self, key: str, status: str, leech: bool) -> str:
+        """The status cell: FSRS status, then leech and suspended flags."""
+        words = [status] + (["leech"] if leech else []) + (["suspended"] if key in self.suspended else [])
+        return ", ".join(words)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "unsuspend":
+            return True if self.highlighted in self.suspended else None
+        return True
+
+    def action_unsuspend(self) -> None:
+        """Bring the highlighted suspended question back into sessions (an `unsuspend` record)."""
+        from quiz.tui.app import QuizApp
+
+        key = self.highlighted
+        if key is None or key not in self.suspended or not isinstance(self.app, QuizApp):
+            return
+        problem = self.app.unsuspend(key)
+        if problem is not None:
+            self.notify(problem, title="Could not unsuspend", severity="error", markup=False)
+            return
+        self.suspended.discard(key)
+        summary = next(q for q in self.history.questions if q.key == key)
+        table = self.query_one("#questions-table", DataTable)
+        table.update_cell(key, self._status_column, _cell(self._status(key, summary.status, summary.leech)))
+        self.notify(f"{clean(key)} is back in your sessions.", markup=False)
+        self.refresh_bindings()
+
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Selecting a question shows its answers."""
         if event.data_table.id == "questions-table" and event.row_key.value is not None:
+            self.highlighted = event.row_key.value
             self.show_question(event.row_key.value)
+            self.refresh_bindings()
 
     def show_question(self, key: str) -> None:
         """Fill the detail pane with one question's history."""

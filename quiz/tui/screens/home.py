@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from quiz.core.filters import library_tags, unknown_tag
 from quiz.tui.screens.help import HOME_KEYS, HelpScreen
 from quiz.tui.screens.prompt import PromptScreen
 from quiz.tui.widgets.base import literal, safe
@@ -61,6 +62,7 @@ class HomeScreen(Screen[None]):
         Binding("H,s", "history", "History", key_display="H"),
         Binding("l", "switch_learner", "Learner"),
         Binding("S", "sync", "Sync"),
+        Binding("c", "settings", "Settings"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -121,7 +123,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-learner", Static).update(Content.assemble("Learner: ", literal(app.learner, "bold")))
         if app.background and self._small_log(app):
             # Counts in the first frame; only the git status (a subprocess) waits for a thread.
-            self._show_stats(*self._compute(app.learner), self.unsynced)
+            self._show_stats(*self._compute(app.learner, git=False))
             self.call_after_refresh(
                 self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
             )
@@ -135,7 +137,7 @@ class HomeScreen(Screen[None]):
                 self.run_worker, self._compute_in_thread, thread=True, exclusive=True, group="home-stats"
             )
         else:
-            self._show_stats(*self._compute(app.learner), self._pending(app.learner))
+            self._show_stats(*self._compute(app.learner))
 
     @staticmethod
     def _small_log(app: QuizApp) -> bool:
@@ -175,28 +177,39 @@ class HomeScreen(Screen[None]):
         )
         self.refresh_bindings()
 
-    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str]]:
-        """The deck counts for `learner` (runs in a thread when the app says so)."""
+    def _compute(
+        self, learner: str, *, git: bool = True
+    ) -> tuple[str, list[DeckStats], list[str], int | None, str | None]:
+        """The deck counts for `learner`, the log's skipped lines, the answers not yet
+        synced (asked of git only with `git`, else as last shown), and why the log could
+        not be read at all (None when it could). Runs in a thread when the app says so."""
         from quiz.core.session import overview
         from quiz.core.store import StoreError
 
         app = self.quiz
         warnings: list[str] = []
+        error: str | None = None
         try:
             states, warnings = app.states(learner)
-        except StoreError as error:
+        except StoreError as problem:
             states = {}
-            warnings = [str(error)]
-        return learner, overview(app.library, states, app.settings, app.clock()), warnings
+            error = str(problem)
+        pending = self._pending(learner) if git else self.unsynced
+        return learner, overview(app.library, states, app.settings, app.clock()), warnings, pending, error
 
     def _compute_in_thread(self) -> None:
-        learner = self.quiz.learner
-        result = self._compute(learner)
-        pending = self._pending(learner)
+        result = self._compute(self.quiz.learner)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_stats, *result, pending)
+            self.app.call_from_thread(self._show_stats, *result)
 
-    def _show_stats(self, learner: str, stats: list[DeckStats], warnings: list[str], pending: int | None) -> None:
+    def _show_stats(
+        self,
+        learner: str,
+        stats: list[DeckStats],
+        warnings: list[str],
+        pending: int | None,
+        error: str | None = None,
+    ) -> None:
         """Put freshly computed counts on screen (unless the learner changed meanwhile)."""
         app = self.quiz
         if learner != app.learner:
@@ -221,7 +234,13 @@ class HomeScreen(Screen[None]):
             else Content("No question banks loaded: pass --questions PATH.")
         )
         note = ""
-        if warnings:
+        if error is not None:
+            # Not "every question is new": the answers are there, they could not be read.
+            note = (
+                f"Your score log could not be read, so the counts above show every question as new: {error}. "
+                "Nothing was changed; fix the file (or its permissions) and start quiz again."
+            )
+        elif warnings:
             note = f"{len(warnings)} line(s) of the score log were skipped: {warnings[0]}"
         self.query_one("#home-warnings", Static).update(literal(note))
 
@@ -289,14 +308,13 @@ class HomeScreen(Screen[None]):
 
     def action_practice_tag(self) -> None:
         """Ask for a tag, then practise every question that has it."""
-        tags = sorted({tag for q in self.quiz.library.questions for tag in q.tags})
+        tags = library_tags(self.quiz.library)
 
         def check(text: str) -> str | None:
             if not text:
                 return "Type a tag."
-            if text not in tags:
-                return f"No question has the tag {text!r}."
-            return None
+            problem = unknown_tag(text, self.quiz.library)
+            return problem[:1].upper() + problem[1:] + "." if problem else None
 
         def start(tag: str | None) -> None:
             if tag:
@@ -322,6 +340,10 @@ class HomeScreen(Screen[None]):
     def action_history(self) -> None:
         """Open the learner's history."""
         self.quiz.open_history()
+
+    def action_settings(self) -> None:
+        """Open the Settings screen."""
+        self.quiz.open_settings()
 
     def action_switch_learner(self) -> None:
         """Ask for a learner's name; a name that cannot be a folder name is refused."""

@@ -39,12 +39,21 @@ def summary_content(summary: Summary, mode: str, *, finished: bool = True) -> Ha
     if summary.score is not None:
         out_of = summary.out_of if summary.out_of is not None else summary.answered
         add(Content.styled(f"Score: {summary.score} / {out_of}", "bold"))
+        if summary.timed_out:
+            add("Time ran out: every answer given before then is kept and counted.")
+        if summary.unanswered:
+            add(f"Not answered: {plural(summary.unanswered, 'question')} (no point for those)")
     add(
         f"Answered: {summary.answered}   Right: {summary.right}   "
         f"Accuracy: {summary.accuracy:.0%}   "
         f"Time spent: {duration(summary.time_spent.total_seconds())}"
     )
     add(f"Due by the end of tomorrow: {plural(summary.due_tomorrow, 'question')}")
+    crammed = sum(1 for feedback in summary.feedbacks if feedback.cram)
+    if crammed:
+        add(f"Cram: {plural(crammed, 'answer')} to questions not yet due; your schedule did not move for them.")
+    if mode == "exam":
+        add("Exam answers count as reviews: each question is rescheduled as in a drill.")
     if summary.hardest:
         add()
         add(Content.styled("Hardest questions", "bold"))

@@ -65,7 +65,7 @@ class ChoiceWidget(QuestionWidget, can_focus=True):
     def action_submit(self) -> None:
         """Answer with the marked choice."""
         if self.selected is None:
-            self.notify("Pick a choice first (a digit, the arrows or a click).")
+            self.notify("Pick a choice first (a digit, the arrows or a click), or F3 if you don't know.")
             return
         self.answer(self.choices[self.selected])
 

@@ -53,6 +53,8 @@ class ClozeWidget(QuestionWidget):
         if not empty:
             self.answer(tuple(field.value for field in inputs))
             return
+        if len(empty) == len(inputs):
+            self.notify("Fill the gaps (Tab moves between them), then Enter. Don't know? Press F3.")
         current = inputs.index(event.input) if event.input in inputs else -1
         after = [field for field in empty if inputs.index(field) > current]
         (after or empty)[0].focus()

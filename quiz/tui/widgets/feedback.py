@@ -7,22 +7,22 @@ alone. Parts of an order, match, cloze or multi answer are marked one by one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from textual.content import Content
 from textual.widgets import Static
 
 from quiz.core.grading import Outcome, Response
+from quiz.core.grading import choice_notes as grading_choice_notes
 from quiz.core.model import (
-    ChoiceQuestion,
     ClozeQuestion,
     MatchQuestion,
     MultiQuestion,
     OrderQuestion,
     Question,
 )
-from quiz.tui.text import format_response, rating_name, when
+from quiz.tui.text import format_response, plural, rating_name, when
 from quiz.tui.widgets.base import Hanging, literal
 
 RIGHT = "✓"
@@ -42,6 +42,18 @@ class FeedbackLike(Protocol):
     def rating(self) -> int: ...
     @property
     def due(self) -> datetime | None: ...
+
+
+def _flag(feedback: FeedbackLike, name: str) -> bool:
+    """`overridden` / `revealed` of a `Feedback` (False for objects without them)."""
+    return getattr(feedback, name, False) is True
+
+
+def comes_back_note(wait: timedelta) -> str:
+    """ "Comes back in 10 minutes, in this session": a learning step, said plainly."""
+    minutes = max(1, round(wait.total_seconds() / 60)) if wait.total_seconds() >= 30 else 0
+    when_text = f"in {plural(minutes, 'minute')}" if minutes else "right away"
+    return f"Still learning: this question comes back {when_text}, in this session."
 
 
 def verdict(outcome: Outcome) -> Content:
@@ -111,21 +123,10 @@ def part_lines(question: Question, response: Response, outcome: Outcome) -> list
 
 def choice_notes(question: Question, response: Response) -> list[Line]:
     """The bank's per-choice feedback for the chosen and the right choices."""
-    if not isinstance(question, ChoiceQuestion | MultiQuestion) or not question.feedback:
-        return []
-    if isinstance(question, ChoiceQuestion):
-        wanted = [response] if isinstance(response, str) else []
-        if question.answer not in wanted:
-            wanted.append(question.answer)
-    else:
-        given = response if isinstance(response, frozenset) else frozenset()
-        wanted = [c for c in question.choices if c in given or c in question.answers]
-    lines: list[Line] = []
-    for choice in wanted:
-        note = question.feedback.get(str(choice))
-        if note:
-            lines.append((Content("  "), Content.assemble(literal(str(choice)), " — ", literal(note))))
-    return lines
+    return [
+        (Content("  "), Content.assemble(literal(choice), " — ", literal(note)))
+        for choice, note in grading_choice_notes(question, response)
+    ]
 
 
 def feedback_content(
@@ -148,11 +149,23 @@ def feedback_lines(
 ) -> list[Line]:
     """The feedback text for one answer as (prefix, body) lines (exam reviews leave out the schedule)."""
     question, outcome, response = feedback.question, feedback.outcome, feedback.response
-    lines: list[Content] = [verdict(outcome)]
-    if outcome.detail:
+    revealed = _flag(feedback, "revealed")
+    if _flag(feedback, "overridden"):
+        lines: list[Content] = [
+            Content.styled(f"{RIGHT} Counted right", "bold $text-success")
+            + Content(f" (you said you were right; graded {WRONG} wrong at first)")
+        ]
+    elif revealed:
+        lines = [Content.styled(f"{WRONG} Not answered", "bold $text-error") + Content(": here is the answer")]
+    else:
+        lines = [verdict(outcome)]
+    if outcome.detail and not revealed:
         lines.append(literal(outcome.detail))
-    parts = part_lines(question, response, outcome)
-    if not parts:
+    lines.extend(literal(note[:1].upper() + note[1:]) for note in outcome.forgiven)
+    parts = [] if revealed else part_lines(question, response, outcome)
+    if revealed and question.type == "card":
+        lines.append(_label("Answer") + literal(outcome.expected))
+    elif not parts and not revealed:
         # Multi-part answers are shown part by part below instead.
         lines.append(_label("Your answer") + literal(format_response(question, response, order)))
     if question.type != "card" and not parts:
@@ -179,9 +192,23 @@ def feedback_lines(
     if not exam:
         out.append(_plain(Content("")))
         schedule = _label("Rated") + Content(rating_name(feedback.rating))
-        if feedback.due is not None and now is not None:
+        if getattr(feedback, "cram", False):
+            schedule += Content("   ") + Content.styled("Cram: your schedule is unchanged", "italic")
+            if feedback.due is not None and now is not None:
+                schedule += Content(" (next review " + when(feedback.due, now) + ")")
+        elif feedback.due is not None and now is not None:
             schedule += Content("   ") + _label("Next review") + Content(when(feedback.due, now))
         out.append(_plain(schedule))
+        if getattr(feedback, "leech", False):
+            out.append(
+                _plain(
+                    Content.styled("Leech: ", "bold $text-warning")
+                    + Content("missed again and again. s suspends it, or reword it in the bank.")
+                )
+            )
+        wait = getattr(feedback, "comes_back", None)
+        if isinstance(wait, timedelta):
+            out.append(_plain(Content(comes_back_note(wait))))
     return out
 
 

@@ -167,7 +167,7 @@ class MatchWidget(QuestionWidget, can_focus=True):
     def action_submit(self) -> None:
         """Answer with every pair; refused until each left item has a partner."""
         if not self.complete:
-            self.notify("Give every item on the left a partner first.")
+            self.notify("Give every item on the left a partner first, or press F3 if you don't know.")
             return
         self.answer({self.lefts[left]: self.rights[right] for left, right in sorted(self.pairing.items())})
 

@@ -72,7 +72,7 @@ class MultiWidget(QuestionWidget, can_focus=True):
     def action_submit(self) -> None:
         """Answer with the ticked set; an empty set is refused as a likely slip."""
         if not self.ticked:
-            self.notify("Tick at least one choice first.")
+            self.notify("Tick at least one choice first, or press F3 if you don't know.")
             return
         self.answer(frozenset(self.choices[index] for index in self.ticked))
 

@@ -24,7 +24,7 @@ class ShortWidget(QuestionWidget):
         """Answer with the text as typed; an empty line is refused as a likely slip."""
         event.stop()
         if not event.value.strip():
-            self.notify("Type an answer first.")
+            self.notify("Type your answer, then press Enter. Don't know? Press F3 to see the answer.")
             return
         self.answer(event.value)
 
