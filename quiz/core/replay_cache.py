@@ -374,7 +374,7 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
     return {
         "states": [[key, *_state_row(state)] for key, state in replayer._base.items()],
         "pending": [
-            [key, [[_us(when), ident, int(rating), bool(correct)] for when, ident, rating, correct in held]]
+            [key, [[when, ident, int(rating), bool(correct)] for when, ident, rating, correct in held]]
             for key, held in replayer._pending.items()
         ],
         "done": [
@@ -409,7 +409,8 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, 
             require(isinstance(entry, list) and len(entry) == 4)
             when, ident, rating, correct = entry
             require(isinstance(ident, str) and type(rating) is int and 1 <= rating <= 4 and type(correct) is bool)
-            entries.append([_time(when), ident, rating, correct])
+            _time(when)  # in range, or CacheError
+            entries.append([when, ident, rating, correct])
         require(all(a[0] <= b[0] for a, b in itertools.pairwise(entries)))
         replayer._pending[key] = entries
     done = data["done"]
