@@ -91,6 +91,11 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
     return labelled, problems
 
 
+REPORT_SNAPSHOT_LINES = 1
+"""A class report snapshots every learner's pass after any new line: a class is many
+small logs read again every week, and the next report then reads only what is new."""
+
+
 @dataclass
 class LearnerLog:
     """One learner's log after the streaming pass."""
@@ -117,7 +122,9 @@ def load_class(
         log = LearnerLog(name, path)
         try:
             if open_records is iter_records:
-                log.answers, log.states, _flags = _collect_log(learner_sources(path), scheduler, log.warnings.append)
+                log.answers, log.states, _flags = _collect_log(
+                    learner_sources(path), scheduler, log.warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
+                )
             else:
                 log.answers, log.states, _flags = _collect(open_records(path, log.warnings.append), scheduler)
         except StoreError as error:

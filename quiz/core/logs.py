@@ -19,8 +19,9 @@ import hashlib
 import heapq
 import json
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -67,16 +68,12 @@ def _fingerprint(record: dict[str, Any]) -> bytes:
     ).digest()
 
 
-def _time_key(record: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(record["time"])
-
-
 class MergedReader:
     """The records of several log files, once each, in time order.
 
     Reads every file twice: once to find the ids whose copies disagree (both are
     then left out), once to merge. `problems` has the warnings of both the files
-    and the merge; `lines` counts the lines of all files.
+    and the merge; `lines` counts the lines of all files read (from `starts` on).
     """
 
     def __init__(
@@ -85,8 +82,22 @@ class MergedReader:
         on_warning: Callable[[str], None] | None = None,
         *,
         now: datetime | None = None,
+        starts: Mapping[Path, tuple[int, int]] | None = None,
     ) -> None:
         self.paths = tuple(paths)
+        self.starts = dict(starts or {})
+        """Per file, the (byte offset, lines) to read on from: what a snapshot already
+        holds (`quiz.core.replay_cache`); files not listed are read whole."""
+        self.ends: dict[Path, tuple[int, int]] = {}
+        """Per file, the (byte offset, lines) of the whole lines read, once iterated."""
+        self.future = 0
+        """Lines skipped for a time in the future (they may be usable later)."""
+        self.tails = 0
+        """Files whose last line lacks its newline (its record, if usable, was merged)."""
+        self.latest: datetime | None = None
+        """The latest time of a record merged."""
+        self.seen: set[str] = set()
+        """Ids of the records yielded."""
         self.on_warning = on_warning
         self.now = now
         """The clock every file's lines are judged by (see `quiz.core.records`)."""
@@ -106,14 +117,18 @@ class MergedReader:
 
     def _records(self, path: Path, warn: bool) -> Iterator[tuple[int, dict[str, Any]]]:
         """(line number, record) of one file; warnings only when `warn`."""
-        reader = LogReader(path, self.on_warning if warn else None, now=self.now)
+        offset, lines = self.starts.get(path, (0, 0))
+        reader = LogReader(path, self.on_warning if warn else None, now=self.now, offset=offset, lines=lines)
         for record in reader:
             yield reader.line, record
         if reader.tail is not None:
             yield reader.lines + 1, reader.tail
         if warn:
             self.problems.extend(f"{path}: {problem}" for problem in reader.problems)
-            self.lines += reader.lines
+            self.lines += reader.lines - lines
+            self.ends[path] = (reader.offset, reader.lines)
+            self.future += reader.future
+            self.tails += reader.tail is not None
 
     def _find_conflicts(self) -> set[str]:
         seen: dict[str, tuple[bytes, str]] = {}
@@ -136,9 +151,13 @@ class MergedReader:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         refused = self._find_conflicts()
-        streams = [(record for _, record in self._records(path, warn=True)) for path in self.paths]
-        seen: set[str] = set()
-        for record in heapq.merge(*streams, key=_time_key):
+        when = datetime.fromisoformat
+        streams = [
+            ((when(record["time"]), record) for _, record in self._records(path, warn=True)) for path in self.paths
+        ]
+        seen = self.seen
+        latest = self.latest
+        for moment, record in heapq.merge(*streams, key=itemgetter(0)):
             record_id = record["id"]
             if record_id in refused:
                 continue
@@ -146,6 +165,8 @@ class MergedReader:
                 self.duplicates += 1
                 continue
             seen.add(record_id)
+            if latest is None or moment > latest:
+                latest = self.latest = moment
             yield record
 
 
