@@ -80,6 +80,8 @@ def run_merged(
     """`replay_cache.run_pass` for several files: resumed from a snapshot of the merge
     when the new records all come after it, else every file read whole; a snapshot is
     written after `threshold` new lines or more."""
+    if not logs:
+        where = None  # no file yet: nothing to snapshot
     if where is not None:
         resumed = _resume(logs, kind, scheduler, restore, on_warning, where, now, threshold)
         if resumed is not None:
