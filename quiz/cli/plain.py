@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, TextIO, cast
 
 from fsrs import Rating
@@ -174,6 +174,16 @@ class PlainDrill:
             f"{name} for {safe(session.store.learner)}: {plural(session.size, 'question')}. "
             "Type help for the commands, quit to stop. Every answer is saved as you give it."
         )
+        if session.exam_plan is not None:
+            self.io.say(
+                f"Following the plan for the exam on {session.exam_plan.isoformat()}: new questions early "
+                "enough, every question reviewed before the exam (quiz plan shows the days)."
+            )
+        if session.mode == "practice" and session.cram is not False:
+            self.io.say(
+                "Cram: answers are saved and counted, but your schedule does not move for "
+                + ("any of them." if session.cram else "questions not yet due.")
+            )
         self.ask(session.current)
         try:
             while not self.done:
@@ -408,6 +418,12 @@ class Setup:
     wait: bool = False
     seed: int | None = None
     clock: Clock = utc_now
+    cram: bool | None = None
+    """Practice: True every answer is cram (`--cram`), False none (`--reschedule`), None those not yet due."""
+    exam: date | None = None
+    """Drill: follow the plan for this exam day (`--exam`; None: the `exam_date` setting, if any)."""
+    shuffle: bool = False
+    """Practice: ask in a random order (`--shuffle`)."""
 
     def session(
         self,
@@ -430,6 +446,9 @@ class Setup:
             count=count,
             clock=self.clock,
             rng=random.Random(self.seed),
+            cram=self.cram if mode == "practice" else None,
+            exam=self.exam if mode == "drill" else None,
+            shuffle=self.shuffle if mode == "practice" else False,
         )
 
 

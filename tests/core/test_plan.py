@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -95,3 +96,20 @@ def test_plan_command_prints_the_days_and_warns_over_limits(tmp_path: Path) -> N
     past = io.StringIO()
     code = main(["plan", "--exam", "2000-01-01", "--questions", str(tmp_path)], stdout=io.StringIO(), stderr=past)
     assert code == 2 and "is not after today" in past.getvalue()
+
+
+def test_the_exam_date_setting_is_followed_and_the_flag_overrides_it(tmp_path: Path) -> None:
+    store = Store(tmp_path, "ana")
+    settings = replace(SETTINGS, exam_date=EXAM)
+    planned = Session(numbered(200), store, settings, clock=Clock(NOW), days=DAYS)
+    assert (planned.size, planned.exam_plan) == (29, EXAM)  # as `--exam 2027-01-20` would
+    # `--exam` on the command line wins over the setting: a far exam asks no more than the daily limit.
+    far = date(2027, 12, 1)
+    flagged = Session(numbered(200), store, settings, clock=Clock(NOW), days=DAYS, exam=far)
+    assert (flagged.size, flagged.exam_plan) == (20, far)
+    # An exam date that has come is no plan: an ordinary drill.
+    passed = Session(numbered(200), store, replace(SETTINGS, exam_date=date(2027, 1, 10)), clock=Clock(NOW), days=DAYS)
+    assert (passed.size, passed.exam_plan) == (20, None)
+    # Practice never follows a plan.
+    practice = Session(numbered(5), store, settings, mode="practice", clock=Clock(NOW), days=DAYS, decks=["d"])
+    assert practice.exam_plan is None

@@ -11,6 +11,7 @@ day, `quiz.core.workload`), updated as the learner types.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -75,9 +76,13 @@ class SettingsScreen(Screen[None]):
             yield Static(f"File: {self.quiz.settings_file}", markup=False, classes="dim")
         yield Footer()
 
+    def _today(self) -> date:
+        """The learner's day now: an exam date may not be before it."""
+        return self.quiz.settings.days.day_of(self.quiz.clock())
+
     def _candidate(self, name: str, text: str) -> Settings:
         """The app's settings with `name` set to `text`, or SettingsError."""
-        value = parse_value(name, text)
+        value = parse_value(name, text, today=self._today())
         try:
             return replace(self.quiz.settings, **{name: value})
         except ValueError as error:
@@ -104,7 +109,7 @@ class SettingsScreen(Screen[None]):
     def _save(self, name: str, text: str) -> bool:
         error = self.query_one("#settings-error", Static)
         try:
-            value = parse_value(name, text)
+            value = parse_value(name, text, today=self._today())
             saved = set_value(self.quiz.settings_file, name, value)
         except SettingsError as problem:
             error.update(safe(str(problem)))
