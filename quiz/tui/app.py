@@ -244,9 +244,19 @@ class QuizApp(App[int]):
         self.push_screen(SettingsScreen())
 
     def switch_learner(self, name: str) -> None:
-        """Make `name` (already validated) the current learner."""
+        """Make `name` (already validated) the current learner, with their own FSRS parameters.
+
+        The parameters follow the learner, never the previous one: their own kept fit
+        (`quiz optimize`), else the first bank's `scheduling.parameters`, else the defaults.
+        """
+        from dataclasses import replace
+
+        from quiz.core.optimizer import parameters_for
+
         self.learner = name
         self.sub_title = name
+        parameters = parameters_for(self.options.scores_dir, name, self.library.banks)
+        self.settings = replace(self.settings, parameters=parameters)
 
     # ------------------------------------------------------------------ lifecycle
 
