@@ -496,12 +496,16 @@ def history_command(
     *,
     now: datetime | None = None,
     settings: Settings | None = None,
+    more_json: Callable[[], dict[str, Any]] | None = None,
+    library: Library | None = None,
 ) -> int:
     """`quiz history`: `fmt` is "table", "json" or "csv". 0 on success, 2 for an
     unusable learner name, 1 if the log cannot be read. Skipped log lines are
-    warnings on `err` (and in the table/JSON)."""
+    warnings on `err` (and in the table/JSON). `more_json` adds keys to the JSON
+    (true retention and calibration, computed by the caller only when asked for).
+    `library`: the banks, when the caller has loaded them already."""
     _check_format(fmt)
-    library = load_library(question_paths, err)
+    library = load_library(question_paths, err) if library is None else library
     try:
         history = load_history(scores_dir, learner, library, now=now or utc_now(), settings=settings)
     except LearnerError as error:
@@ -516,7 +520,7 @@ def history_command(
         err,
         warnings=history.warnings,
         text=lambda: render_history(history),
-        data=lambda: history_json(history),
+        data=lambda: {**history_json(history), **(more_json() if more_json is not None else {})},
         csv_rows=lambda stream: write_history_csv(history, stream),
     )
     return 0
