@@ -41,6 +41,8 @@ def workload_text(settings: Settings) -> str:
 class SettingsScreen(Screen[None]):
     """Edit the learner's settings; Escape goes back."""
 
+    AUTO_FOCUS = ".setting-value"
+    """The first setting takes the keys at once (not the scrolling body around it)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
         Binding("ctrl+s", "save_all", "Save all"),
@@ -68,7 +70,12 @@ class SettingsScreen(Screen[None]):
             for name, key in KEYS.items():
                 with Horizontal(classes="setting-row"):
                     yield Static(name, markup=False, classes="setting-name")
-                    yield Input(format_value(name, getattr(settings, name)), id=f"set-{name}", classes="setting-value")
+                    yield Input(
+                        format_value(name, getattr(settings, name)),
+                        id=f"set-{name}",
+                        classes="setting-value",
+                        compact=True,  # one line a setting: the whole screen fits a terminal
+                    )
                 yield Static(f"{key.help}; {key.allowed}", markup=False, classes="setting-help dim")
                 if name == "desired_retention":
                     yield Static(workload_text(settings), markup=False, id="workload", classes="setting-help")
