@@ -201,6 +201,14 @@ class QuizApp(App[int]):
             )
             return
         self.push_screen(DrillScreen(session, mode, title))
+        if session.mode == "drill" and session.exam is not None and session.exam_plan is None:
+            self.notify(
+                f"Your exam date {session.exam.isoformat()} has come, so this is an ordinary drill. "
+                "Clear it in Settings (c on the home screen).",
+                title="Exam date",
+                markup=False,
+                timeout=8,
+            )
         if note:
             self.notify(note, title="Daily limit", markup=False, timeout=8)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -106,3 +107,17 @@ async def test_exam_date_is_set_on_the_settings_screen_and_the_drill_says_it_fol
         assert isinstance(drill, DrillScreen)
         assert drill.session.exam_plan == date(2026, 1, 20)
         assert drill.sub_title == "ana · exam plan for 2026-01-20"
+
+
+async def test_a_drill_after_the_exam_date_is_ordinary_and_says_so(make_app: AppFactory) -> None:
+    app = make_app()  # the clock says 2026-01-05
+    app.settings = replace(app.settings, exam_date=date(2026, 1, 2))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        await pilot.pause()
+        drill = app.screen
+        assert isinstance(drill, DrillScreen)
+        assert drill.session.exam_plan is None and drill.sub_title == "ana"
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Your exam date 2026-01-02 has come, so this is an ordinary drill." in m for m in messages)
