@@ -113,3 +113,26 @@ def test_the_exam_date_setting_is_followed_and_the_flag_overrides_it(tmp_path: P
     # Practice never follows a plan.
     practice = Session(numbered(5), store, settings, mode="practice", clock=Clock(NOW), days=DAYS, decks=["d"])
     assert practice.exam_plan is None
+
+
+def test_plan_without_exam_uses_the_exam_date_setting(tmp_path: Path) -> None:
+    bank = {
+        "deck": "d",
+        "questions": [{"id": f"q{i}", "type": "short", "prompt": f"Q{i}?", "answer": "a"} for i in range(9)],
+    }
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(bank))
+    argv = ["plan", "--json", "--questions", str(tmp_path), "--scores", str(tmp_path / "s"), "--learner", "ana"]
+    err = io.StringIO()
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    assert (
+        "give the exam day with --exam YYYY-MM-DD, or set it once with `quiz config exam_date DATE`" in err.getvalue()
+    )
+    exam = (datetime.now(UTC) + timedelta(days=6)).date().isoformat()
+    assert main(["config", "exam_date", exam], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    out = io.StringIO()
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    assert json.loads(out.getvalue())["exam"] == exam
+    later = (datetime.now(UTC) + timedelta(days=20)).date().isoformat()
+    out = io.StringIO()
+    assert main([*argv, "--exam", later], stdout=out, stderr=err) == 0  # the flag wins
+    assert json.loads(out.getvalue())["exam"] == later
