@@ -117,3 +117,14 @@ def test_drill_exam_follows_the_plan_and_overrides_the_setting(scores: Path, tmp
     assert past.returncode == 2 and b"--exam 2020-01-01 is in the past" in past.stderr
     assert b"Traceback" not in past.stderr
     assert answers(scores) == []
+
+
+def test_a_leech_is_named_in_the_line_mode(scores: Path, tmp_path: Path) -> None:
+    banks = write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE)
+    done = subprocess.run(
+        quiz_command(banks, scores, "config", "leech_threshold", "1"), env=child_env(), capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    result = run_piped(banks, scores, ["f", "quit"], "drill", "--plain", "--limit", "1", tmp=tmp_path)
+    out = result.stdout.decode()
+    assert "Wrong." in out and "Leech: missed again and again" in out
