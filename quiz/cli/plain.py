@@ -74,6 +74,13 @@ WORDS: tuple[Word, ...] = (
     Word(("undo",), ALL_PHASES, "cancel your last answer and answer that question again", "undo"),
     Word(("easy",), frozenset({"feedback"}), "after a right answer: it was easy (rated Easy)", "easy"),
     Word(("guessed",), frozenset({"feedback"}), "after a right answer: I guessed (rated Hard)", "guessed"),
+    Word(
+        ("suspend",),
+        frozenset({"feedback"}),
+        "after an answer: leave this question out of every session until you unsuspend it",
+        "suspend",
+    ),
+    Word(("bury",), frozenset({"feedback"}), "after an answer: leave this question out until tomorrow", "bury"),
     Word(("help", "?"), ALL_PHASES, "this help", "help"),
     Word(("quit", "exit"), ALL_PHASES, "end the session (every answer so far is saved)", "quit"),
 )
@@ -245,7 +252,7 @@ class PlainDrill:
                 cast(Callable[[], None], getattr(self, f"do_{word.action}"))()
             return
         if self.phase == "feedback":
-            self.io.say("Press Enter for the next question, or type easy, guessed, undo, help or quit.")
+            self.io.say("Press Enter for the next question, or type easy, guessed, suspend, bury, undo, help or quit.")
             return
         self.answer(text)
 
@@ -320,6 +327,8 @@ class PlainDrill:
         if self.phase not in word.phases:
             if word.action in ("easy", "guessed"):
                 return "Easy and guessed apply after an answer's feedback, with --wait."
+            if word.action in ("suspend", "bury"):
+                return "Suspend and bury apply after an answer's feedback, with --wait."
             if self.phase == "feedback":
                 return "That applies to a question: press Enter for the next one first."
             if self.phase == "revealed" and word.action == "show":
@@ -342,6 +351,8 @@ class PlainDrill:
                 return "A card's grade is your own: nothing to change."
             if not feedback.outcome.correct:
                 return "Only a right answer can be marked easy or guessed."
+        if word.action in ("suspend", "bury") and not self.session.can_flag:
+            return "This question is already suspended or buried (undo takes that back)."
         return None
 
     def do_hint(self) -> None:
@@ -387,6 +398,34 @@ class PlainDrill:
     def do_guessed(self) -> None:
         """The right answer was a guess."""
         self._rerate(Rating.Hard, "a guess")
+
+    def _flag(self, word: str) -> None:
+        """Suspend or bury the question whose feedback is showing (logged), then go on."""
+        feedback = self.session.feedback
+        if feedback is None:
+            return
+        key = feedback.question.key
+        try:
+            if word == "suspend":
+                self.session.suspend(reason="leech" if feedback.leech else None)
+            else:
+                self.session.bury()
+        except StoreError as error:
+            self.io.say(f"Could not save that: {safe(str(error))}")
+            return
+        if word == "suspend":
+            self.io.say(f"Suspended: left out until `quiz history --unsuspend {safe(key)}` (undo takes it back now).")
+        else:
+            self.io.say("Buried until tomorrow (undo takes it back now).")
+        self.go_on()
+
+    def do_suspend(self) -> None:
+        """Leave the question out of every session until unsuspended."""
+        self._flag("suspend")
+
+    def do_bury(self) -> None:
+        """Leave the question out until the learner's next day."""
+        self._flag("bury")
 
     def do_help(self) -> None:
         """The commands that apply now, and how to answer this question."""

@@ -274,7 +274,9 @@ def feedback_lines(
             schedule += f" Next review {when(feedback.due, now)}."
         lines.append(schedule)
         if getattr(feedback, "leech", False):
-            lines.append("Leech: missed again and again; reword it in the bank, or suspend it from the TUI.")
+            lines.append(
+                "Leech: missed again and again. Reword it in the bank, or suspend it (the word suspend, with --wait)."
+            )
     return lines
 
 

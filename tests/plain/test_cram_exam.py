@@ -15,7 +15,7 @@ from quiz.core.bank import load_paths
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.session import Session
 from quiz.core.store import Store
-from tests.plain.helpers import answers, child_env, quiz_command, run_piped
+from tests.plain.helpers import answers, child_env, quiz_command, records, run_piped
 from tests.tui.banks import TRUE_OR_FALSE, write_bank
 
 
@@ -128,3 +128,37 @@ def test_a_leech_is_named_in_the_line_mode(scores: Path, tmp_path: Path) -> None
     result = run_piped(banks, scores, ["f", "quit"], "drill", "--plain", "--limit", "1", tmp=tmp_path)
     out = result.stdout.decode()
     assert "Wrong." in out and "Leech: missed again and again" in out
+
+
+def test_suspend_bury_and_undo_from_the_line_mode(scores: Path, tmp_path: Path) -> None:
+    banks = write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE)
+    # one: answered, suspended; two: answered, buried, then both undone; three: answered, buried.
+    lines = ["t", "suspend", "f", "bury", "undo", "f", "", "t", "bury"]
+    result = run_piped(banks, scores, lines, "drill", "--plain", "--wait", tmp=tmp_path)
+    out = result.stdout.decode()
+    assert result.returncode == 0, result.stderr.decode()
+    assert "Suspended: left out until `quiz history --unsuspend tf/one`" in out
+    assert "Buried until tomorrow" in out and "Your last answer is cancelled" in out
+    kinds = [(r["kind"], r["key"]) for r in records(scores)]
+    assert kinds == [
+        ("answer", "tf/one"),
+        ("suspend", "tf/one"),
+        ("answer", "tf/two"),
+        ("bury", "tf/two"),
+        ("undo", "tf/two"),  # the bury...
+        ("undo", "tf/two"),  # ...and the answer
+        ("answer", "tf/two"),
+        ("answer", "tf/three"),
+        ("bury", "tf/three"),
+    ]
+    # A drill once the learning steps are due leaves out the suspended and the buried question.
+    library, _ = load_paths([banks])
+    later = utc_now() + timedelta(minutes=15)
+    drill = Session(library, Store(scores, "ana"), clock=lambda: later)
+    assert [q.key for q in drill.questions] == ["tf/two"]
+    # Practice leaves out only the suspended one.
+    practice = run_piped(banks, scores, ["quit"], "practice", "--plain", "--deck", "tf", tmp=tmp_path)
+    assert practice.stdout.decode().startswith("Practice for ana: 2 questions.")
+    # Outside feedback the words are refused with the reason.
+    refused = run_piped(banks, scores, ["suspend", "quit"], "practice", "--plain", "--deck", "tf", tmp=tmp_path)
+    assert "Suspend and bury apply after an answer's feedback, with --wait." in refused.stdout.decode()
