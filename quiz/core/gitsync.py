@@ -16,6 +16,7 @@ next sync sends them.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -133,34 +134,75 @@ def _has_head(git: Git) -> bool:
     return git.run("rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0
 
 
-def _lines(path: Path) -> int:
+@dataclass
+class Tally:
+    """Records added to the logs, told apart: answers, and the other kinds (undo,
+    rerate, suspend, unsuspend, bury; a line that is not a record counts there too)."""
+
+    answers: int = 0
+    others: int = 0
+
+    def add(self, line: str) -> None:
+        """Count one added log line."""
+        if not line.strip():
+            return
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if isinstance(record, dict) and record.get("kind") == "answer":
+            self.answers += 1
+        else:
+            self.others += 1
+
+    def describe(self) -> str:
+        """ "12 answers (and 2 other records)", for a commit message."""
+        text = f"{self.answers} answer{'' if self.answers == 1 else 's'}"
+        if self.others:
+            text += f" (and {self.others} other record{'' if self.others == 1 else 's'})"
+        return text
+
+
+def _tally_diff(git: Git, *args: str) -> Tally:
+    """Count the log lines a `git diff` adds (`args` say which diff and which paths)."""
+    tally = Tally()
+    diff = git.run("diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", *args).stdout
+    for line in diff.splitlines():
+        if line.startswith("+") and not line.startswith("+++"):
+            tally.add(line[1:])
+    return tally
+
+
+def _tally_file(path: Path, tally: Tally) -> None:
     try:
-        with path.open("rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                tally.add(line)
     except OSError:
-        return 0
+        pass
 
 
-def unsynced(folder: Path, git: Git | None = None) -> int | None:
-    """Records in the learner's log files not yet committed; None when `folder` is not in a work tree."""
+def pending(folder: Path, git: Git | None = None) -> Tally | None:
+    """The records in the learner's log files not yet committed; None when `folder` is not in a work tree."""
     root = work_tree(folder, git) if folder.exists() else work_tree(folder.parent, git)
     if root is None:
         return None
     runner = git or Git(root)
     runner.cwd = root
     if not folder.is_dir():
-        return 0
+        return Tally()
     pathspec = f":(glob){folder.resolve().relative_to(root.resolve()).as_posix()}/*{LOG_SUFFIX}"
-    count = 0
-    if _has_head(runner):
-        numstat = runner.run("diff", "--numstat", "HEAD", "--", pathspec).stdout
-        for line in numstat.splitlines():
-            added = line.split("\t", 1)[0]
-            count += int(added) if added.isdigit() else 0
+    tally = _tally_diff(runner, "HEAD", "--", pathspec) if _has_head(runner) else Tally()
     untracked = runner.run("ls-files", "--others", "--exclude-standard", "-z", "--", pathspec).stdout
     for name in filter(None, untracked.split("\0")):
-        count += _lines(root / name)
-    return count
+        _tally_file(root / name, tally)
+    return tally
+
+
+def unsynced(folder: Path, git: Git | None = None) -> int | None:
+    """Answers in the learner's log files not yet committed; None when `folder` is not in a work tree."""
+    tally = pending(folder, git)
+    return None if tally is None else tally.answers
 
 
 @dataclass(frozen=True)
@@ -168,9 +210,11 @@ class SyncResult:
     """What a sync did."""
 
     committed: int
-    """Records committed by this sync."""
-    pushed: bool
-    remote: bool
+    """Answers committed by this sync."""
+    others: int = 0
+    """Other records (undo, rerate, suspend, unsuspend, bury) committed with them."""
+    pushed: bool = False
+    remote: bool = False
     """Whether the repository has a remote to pull from and push to."""
 
 
@@ -241,14 +285,13 @@ def sync(
     paths = ([pathspec] if folder.is_dir() else []) + changed
     if paths:
         git.run("add", "--", *paths)
-    staged = git.run("diff", "--cached", "--numstat", "--", pathspec).stdout if folder.is_dir() else ""
-    committed = sum(int(line.split("\t", 1)[0]) for line in staged.splitlines() if line.split("\t", 1)[0].isdigit())
-    if committed or changed:
-        noun = "answer" if committed == 1 else "answers"
-        git.run(*identity, "commit", "-q", "-m", f"quiz: {committed} {noun} by {learner} on {device}", "--", *paths)
+    tally = _tally_diff(git, "--cached", "--", pathspec) if folder.is_dir() else Tally()
+    if tally.answers or tally.others or changed:
+        message = f"quiz: {learner}@{device}: {tally.describe()}"
+        git.run(*identity, "commit", "-q", "-m", message, "--", *paths)
     remotes = git.run("remote").stdout.split()
     if "origin" not in remotes:
-        return SyncResult(committed, pushed=False, remote=False)
+        return SyncResult(tally.answers, tally.others, pushed=False, remote=False)
     upstream = git.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
     branch = upstream.stdout.strip().removeprefix("origin/") if upstream.returncode == 0 else _default_branch(git)
     if branch is not None:
@@ -264,10 +307,10 @@ def sync(
         else:
             git.run("checkout", "-q", "-b", branch, f"origin/{branch}")
     if not _has_head(git):
-        return SyncResult(committed, pushed=False, remote=True)
+        return SyncResult(tally.answers, tally.others, pushed=False, remote=True)
     target = branch or git.run("symbolic-ref", "--short", "HEAD").stdout.strip() or "main"
     git.run("push", "-q", "-u", "origin", f"HEAD:refs/heads/{target}")
-    return SyncResult(committed, pushed=True, remote=True)
+    return SyncResult(tally.answers, tally.others, pushed=True, remote=True)
 
 
 def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = None, timeout: float = TIMEOUT) -> str:
