@@ -39,6 +39,10 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
     except GitError as error:
         ctx.stderr.write(f"quiz sync: {clean(str(error))}\n")
         return EXIT_PROBLEMS
+    for name, kept in result.kept_aside:
+        ctx.stdout.write(
+            f"your {clean(name)} is kept as {clean(kept)}: the class repository has its own {clean(name)}\n"
+        )
     sent = Tally(result.committed, result.others).describe()
     if not result.remote:
         ctx.stdout.write(f"{sent} committed; this repository has no remote (`quiz sync --init URL` connects it)\n")

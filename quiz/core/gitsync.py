@@ -31,6 +31,12 @@ TIMEOUT = 60.0
 
 ATTRIBUTES = "*.jsonl merge=union"
 IGNORES = "*.lock"
+LOCAL_UNION = ("*.jsonl", ".gitattributes", ".gitignore", "README*", "*.md", "*.txt")
+"""Files merged line by line in this clone (`.git/info/attributes`, never committed):
+the logs, and the small text files a class template and a learner's own folder may
+both have. When histories that grew apart meet (`quiz sync --init` on a folder
+with logs, for a repository with commits), both sides' lines are kept: nothing is lost
+and no conflict stops the sync."""
 
 
 class GitError(Exception):
@@ -216,6 +222,9 @@ class SyncResult:
     pushed: bool = False
     remote: bool = False
     """Whether the repository has a remote to pull from and push to."""
+    kept_aside: tuple[tuple[str, str], ...] = ()
+    """(file, new name) for each of the learner's files renamed to make way for the
+    class repository's file of the same name."""
 
 
 def _ensure_line(path: Path, line: str) -> bool:
@@ -256,6 +265,65 @@ def _default_branch(git: Git) -> str | None:
     return "main" if "main" in names else "master" if "master" in names else names[0]
 
 
+def _union_locally(git: Git) -> None:
+    """Make sure this clone merges `LOCAL_UNION` files line by line."""
+    path = Path(git.run("rev-parse", "--git-path", "info/attributes").stdout.strip())
+    path = path if path.is_absolute() else git.cwd / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for pattern in LOCAL_UNION:
+        _ensure_line(path, f"{pattern} merge=union")
+
+
+def _aside(path: Path) -> Path:
+    """A free name beside `path` for the learner's own copy: `README.md.local`, and
+    `reviews.local.jsonl` for a log (still read as one of the learner's logs)."""
+    for n in range(1, 1000):
+        tag = "local" if n == 1 else f"local{n}"
+        name = f"{path.stem}.{tag}{LOG_SUFFIX}" if path.suffix == LOG_SUFFIX else f"{path.name}.{tag}"
+        candidate = path.with_name(name)
+        if not candidate.exists() and not candidate.is_symlink():
+            return candidate
+    raise GitError(f"no free name to keep {path.name} aside; rename it, then sync again")
+
+
+def _clear_way(git: Git, root: Path, ref: str) -> list[tuple[str, str]]:
+    """Untracked files here that `ref` has too would stop the checkout: one with the
+    same content is left for git to write again; another is renamed (`_aside`), never
+    overwritten. Returns (file, new name) for each renamed one."""
+    theirs: dict[str, str] = {}
+    for entry in filter(None, git.run("ls-tree", "-r", "-z", "--full-tree", ref).stdout.split("\0")):
+        meta, _, name = entry.partition("\t")
+        theirs[name] = meta.split()[-1]
+    moved: list[tuple[str, str]] = []
+    for name in filter(None, git.run("ls-files", "--others", "-z").stdout.split("\0")):
+        if name not in theirs:
+            continue
+        path = root / name
+        if not path.is_symlink() and git.run("hash-object", "--", name).stdout.strip() == theirs[name]:
+            path.unlink()
+            continue
+        target = _aside(path)
+        path.rename(target)
+        moved.append((name, target.relative_to(root).as_posix()))
+    return moved
+
+
+def _rebase(git: Git, identity: list[str], upstream: str) -> None:
+    """Put this copy's commits on top of `upstream` (unrelated histories too); on a
+    conflict git cannot settle, undo the attempt and say which files."""
+    pulled = git.run(*identity, "rebase", "-q", upstream, check=False)
+    if pulled.returncode == 0:
+        return
+    conflicted = git.run("diff", "--name-only", "--diff-filter=U", check=False).stdout.split()
+    git.run("rebase", "--abort", check=False)
+    files = f" ({', '.join(conflicted[:5])}{', ...' if len(conflicted) > 5 else ''} differ on both sides)"
+    raise GitError(
+        "git rebase: your answers could not be put on top of the class repository's"
+        + (files if conflicted else "")
+        + "; they stay committed here and the next sync tries again"
+    )
+
+
 def sync(
     scores_dir: Path, learner: str, device: str, *, echo: Callable[[str], None] | None = None, timeout: float = TIMEOUT
 ) -> SyncResult:
@@ -273,6 +341,7 @@ def sync(
             f"{scores_dir} is not in a git repository; run `quiz sync --init URL` with your class repository's URL"
         )
     git = Git(root, echo, timeout)
+    _union_locally(git)
     folder = scores_dir / learner
     rel = folder.resolve().relative_to(root.resolve()).as_posix()
     pathspec = f":(glob){rel}/*{LOG_SUFFIX}"
@@ -294,31 +363,30 @@ def sync(
         return SyncResult(tally.answers, tally.others, pushed=False, remote=False)
     upstream = git.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
     branch = upstream.stdout.strip().removeprefix("origin/") if upstream.returncode == 0 else _default_branch(git)
+    moved: list[tuple[str, str]] = []
     if branch is not None:
         git.run("fetch", "-q", "origin", branch)
+        moved = _clear_way(git, root, f"origin/{branch}")
         if _has_head(git):
-            pulled = git.run(*identity, "rebase", "-q", f"origin/{branch}", check=False)
-            if pulled.returncode != 0:
-                git.run("rebase", "--abort", check=False)
-                raise GitError(
-                    "git rebase: your answers could not be put on top of the class repository's; they stay committed "
-                    "here and the next sync tries again"
-                )
+            _rebase(git, identity, f"origin/{branch}")
         else:
             git.run("checkout", "-q", "-b", branch, f"origin/{branch}")
     if not _has_head(git):
-        return SyncResult(tally.answers, tally.others, pushed=False, remote=True)
+        return SyncResult(tally.answers, tally.others, pushed=False, remote=True, kept_aside=tuple(moved))
     target = branch or git.run("symbolic-ref", "--short", "HEAD").stdout.strip() or "main"
     git.run("push", "-q", "-u", "origin", f"HEAD:refs/heads/{target}")
-    return SyncResult(tally.answers, tally.others, pushed=True, remote=True)
+    return SyncResult(tally.answers, tally.others, pushed=True, remote=True, kept_aside=tuple(moved))
 
 
 def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = None, timeout: float = TIMEOUT) -> str:
     """Connect the scores folder to a class repository; returns what was done, in one sentence.
 
     An empty or missing scores folder becomes a clone of `url`; a folder already in
-    a work tree gets `url` as its `origin`; any other folder is made a repository
-    with `url` as `origin` (its files are committed by the next sync).
+    a work tree gets `url` as its `origin` (unless the work tree is a larger
+    repository with another origin: a source checkout's, say); any other folder is
+    made a repository with `url` as `origin`. The next `sync` commits the learner's
+    logs and puts them on top of what the class repository already has, even when
+    the two histories are unrelated (see `_rebase`, `_clear_way`, `LOCAL_UNION`).
     """
     git = Git(scores_dir.parent if not scores_dir.exists() else scores_dir, echo, timeout)
     empty = not scores_dir.exists() or not any(scores_dir.iterdir())
@@ -335,10 +403,24 @@ def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = Non
         git.run("init", "-q")
         root = scores_dir
     git.cwd = root
-    if "origin" in git.run("remote").stdout.split():
+    remotes = git.run("remote").stdout.split()
+    current = git.run("remote", "get-url", "origin").stdout.strip() if "origin" in remotes else None
+    if current is not None and current != url and root.resolve() != scores_dir.resolve():
+        raise GitError(
+            f"{scores_dir} is inside another git repository ({root}, whose origin is {current}); "
+            "choose a scores folder of its own with --scores, nothing was changed"
+        )
+    if current is None:
+        git.run("remote", "add", "origin", url)
+    elif current != url:
         git.run("remote", "set-url", "origin", url)
-        return f"{root} now syncs with {url}"
-    git.run("remote", "add", "origin", url)
+    if not _has_head(git):
+        # A new repository's branch is named after the class repository's (main when it is empty).
+        try:
+            branch = _default_branch(git) or "main"
+        except GitError:
+            branch = "main"  # unreachable now: the sync that follows says so
+        git.run("symbolic-ref", "HEAD", f"refs/heads/{branch}")
     return f"{root} now syncs with {url}"
 
 
