@@ -136,11 +136,12 @@ def test_a_commit_only_takes_the_learners_logs(tmp_path: Path, bare: Callable[[s
 
 def other_record(n: int, kind: str, ref: str = "") -> dict[str, Any]:
     """An undo, rerate, suspend, unsuspend or bury record: not an answer."""
-    extra: dict[str, Any] = {
+    extras: dict[str, dict[str, Any]] = {
         "undo": {"ref": ref},
         "rerate": {"ref": ref, "rating": 4},
         "bury": {"until": (T0 + timedelta(days=1)).isoformat()},
-    }.get(kind, {})
+    }
+    extra = extras.get(kind, {})
     base = {"v": 1, "kind": kind, "id": f"{kind}-{n}", "time": (T0 + timedelta(minutes=n)).isoformat(), "key": "d/q1"}
     return {**base, **extra}
 
