@@ -127,3 +127,41 @@ async def test_without_a_roster_there_is_no_class_key(make_app: AppFactory) -> N
         await pilot.press("C")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_escape_while_fetching_goes_home_at_once(
+    tmp_path: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git is still talking to the server (an SSH command that waits for a gate file):
+    the screen says so, Escape goes home, and the late result is dropped quietly."""
+    gate = tmp_path / "gate"
+    ssh = tmp_path / "slow-ssh"
+    ssh.write_text(f'#!/bin/sh\nwhile [ ! -e "{gate}" ]; do sleep 0.05; done\nexit 1\n')
+    ssh.chmod(0o755)
+    monkeypatch.setenv("GIT_SSH_COMMAND", str(ssh))
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
+    roster = tmp_path / "roster.csv"
+    roster.write_text("learner,url\nana,ssh://school.example/srv/ana.git\n", encoding="utf-8")
+    set_roster(tmp_path / "prefs.json", str(roster))
+    app = make_app()
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        await pilot.press("C")
+        status = ""
+        for _ in range(200):
+            await pilot.pause(0.05)
+            status = str(app.screen.query_one("#class-status", Static).render())
+            if "Fetching" in status:
+                break
+        assert status == "Fetching 1 repository..."
+        assert app.screen.query_one(LoadingIndicator).display
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)  # the UI answered while git was busy
+        gate.touch()
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if not any(worker.is_running for worker in app.workers):
+                break
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

@@ -69,10 +69,11 @@ class ClassFetchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Class"
-        self.run_worker(self._fetch, thread=True, exclusive=True, group="class-fetch")
+        self.run_worker(self._fetch, thread=True, exclusive=True, group="class-fetch", exit_on_error=False)
 
     def _status(self, text: str) -> None:
-        self.query_one("#class-status", Static).update(Text(text))
+        if self.is_attached:  # gone back home meanwhile: nothing to update
+            self.query_one("#class-status", Static).update(Text(text))
 
     def _fetch(self) -> None:
         """In a thread: fetch, read and assemble; the result goes back to the UI thread."""
@@ -96,6 +97,8 @@ class ClassFetchScreen(Screen[None]):
         app.call_from_thread(self._show, result)
 
     def _failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
         self.failed = message
         self.query_one(LoadingIndicator).display = False
         self._status(f"The class report could not be made: {clean(message)}\n\nPress Escape to go back.")
@@ -106,7 +109,7 @@ class ClassFetchScreen(Screen[None]):
         from quiz.core.history import history_of_logs
         from quiz.tui.screens.class_report import ClassReportScreen
 
-        if not self.is_current:
+        if not self.is_attached or not self.is_current:
             return
         app = self.quiz
         report = result.report
