@@ -85,7 +85,7 @@ def run_config(args: argparse.Namespace, ctx: Context) -> int:
     print(_workload_line(settings), file=ctx.stdout)
     from quiz.cli.config_roster import describe
 
-    print(describe(), file=ctx.stdout)
+    print(describe(width), file=ctx.stdout)
     print(f"file: {path}", file=ctx.stdout)
     return EXIT_OK
 

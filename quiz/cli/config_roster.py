@@ -14,14 +14,18 @@ KEY = "roster"
 HELP = "the class roster (CSV: learner,url[,email]) the home screen's C key reports on"
 
 
-def describe() -> str:
-    """The roster line of `quiz config`'s listing."""
+def describe(width: int) -> str:
+    """The roster's lines in `quiz config`'s listing, its name padded to `width`."""
     from quiz.core.class_roster import configured_roster
     from quiz.core.prefs import load_prefs, prefs_path
 
-    path = configured_roster(load_prefs(prefs_path()))
+    where = prefs_path()
+    path = configured_roster(load_prefs(where))
     shown = clean(str(path)) if path is not None else "(none)"
-    return f"roster  {shown}\n        {HELP}; `quiz config roster PATH`, `quiz config roster ''` to forget it"
+    return (
+        f"{KEY:<{width}}  {shown}\n{'':<{width}}  {HELP}; kept in {clean(str(where))}; "
+        "`quiz config roster ''` forgets it"
+    )
 
 
 def run_roster(args: argparse.Namespace, ctx: Context) -> int:

@@ -382,8 +382,8 @@ def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = Non
     """Connect the scores folder to a class repository; returns what was done, in one sentence.
 
     An empty or missing scores folder becomes a clone of `url`; a folder already in
-    a work tree gets `url` as its `origin` (unless the work tree is a larger
-    repository with another origin: a source checkout's, say); any other folder is
+    a work tree of its own gets `url` as its `origin` (a folder inside a larger
+    repository is refused, unless that one already syncs with `url`); any other folder is
     made a repository with `url` as `origin`. The next `sync` commits the learner's
     logs and puts them on top of what the class repository already has, even when
     the two histories are unrelated (see `_rebase`, `_clear_way`, `LOCAL_UNION`).
@@ -405,9 +405,11 @@ def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = Non
     git.cwd = root
     remotes = git.run("remote").stdout.split()
     current = git.run("remote", "get-url", "origin").stdout.strip() if "origin" in remotes else None
-    if current is not None and current != url and root.resolve() != scores_dir.resolve():
+    if current != url and root.resolve() != scores_dir.resolve():
+        # A larger repository (a source checkout, a home folder kept in git): never push it to the class.
+        whose = f", whose origin is {current}" if current is not None else ""
         raise GitError(
-            f"{scores_dir} is inside another git repository ({root}, whose origin is {current}); "
+            f"{scores_dir} is inside another git repository ({root}{whose}); "
             "choose a scores folder of its own with --scores, nothing was changed"
         )
     if current is None:

@@ -32,7 +32,7 @@ def test_a_roster_is_checked_kept_shown_and_forgotten(tmp_path: Path, monkeypatc
     assert configured_roster(load_prefs(prefs_path())) == roster
     assert run("config", "roster") == (0, f"{roster}\n", "")
     code, out, _ = run("config")
-    assert f"roster  {roster}" in out
+    assert [line.split() for line in out.splitlines() if line.startswith("roster ")] == [["roster", str(roster)]]
     # The theme and other preferences survive.
     data = json.loads(prefs_path().read_text())
     data["theme"] = "nord"
@@ -40,7 +40,9 @@ def test_a_roster_is_checked_kept_shown_and_forgotten(tmp_path: Path, monkeypatc
     code, out, _ = run("config", "roster", "")
     assert code == 0 and "roster forgotten" in out
     assert load_prefs(prefs_path()) == {"theme": "nord"}
-    assert "roster  (none)" in run("config")[1]
+    assert [line.split() for line in run("config")[1].splitlines() if line.startswith("roster ")] == [
+        ["roster", "(none)"]
+    ]
     assert run("config", "roster", str(roster))[0] == 0
     assert run("config", "--reset", "roster")[0] == 0
     assert configured_roster(load_prefs(prefs_path())) is None

@@ -159,3 +159,12 @@ def test_init_never_takes_over_an_enclosing_repository(tmp_path: Path, bare: Cal
     code, _, err = run(scores, "sync", "--init", bare("ana"), device="laptop-0001")
     assert code == 1 and "inside another git repository" in err and "--scores" in err, err
     assert git("remote", "get-url", "origin", cwd=project).strip() == "https://example.invalid/quiz.git"
+    # Nor one with no origin at all (a home folder kept in git): its history is not the class's.
+    home = tmp_path / "home"
+    home.mkdir()
+    git("init", "-q", "-b", "main", cwd=home)
+    scores = home / "scores"
+    Store(scores, "ana", device="laptop-0001").append(record(1, "laptop"))
+    code, _, err = run(scores, "sync", "--init", bare("ben"), device="laptop-0001")
+    assert code == 1 and "inside another git repository" in err, err
+    assert git("remote", cwd=home).strip() == ""
