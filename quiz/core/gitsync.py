@@ -89,7 +89,8 @@ class Git:
             )
         except subprocess.TimeoutExpired:
             raise GitError(
-                f"git {args[0]} did not finish within {self.timeout:g} seconds (is the network down?); nothing was lost"
+                f"git {_step(args)} did not finish within {self.timeout:g} seconds (is the network down?); "
+                "nothing was lost"
             ) from None
         except OSError as error:
             raise GitError(f"git could not be started: {error.strerror or error}") from None
@@ -97,8 +98,16 @@ class Git:
             for line in (proc.stdout + proc.stderr).splitlines():
                 self.echo("  " + line)
         if check and proc.returncode != 0:
-            raise GitError(explain(args[0], proc.stderr or proc.stdout))
+            raise GitError(explain(_step(args), proc.stderr or proc.stdout))
         return proc
+
+
+def _step(args: Sequence[str]) -> str:
+    """The git command in `args` ("clone" in `-c core.symlinks=false clone ...`), for messages."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "-c" else rest[1:]
+    return rest[0] if rest else "git"
 
 
 def _quote(arg: str) -> str:

@@ -82,6 +82,8 @@ async def test_c_fetches_the_roster_and_shows_the_class_then_escape_goes_home(
         rows = {str(learners.get_row_at(i)[0]): [str(c) for c in learners.get_row_at(i)] for i in range(3)}
         assert rows["ana"][1:3] == ["2", "100%"] and rows["ben"][1:3] == ["2", "50%"]
         assert rows["cai"][3] == "unreadable"  # the missing repository is listed, not dropped
+        notes = "\n".join(notification.message for notification in app._notifications)
+        assert "cai: git clone: the class repository was not found (check the URL)" in notes
         # Enter on a learner: their history, read only (no Unsuspend, nothing written).
         screen.query_one(TabbedContent).active = "learners"
         await pilot.pause()
