@@ -102,7 +102,10 @@ async def test_c_fetches_the_roster_and_shows_the_class_then_escape_goes_home(
     assert not (app.options.scores_dir / "ana").exists()  # the teacher's own log untouched
 
 
-async def test_a_roster_that_cannot_be_read_is_a_sentence_on_screen(roster: Path, make_app: AppFactory) -> None:
+async def test_a_roster_that_cannot_be_read_is_a_sentence_on_screen(tmp_path: Path, make_app: AppFactory) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("learner,url\nana,file:///srv/ana.git\n", encoding="utf-8")
+    set_roster(tmp_path / "prefs.json", str(roster))
     roster.write_text("name,address\nana,x\n", encoding="utf-8")  # changed after `quiz config roster`
     app = make_app()
     async with app.run_test(size=(110, 34)) as pilot:
