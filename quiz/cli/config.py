@@ -43,12 +43,16 @@ def run_config(args: argparse.Namespace, ctx: Context) -> int:
         settings_path,
     )
 
+    if args.key == "roster":  # the teacher's roster: a preference, not a scheduling setting
+        from quiz.cli.config_roster import run_roster
+
+        return run_roster(args, ctx)
     path = settings_path()
     if args.path:
         print(path, file=ctx.stdout)
         return EXIT_OK
     if args.key is not None and args.key not in KEYS:
-        raise UsageError(f"unknown setting {args.key!r}; the settings are: {', '.join(KEYS)}")
+        raise UsageError(f"unknown setting {args.key!r}; the settings are: {', '.join(KEYS)}, roster")
     if args.reset and (args.key is None or args.value):
         raise UsageError("--reset takes one KEY and no VALUE")
     try:
@@ -87,6 +91,9 @@ def run_config(args: argparse.Namespace, ctx: Context) -> int:
         print(f"{name:<{width}}  {format_value(name, value)}{note}", file=ctx.stdout)
         print(f"{'':<{width}}  {key.help}; {key.allowed}", file=ctx.stdout)
     print(_workload_line(settings), file=ctx.stdout)
+    from quiz.cli.config_roster import describe
+
+    print(describe(width), file=ctx.stdout)
     print(f"file: {path}", file=ctx.stdout)
     return EXIT_OK
 

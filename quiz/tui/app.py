@@ -73,6 +73,11 @@ class QuizApp(App[int]):
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
         self._watch_size = False
+        from quiz.core.class_roster import configured_roster
+
+        self.roster = configured_roster(load_prefs(self.prefs_file))
+        """The class roster configured for this installation (`quiz config roster PATH`):
+        the home screen then offers the class screen."""
 
     # ------------------------------------------------------------------ engine access
 
