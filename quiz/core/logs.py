@@ -20,6 +20,7 @@ import heapq
 import json
 import stat
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
@@ -31,35 +32,61 @@ from quiz.core.store import _reason as reason
 LOG_SUFFIX = ".jsonl"
 
 
-def log_files(folder: Path) -> tuple[Path, ...]:
+@dataclass(frozen=True)
+class LogScan:
+    """The log files of a learner's folder, and the symbolic links refused in it."""
+
+    files: tuple[Path, ...] = ()
+    refused: tuple[tuple[Path, Path], ...] = ()
+    """(link, where it points) for each `*.jsonl` link that leads out of the folder:
+    never read (it could be any file of the machine, `/etc/passwd` say), but told."""
+
+    def refusals(self) -> list[str]:
+        """One line for each refused link, for a warning."""
+        return [
+            f"{link}: a symbolic link out of the learner's folder (to {target}); refused, not read"
+            for link, target in self.refused
+        ]
+
+
+def scan_logs(folder: Path) -> LogScan:
     """Every log file of a learner's folder, by name: `*.jsonl` files, and symbolic
-    links only when they stay inside the folder. A folder with a log's name is
-    listed too, so that reading it fails loudly; a FIFO or device never is (it
-    would hang the reader). A missing folder has none; one that cannot be listed
-    is a `StoreError`."""
+    links only when they stay inside the folder (the others are in `refused`). A
+    folder with a log's name is listed too, so that reading it fails loudly; a FIFO
+    or device never is (it would hang the reader). A missing folder has none; one
+    that cannot be listed is a `StoreError`."""
     try:
         entries = sorted(folder.iterdir())
     except FileNotFoundError:
-        return ()  # a learner with no answers yet
+        return LogScan()  # a learner with no answers yet
     except OSError as error:
         raise StoreError(f"Could not read {folder}: {reason(error)}", error.errno) from error
     found: list[Path] = []
+    refused: list[tuple[Path, Path]] = []
     try:
         inside = folder.resolve()
     except (OSError, RuntimeError):
-        return ()
+        return LogScan()
     for entry in entries:
         if entry.suffix != LOG_SUFFIX or entry.name.startswith("."):
             continue
         try:
-            if entry.is_symlink() and entry.resolve().parent != inside:
-                continue
+            if entry.is_symlink():
+                target = entry.resolve()
+                if target.parent != inside:
+                    refused.append((entry, target))
+                    continue
             mode = entry.stat().st_mode
             if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
                 found.append(entry)
         except (OSError, RuntimeError):
             continue
-    return tuple(found)
+    return LogScan(tuple(found), tuple(refused))
+
+
+def log_files(folder: Path) -> tuple[Path, ...]:
+    """The log files of a learner's folder (`scan_logs`; links out of it left out)."""
+    return scan_logs(folder).files
 
 
 def _fingerprint(record: dict[str, Any]) -> bytes:

@@ -254,8 +254,9 @@ class Session:
             raise ValueError(f"unknown session mode {mode!r}")
         if cram is not None and mode != "practice":
             raise ValueError("only practice can be cram (a drill and an exam are real reviews)")
-        self.exam = exam
-        """Drill: the exam day to plan for (`quiz.core.plan`): new questions early enough, intervals capped."""
+        self.exam = exam if exam is not None else (settings.exam_date if settings is not None else None)
+        """Drill: the exam day to plan for (`quiz.core.plan`): new questions early enough, intervals
+        capped. `exam` (`quiz drill --exam`) overrides the learner's `exam_date` setting."""
         self.cram: bool | None = cram
         """Practice: True every answer is cram, False none is, None those not yet due (see the module)."""
         self.library = library
@@ -447,6 +448,13 @@ class Session:
         return token
 
     # ------------------------------------------------------------------ state
+
+    @property
+    def exam_plan(self) -> date | None:
+        """The exam day this drill follows the plan of, or None (not a drill, no exam date, or it has come)."""
+        if self.mode != "drill" or self.exam is None or self.exam <= self.today:
+            return None
+        return self.exam
 
     @property
     def is_exam(self) -> bool:

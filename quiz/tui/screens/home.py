@@ -2,7 +2,8 @@
 
 Keys: Enter drills the highlighted deck, `d` every deck, `p` practises the highlighted
 deck, `t` a tag, `x` an exam, `H`/`s` history, `l` switches learner, `S` syncs with the
-class repository (when the scores folder is in git), `?` help, `q` quits.
+class repository (when the scores folder is in git), `C` opens the class screen
+(when a roster is configured), `?` help, `q` quits.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class HomeScreen(Screen[None]):
         Binding("H,s", "history", "History", key_display="H"),
         Binding("l", "switch_learner", "Learner"),
         Binding("S", "sync", "Sync"),
+        Binding("C", "class_report", "Class"),
         Binding("c", "settings", "Settings"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -396,6 +398,13 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="Sync", severity=severity, markup=False)  # type: ignore[arg-type]
         self.refresh_decks()
 
+    def action_class_report(self) -> None:
+        """The class screen over the configured roster (its repositories are fetched first, in a thread)."""
+        from quiz.tui.screens.class_fetch import ClassFetchScreen
+
+        if self.quiz.roster is not None:
+            self.app.push_screen(ClassFetchScreen(self.quiz.roster))
+
     def action_help(self) -> None:
         """Show the keys."""
         self.app.push_screen(HelpScreen("Keys on the home screen", HOME_KEYS))
@@ -405,4 +414,6 @@ class HomeScreen(Screen[None]):
             return True if self.deck_keys else None
         if action == "sync":
             return self.unsynced is not None
+        if action == "class_report":
+            return self.quiz.roster is not None
         return True
