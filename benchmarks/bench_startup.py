@@ -65,6 +65,9 @@ tui_app.QuizApp.run = run
 HomeScreen.on_mount = on_mount
 HomeScreen._show_stats = show_stats
 
+import quiz.cli.drill
+quiz.cli.drill.fallback_reason = lambda *streams: None  # stdout is a pipe here, yet the screen is wanted
+
 from quiz.cli import main
 sys.exit(main(["--questions", sys.argv[1], "--scores", sys.argv[2], "--learner", "bench"]))
 """
