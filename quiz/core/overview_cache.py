@@ -105,15 +105,25 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     return paths.cache_dir(env)
 
 
+_last_library: tuple[Library, str] | None = None
+"""The digest of the library last asked about: the home screen asks on every showing,
+and a library, once loaded, never changes (frozen dataclasses)."""
+
+
 def library_digest(library: Library) -> str:
     """A digest of what the counts are counted over: decks, titles, descriptions, keys."""
+    global _last_library
+    last = _last_library
+    if last is not None and last[0] is library:
+        return last[1]
     digest = hashlib.sha256()
     for bank in library.banks:
         digest.update("\0".join((bank.deck, bank.title, bank.description)).encode("utf-8", "surrogatepass"))
         digest.update(b"\1")
         digest.update("\0".join(question.key for question in bank.questions).encode("utf-8", "surrogatepass"))
         digest.update(b"\2")
-    return digest.hexdigest()
+    _last_library = (library, digest.hexdigest())
+    return _last_library[1]
 
 
 def settings_digest(settings: Settings) -> str:

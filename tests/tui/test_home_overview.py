@@ -58,13 +58,20 @@ def first_row(app: QuizApp) -> list[str]:
     return [str(cell) for cell in app.screen.query_one("#decks", DataTable).get_row_at(0)]
 
 
-def gate_replay(app: QuizApp, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+class Gate(threading.Event):
+    """Set it to let the app's replays go; `replays` counts them."""
+
+    replays = 0
+
+
+def gate_replay(app: QuizApp, monkeypatch: pytest.MonkeyPatch) -> Gate:
     """Hold the app's replay until the returned event is set, so the test sees the first
     frame before the worker's numbers could arrive (the replay itself is the real one)."""
-    gate = threading.Event()
+    gate = Gate()
     replay = app.states
 
     def held(learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]]:
+        gate.replays += 1
         assert gate.wait(10), "the test never let the replay go"
         return replay(learner)
 
@@ -88,6 +95,7 @@ async def test_a_warm_cache_puts_the_counts_in_the_first_frame(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert first_row(app) == REPLAYED
+        assert gate.replays == 1  # the first showing (a mount and a resume) reads the log once
     # Second start: the counts of the first are in the first frame.
     app = make_app(banks, background=True)
     gate = gate_replay(app, monkeypatch)
@@ -99,6 +107,7 @@ async def test_a_warm_cache_puts_the_counts_in_the_first_frame(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert first_row(app) == REPLAYED
+        assert gate.replays == 1
 
 
 async def test_a_new_answer_makes_the_first_frame_wait_for_the_replay(

@@ -28,6 +28,7 @@ from quiz.tui.widgets.base import literal, safe
 if TYPE_CHECKING:
     from quiz.core.overview_cache import Counted
     from quiz.core.overview_cache import Entry as OverviewEntry
+    from quiz.core.overview_cache import Key as OverviewKey
     from quiz.core.session import DeckStats
     from quiz.tui.app import QuizApp
 
@@ -79,6 +80,9 @@ class HomeScreen(Screen[None]):
         self.stats: list[DeckRow] = []
         self._table_width = 0
         self._counted = False
+        self._reading: tuple[str, OverviewKey | None] | None = None
+        """(learner, cache key) of the replay running in a worker: the first showing
+        brings both a mount and a resume, and one replay is enough for both."""
         self.unsynced: int | None = None
         """Answers not yet committed to the class repository; None when the scores are not in git."""
 
@@ -130,39 +134,39 @@ class HomeScreen(Screen[None]):
         self.sub_title = app.learner
         self.query_one("#home-learner", Static).update(Content.assemble("Learner: ", literal(app.learner, "bold")))
         entry, size = self._entry(app)
-        if app.background:
-            cached = entry.load(app.clock()) if entry is not None else None
-            if cached is not None:
-                # Counts in the first frame from the cache; the replay still follows, so a wrong entry never sticks.
-                self._show_stats(app.learner, cached, [], self.unsynced)
-                self.call_after_refresh(
-                    self.run_worker,
-                    partial(self._compute_in_thread, app.learner, entry),
-                    thread=True,
-                    exclusive=True,
-                    group="home-stats",
-                )
-            elif size is not None and size <= SYNC_LOG_BYTES:
-                # Counts in the first frame; only the git status (a subprocess) waits for a thread.
-                self._show_stats(*self._compute(app.learner, entry, git=False))
-                self.call_after_refresh(
-                    self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
-                )
-            else:
-                if not self.stats:
-                    self.stats = [DeckRow(b.deck, b.title, b.description, len(b.questions)) for b in app.library.banks]
-                    self._fill_table(counts=False)
-                self.query_one("#home-totals", Static).update("Reading your score log...")
-                # Start reading once the first frame is out: the screen comes first.
-                self.call_after_refresh(
-                    self.run_worker,
-                    partial(self._compute_in_thread, app.learner, entry),
-                    thread=True,
-                    exclusive=True,
-                    group="home-stats",
-                )
-        else:
+        if not app.background:
             self._show_stats(*self._compute(app.learner, entry))
+            return
+        if entry is not None and self._reading is not None and self._reading == (app.learner, entry.key):
+            return  # these very logs, banks and settings are being read: their counts are coming
+        cached = entry.load(app.clock()) if entry is not None else None
+        if cached is not None:
+            # Counts in the first frame from the cache; the replay still follows, so a wrong entry never sticks.
+            self._show_stats(app.learner, cached, [], self.unsynced)
+            self._read_in_thread(app.learner, entry)
+        elif size is not None and size <= SYNC_LOG_BYTES:
+            # Counts in the first frame; only the git status (a subprocess) waits for a thread.
+            self._show_stats(*self._compute(app.learner, entry, git=False))
+            self.call_after_refresh(
+                self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
+            )
+        else:
+            if not self.stats:
+                self.stats = [DeckRow(b.deck, b.title, b.description, len(b.questions)) for b in app.library.banks]
+                self._fill_table(counts=False)
+            self.query_one("#home-totals", Static).update("Reading your score log...")
+            self._read_in_thread(app.learner, entry)
+
+    def _read_in_thread(self, learner: str, entry: OverviewEntry | None) -> None:
+        """Replay `learner`'s logs in a worker once the first frame is out (the screen comes first)."""
+        self._reading = (learner, entry.key) if entry is not None and entry.key is not None else None
+        self.call_after_refresh(
+            self.run_worker,
+            partial(self._compute_in_thread, learner, entry),
+            thread=True,
+            exclusive=True,
+            group="home-stats",
+        )
 
     @staticmethod
     def _entry(app: QuizApp) -> tuple[OverviewEntry | None, int | None]:
@@ -246,7 +250,18 @@ class HomeScreen(Screen[None]):
     def _compute_in_thread(self, learner: str, entry: OverviewEntry | None) -> None:
         result = self._compute(learner, entry)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_stats, *result)
+            self.app.call_from_thread(self._read, learner, entry, result)
+
+    def _read(
+        self,
+        learner: str,
+        entry: OverviewEntry | None,
+        result: tuple[str, list[DeckStats], list[str], int | None, str | None],
+    ) -> None:
+        """The worker's counts are in: show them, and let the next refresh read again."""
+        if entry is not None and self._reading == (learner, entry.key):
+            self._reading = None
+        self._show_stats(*result)
 
     def _show_stats(
         self,
