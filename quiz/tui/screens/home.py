@@ -181,8 +181,11 @@ class HomeScreen(Screen[None]):
             size: int | None = sum(path.stat().st_size for path in logs)
         except Exception:
             return None, None
-        entry = overview_cache.Entry(store.folder, logs, app.library, app.settings, folder=overview_cache.cache_dir())
-        return entry, size
+        try:
+            folder = overview_cache.cache_dir()
+            return overview_cache.Entry(store.folder, logs, app.library, app.settings, folder=folder), size
+        except Exception:
+            return None, size  # the cache is only a head start: without it, the log is replayed as ever
 
     def _pending(self, learner: str) -> int | None:
         """The learner's answers not yet synced (None outside a git work tree)."""
