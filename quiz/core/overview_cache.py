@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -209,6 +210,9 @@ def save(
 def load(path: Path, key: Key, library: Library, settings: Settings, now: datetime) -> list[DeckCounts] | None:
     """The cached counts when the entry matches `key` and is still valid at `now`, else None."""
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            return None  # a pipe or device in its place would block or never end
         with path.open("rb") as handle:
             data = handle.read(MAX_ENTRY_BYTES + 1)
         if len(data) > MAX_ENTRY_BYTES:

@@ -311,3 +311,13 @@ def test_an_unreadable_entry_is_a_miss(learner: Learner) -> None:
     entry.path.unlink()
     entry.path.mkdir()  # a folder where the file should be
     assert learner.cached(T0) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_in_place_of_the_entry_is_a_miss_without_blocking(learner: Learner) -> None:
+    learner.replayed(T0)
+    entry = learner.entry()
+    assert entry.path is not None
+    entry.path.unlink()
+    os.mkfifo(entry.path)  # opening it for reading would wait for a writer for ever
+    assert learner.cached(T0) is None
