@@ -160,6 +160,7 @@ def valid_until(library: Library, states: Mapping[str, QuestionState], settings:
     (it counts as due once due; a learned question counts all day)."""
     from fsrs import State
 
+    now = _utc(now)
     until = settings.days.end_of_today(now)
     for bank in library.banks:
         for question in bank.questions:
