@@ -292,6 +292,8 @@ _HUGE = 10**300
 """An integer `elapsed` beyond this would overflow a float: it is no time at all."""
 
 
+_NESTED = (list, dict)
+"""The only types a decoded JSON response nests in."""
 _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
 _RATING_SHIFT = 4
 _RATING_MASK = 0x70
@@ -520,7 +522,7 @@ class _Answers:
         return body, sections
 
     @classmethod
-    def restore(cls, body: Mapping[str, Any], sections: Mapping[str, bytes]) -> _Answers:
+    def restore(cls, body: Mapping[str, Any], sections: replay_cache.Sections) -> _Answers:
         """The column store `dump` saved; `replay_cache.CacheError` (or another
         ValueError, TypeError...) if any part is missing, mistyped or out of range."""
         section = replay_cache.section
@@ -531,9 +533,9 @@ class _Answers:
         answers.keys = keys
         answers.key_index = {key: k for k, key in enumerate(keys)}
         need(len(answers.key_index) == len(keys))
-        rows = len(sections["bits"])
-        answers.bits = bytearray(sections["bits"])
-        answers.tm = bytearray(sections["tm"])
+        answers.bits = replay_cache.byte_section(sections, "bits")
+        rows = len(answers.bits)
+        answers.tm = replay_cache.byte_section(sections, "tm")
         answers.row_key = section(sections, "row_key", "i")
         answers.time = section(sections, "time", "d")
         answers.elapsed = section(sections, "elapsed", "d")
@@ -541,7 +543,8 @@ class _Answers:
         answers.response = body["response"]
         need(isinstance(answers.response, list))
         # Responses are rendered and compared later: no nesting a log line could not hold.
-        need(nesting_depth(answers.response, MAX_DEPTH + 1) <= MAX_DEPTH + 1)
+        # Each one on its own (the whole list at once would stack a tuple per answer).
+        need(all(nesting_depth(item, MAX_DEPTH) <= MAX_DEPTH for item in answers.response if type(item) in _NESTED))
         # Times become datetimes and days later: finite, and from 1970 to the year 9000.
         need(not rows or (math.isfinite(sum(answers.time)) and min(answers.time) >= 0 and max(answers.time) <= _MAX_TS))
         need(not any(value < 0.0 or value > MAX_ELAPSED for value in answers.elapsed))  # NaN: no time recorded

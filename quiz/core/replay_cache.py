@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -39,7 +40,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir
@@ -55,6 +56,7 @@ __all__ = [
     "CacheError",
     "CachedPass",
     "Snapshot",
+    "byte_section",
     "load",
     "replay_log",
     "replayer_from_json",
@@ -77,7 +79,9 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _STATES = {int(state): state for state in State}
 
-Sections = Mapping[str, "array[Any] | bytearray"]
+Column: TypeAlias = "array[Any] | bytearray"
+"""A binary section, as written and as read back: an array, or a bytearray for typecode "b"."""
+Sections = Mapping[str, Column]
 
 # Everything a damaged or hostile snapshot can make the loading code raise.
 _DAMAGE = (
@@ -154,7 +158,8 @@ class Snapshot:
     lines: int
     problems: list[str]
     body: dict[str, Any]
-    sections: dict[str, bytes]
+    sections: dict[str, Column]
+    """The binary sections as read, each an array of its stored typecode (see `section`)."""
 
 
 def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot | None:
@@ -180,9 +185,14 @@ def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot |
 
 def open_entry(
     entry: Path, kind: str, scheduler: Scheduler, identity_fits: Callable[[dict[str, Any]], bool]
-) -> tuple[dict[str, Any], list[str], dict[str, Any], dict[str, bytes]] | None:
+) -> tuple[dict[str, Any], list[str], dict[str, Any], dict[str, Column]] | None:
     """A snapshot file's (identity, problems, body, sections) if it is intact, made by
-    this app version for these settings, and `identity_fits` its header's `log` entry."""
+    this app version for these settings, and `identity_fits` its header's `log` entry.
+
+    Read part by part, never whole: the body's bytes, then each section straight into
+    its array (a `bytearray` for "b"), hashed as they come; the body is decoded only
+    once the digest checks out. A million-answer snapshot so costs its arrays and its
+    decoded body, not also a copy of the file and slices of it."""
     try:
         with open(entry, "rb") as handle:
             header = json.loads(handle.readline(MAX_HEADER_BYTES))
@@ -198,30 +208,47 @@ def open_entry(
                 or not identity_fits(identity)
             ):
                 return None
-            rest = handle.read()
-        if hashlib.sha256(rest).hexdigest() != header.get("digest"):
+            size, listed = header.get("body"), header.get("sections")
+            require(type(size) is int and isinstance(listed, list))
+            assert isinstance(size, int) and isinstance(listed, list)
+            left = os.fstat(handle.fileno()).st_size - handle.tell()
+            require(0 <= size <= left)  # nothing is allocated beyond what the file holds
+            digest = hashlib.sha256()
+            payload = handle.read(size)
+            require(len(payload) == size)
+            digest.update(payload)
+            left -= size
+            sections: dict[str, Column] = {}
+            for item in listed:
+                require(isinstance(item, list) and len(item) == 3)
+                name, typecode, nbytes = item
+                require(isinstance(name, str) and name not in sections and typecode in ("b", "i", "q", "d"))
+                require(type(nbytes) is int and 0 <= nbytes <= left and nbytes % array(typecode).itemsize == 0)
+                sections[name] = _read_section(handle, typecode, nbytes, digest)
+                left -= nbytes
+            require(left == 0 and not handle.read(1))
+        if digest.hexdigest() != header.get("digest"):
             return None
-        size = header.get("body")
-        require(type(size) is int and 0 <= size <= len(rest))
-        body = json.loads(rest[:size])
+        body = json.loads(payload)
+        del payload
         require(isinstance(body, dict))
         problems = body.get("problems")
         require(isinstance(problems, list) and all(isinstance(text, str) for text in problems))
-        sections: dict[str, bytes] = {}
-        position = size
-        listed = header.get("sections")
-        require(isinstance(listed, list))
-        for item in listed:
-            require(isinstance(item, list) and len(item) == 3)
-            name, typecode, nbytes = item
-            require(isinstance(name, str) and typecode in ("b", "i", "q", "d") and type(nbytes) is int)
-            require(0 <= nbytes <= len(rest) - position and nbytes % array(typecode).itemsize == 0)
-            sections[name] = rest[position : position + nbytes]
-            position += nbytes
-        require(position == len(rest))
         return identity, problems, body, sections
     except _DAMAGE:
         return None
+
+
+def _read_section(handle: io.BufferedReader, typecode: str, nbytes: int, digest: Any) -> Column:
+    """`nbytes` of `handle` read straight into a new column of `typecode`, and hashed."""
+    values: Column = (
+        bytearray(nbytes) if typecode == "b" else array(typecode, [0]) * (nbytes // array(typecode).itemsize)
+    )
+    # The views are released before returning: an array exporting a buffer cannot grow.
+    with memoryview(values) as raw, raw.cast("B") as view:
+        require(handle.readinto(view) == nbytes)
+        digest.update(view)
+    return values
 
 
 def save(
@@ -295,14 +322,27 @@ def write_entry(
         raise
 
 
-def section(sections: Mapping[str, bytes], name: str, typecode: str) -> array[Any]:
-    """A binary section as an array of `typecode` (missing or misfit: CacheError)."""
+def section(sections: Mapping[str, Column], name: str, typecode: str) -> array[Any]:
+    """A binary section as an array of `typecode` (missing or misfit: CacheError).
+
+    The array read from the file itself when it was stored with that typecode (no
+    copy: the caller takes it over), else its bytes read again as `typecode`."""
     data = sections.get(name)
     require(data is not None)
+    if isinstance(data, array) and data.typecode == typecode:
+        return data
+    raw = data.tobytes() if isinstance(data, array) else bytes(data or b"")
     values: array[Any] = array(typecode)
-    require(len(data or b"") % values.itemsize == 0)
-    values.frombytes(data or b"")
+    require(len(raw) % values.itemsize == 0)
+    values.frombytes(raw)
     return values
+
+
+def byte_section(sections: Mapping[str, Column], name: str) -> bytearray:
+    """A binary section as a bytearray (missing: CacheError); the one read, if it is one."""
+    data = sections.get(name)
+    require(data is not None)
+    return data if isinstance(data, bytearray) else bytearray(data or b"")
 
 
 # --------------------------------------------------------------------------- the replayer
