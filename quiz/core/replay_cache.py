@@ -190,8 +190,8 @@ def open_entry(
     this app version for these settings, and `identity_fits` its header's `log` entry.
 
     Read part by part, never whole: the body's bytes, then each section straight into
-    its array (a `bytearray` for "b"), hashed as they come; the body is decoded only
-    once the digest checks out. A million-answer snapshot so costs its arrays and its
+    its array (a `bytearray` for "b"), hashed as they come; nothing is used unless
+    the digest checks out. A million-answer snapshot so costs its arrays and its
     decoded body, not also a copy of the file and slices of it."""
     try:
         with open(entry, "rb") as handle:
@@ -218,6 +218,10 @@ def open_entry(
             require(len(payload) == size)
             digest.update(payload)
             left -= size
+            # Decoded now, before the sections are read: its bytes are gone by the time
+            # the arrays take their room (it is still used only if the digest checks out).
+            body = json.loads(payload)
+            del payload
             sections: dict[str, Column] = {}
             for item in listed:
                 require(isinstance(item, list) and len(item) == 3)
@@ -229,8 +233,6 @@ def open_entry(
             require(left == 0 and not handle.read(1))
         if digest.hexdigest() != header.get("digest"):
             return None
-        body = json.loads(payload)
-        del payload
         require(isinstance(body, dict))
         problems = body.get("problems")
         require(isinstance(problems, list) and all(isinstance(text, str) for text in problems))
@@ -561,6 +563,9 @@ def run_pass(
     if snapshot is not None:
         with contextlib.suppress(*_DAMAGE):
             work = restore(snapshot)
+        # The pass holds what it needs; the decoded body (its lists of pairs) goes now,
+        # so the records read next reuse that memory rather than add to the peak.
+        snapshot.body, snapshot.sections = {}, {}
     if work is None or snapshot is None:
         work = fresh()
         reader = LogReader(log, on_warning, now=now)

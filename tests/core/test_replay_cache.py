@@ -355,6 +355,18 @@ def test_history_from_a_snapshot_equals_the_full_pass(
         assert_same_history(twice, history(scores, now + timedelta(days=1)))
 
 
+def claims(fields: dict[str, Any], rest: bytes) -> list[bytes]:
+    """Headers that promise what the file does not hold (sizes past its end, a section twice)."""
+    listed = fields["sections"]
+    huge = [[name, typecode, 10**15] for name, typecode, _ in listed]
+    twice = [listed[0], [listed[0][0], *listed[1][1:]], *listed[2:]]
+    longer = [*listed[:-1], [listed[-1][0], listed[-1][1], listed[-1][2] + 8]]
+    return [
+        json.dumps(fields | changed).encode() + b"\n" + rest
+        for changed in ({"body": 10**15}, {"sections": huge}, {"sections": twice}, {"sections": longer})
+    ]
+
+
 def test_a_damaged_history_snapshot_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     scores = tmp_path / "scores"
     log = scores / "ana" / "reviews.jsonl"
@@ -386,6 +398,7 @@ def test_a_damaged_history_snapshot_is_ignored(tmp_path: Path, monkeypatch: pyte
         forged({"recent": [[0, [["x", 10**6]]]]}),
         forged({"total": "many"}),
         forged({}, sections[:-8]),
+        *claims(fields, rest),
     ]
     for data in broken:
         entry.write_bytes(data)
