@@ -489,12 +489,17 @@ class _Answers:
             self.sess_right[s] -= 1
 
     def dump(self) -> tuple[dict[str, Any], dict[str, array[Any] | bytearray]]:
-        """Everything, as a JSON-able body and binary columns, for `replay_cache`."""
+        """Everything, as a JSON-able body and binary columns, for `replay_cache`.
+
+        Responses as a table of distinct values and a column of indexes into it: a
+        million answers repeat a few texts, and a million decoded strings would be
+        most of a restore's memory."""
+        table, codes = _response_table(self.response)
         body = {
             "keys": self.keys,
             "recent": [[k, [list(item) for item in recent]] for k, recent in enumerate(self.key_recent) if recent],
             "tm_pairs": self.tm_pairs,
-            "response": self.response,
+            "responses": table,
             "sessions": self.sessions,
             "sess_mode": self.sess_mode,
             "day_answers": list(self.day_answers.items()),
@@ -512,6 +517,7 @@ class _Answers:
             "elapsed": self.elapsed,
             "session": self.session,
             "tm": self.tm,
+            "response": codes,
             "key_rows": flat,
             "key_rows_len": array("i", map(len, self.key_rows)),
             "sess_start": array("d", self.sess_start),
@@ -540,11 +546,14 @@ class _Answers:
         answers.time = section(sections, "time", "d")
         answers.elapsed = section(sections, "elapsed", "d")
         answers.session = section(sections, "session", "i")
-        answers.response = body["response"]
-        need(isinstance(answers.response, list))
+        table = body["responses"]
+        need(isinstance(table, list))
         # Responses are rendered and compared later: no nesting a log line could not hold.
-        # Each one on its own (the whole list at once would stack a tuple per answer).
-        need(all(nesting_depth(item, MAX_DEPTH) <= MAX_DEPTH for item in answers.response if type(item) in _NESTED))
+        need(all(nesting_depth(item, MAX_DEPTH) <= MAX_DEPTH for item in table if type(item) in _NESTED))
+        codes = section(sections, "response", "i")
+        need(not codes or (min(codes) >= 0 and max(codes) < len(table)))
+        answers.response = list(map(table.__getitem__, codes))
+        del codes
         # Times become datetimes and days later: finite, and from 1970 to the year 9000.
         need(not rows or (math.isfinite(sum(answers.time)) and min(answers.time) >= 0 and max(answers.time) <= _MAX_TS))
         need(not any(value < 0.0 or value > MAX_ELAPSED for value in answers.elapsed))  # NaN: no time recorded
@@ -655,6 +664,38 @@ class _Answers:
             typo_forgiven=bool(bits & _TYPO),
             overridden=bool(bits & _OVERRIDDEN),
         )
+
+
+_SHARED = (str, int, float, bool, type(None))
+"""Response types whose equal values may be one object (immutable ones)."""
+
+
+def _response_table(responses: list[object]) -> tuple[list[object], array[int]]:
+    """(distinct responses, the index of each answer's in them) for a snapshot.
+
+    Values are the same only if their type and `repr` are (1, 1.0 and True differ,
+    as do 0.0 and -0.0); a list or dict is never shared, so no restored answer's
+    response is another's object."""
+    table: list[object] = []
+    seen: dict[object, int] = {}
+    codes: array[int] = array("i")
+    append = codes.append
+    for value in responses:
+        kind = type(value)
+        if kind is str:
+            marker: object = value
+        elif kind in _SHARED:
+            marker = (kind.__name__, repr(value))
+        else:
+            append(len(table))
+            table.append(value)
+            continue
+        code = seen.get(marker)
+        if code is None:
+            code = seen[marker] = len(table)
+            table.append(value)
+        append(code)
+    return table, codes
 
 
 def _from_ts(ts: float) -> datetime:

@@ -394,7 +394,8 @@ def test_a_damaged_history_snapshot_is_ignored(tmp_path: Path, monkeypatch: pyte
         forged({"keys": body["answers"]["keys"][:1]}),
         forged({"sessions": []}),
         forged({"tm_pairs": []}),
-        forged({"response": body["answers"]["response"][:-1]}),
+        forged({"responses": body["answers"]["responses"][:-1]}),
+        forged({"responses": "A"}),
         forged({"recent": [[0, [["x", 10**6]]]]}),
         forged({"total": "many"}),
         forged({}, sections[:-8]),
@@ -405,6 +406,32 @@ def test_a_damaged_history_snapshot_is_ignored(tmp_path: Path, monkeypatch: pyte
         assert_same_history(history(scores, now), reference)
     entry.write_bytes(good)
     assert_same_history(history(scores, now), reference)
+
+
+def test_responses_come_back_from_a_snapshot_as_they_were_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
+) -> None:
+    """Equal-looking responses of other types stay apart (1, 1.0, True; 0.0, -0.0), and a
+    list or dict is its answer's own object, not one shared with another answer."""
+    values: list[Any] = ["A", "A", 1, 1.0, True, 0.0, -0.0, None, "", ["x"], ["x"], {"k": "v"}, {"k": "v"}, 2**70]
+    lines = []
+    for n, value in enumerate(values * 3):
+        record = {"v": 1, "kind": "answer", "id": f"a{n}", "key": KEYS[n % 3], "type": "choice", "response": value}
+        record |= {"time": (T0 + timedelta(hours=n)).isoformat(), "correct": True, "rating": 3, "session": "s"}
+        lines.append(json.dumps(record).encode() + b"\n")
+    scores = tmp_path / "scores"
+    log = scores / "ana" / "reviews.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_bytes(b"".join(lines))
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
+    now = T0 + timedelta(days=30)
+    history(scores, now)  # writes the snapshot
+    before = restored[0]
+    warm = [entry.response for _, entry in history(scores, now).iter_answers()]
+    assert restored[0] == before + 2
+    assert [(type(value), repr(value)) for value in warm] == [(type(value), repr(value)) for value in values * 3]
+    nested = [value for value in warm if isinstance(value, list | dict)]
+    assert len({id(value) for value in nested}) == len(nested) == 12
 
 
 def test_the_class_report_uses_each_learners_snapshot(

@@ -360,7 +360,7 @@ def test_a_forged_history_snapshot_with_deep_responses_renders_safely(
         deep = [deep]
 
     def change(body: dict[str, Any]) -> None:
-        body["answers"]["response"] = [deep] * len(body["answers"]["response"])
+        body["answers"]["responses"] = [deep] * len(body["answers"]["responses"])
 
     forge(entry, change)
     again = load_history(tmp_path / "scores", "ana", LIBRARY, now=later)
