@@ -493,7 +493,8 @@ class _Answers:
 
         Responses as a table of distinct values and a column of indexes into it: a
         million answers repeat a few texts, and a million decoded strings would be
-        most of a restore's memory."""
+        most of a restore's memory. The day counts as two columns each (days, counts),
+        not JSON pairs (three years of quarter hours are 100,000 lists to decode)."""
         table, codes = _response_table(self.response)
         body = {
             "keys": self.keys,
@@ -502,8 +503,6 @@ class _Answers:
             "responses": table,
             "sessions": self.sessions,
             "sess_mode": self.sess_mode,
-            "day_answers": list(self.day_answers.items()),
-            "day_right": list(self.day_right.items()),
             "total": self.total,
             "right": self.right,
         }
@@ -525,6 +524,9 @@ class _Answers:
             "sess_answers": array("q", self.sess_answers),
             "sess_right": array("q", self.sess_right),
         }
+        for name, counts in (("day_answers", self.day_answers), ("day_right", self.day_right)):
+            sections[f"{name}.days"] = array("q", counts.keys())
+            sections[f"{name}.counts"] = array("q", counts.values())
         return body, sections
 
     @classmethod
@@ -606,9 +608,10 @@ class _Answers:
         need(not rows or (min(answers.session) >= 0 and max(answers.session) < len(sessions)))
 
         for name, counts in (("day_answers", answers.day_answers), ("day_right", answers.day_right)):
-            for day, count in body[name]:
-                need(type(day) is int and type(count) is int and 0 <= day <= _MAX_DAY and count >= 0)
-                counts[day] = count
+            days, numbers = section(sections, f"{name}.days", "q"), section(sections, f"{name}.counts", "q")
+            need(len(days) == len(numbers))
+            need(not days or (min(days) >= 0 and max(days) <= _MAX_DAY and min(numbers) >= 0))
+            counts.update(zip(days, numbers, strict=True))
         answers.total, answers.right = body["total"], body["right"]
         need(type(answers.total) is int and type(answers.right) is int and 0 <= answers.right <= answers.total)
         return answers

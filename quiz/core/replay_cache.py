@@ -69,7 +69,8 @@ __all__ = [
 
 CACHE_FORMAT = 3
 """2: the daily counts are per quarter hour of UTC time (local days), no longer per UTC day.
-3: the history's responses as a table of distinct values and a column of indexes."""
+3: the history's responses as a table of distinct values and a column of indexes, its
+day counts as columns."""
 MIN_NEW_LINES = 2000
 """Lines replayed since the snapshot (or from scratch) before a new one is worth writing."""
 PROBE_BYTES = 65536

@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import tracemalloc
+from array import array
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -279,6 +280,25 @@ def forge(entry: Path, change: Any) -> None:
     )
 
 
+def forge_section(entry: Path, name: str, values: list[int]) -> None:
+    """Replace one binary section of a snapshot (typecode "q") and make the digest check out."""
+    header, _, rest = entry.read_bytes().partition(b"\n")
+    fields = json.loads(header)
+    position = fields["body"]
+    parts, listed = [rest[:position]], []
+    for item in fields["sections"]:
+        data = rest[position : position + item[2]]
+        position += item[2]
+        if item[0] == name:
+            data = array("q", values).tobytes()
+        listed.append([item[0], item[1], len(data)])
+        parts.append(data)
+    assert name in {item[0] for item in listed}
+    payload = b"".join(parts)
+    digest = hashlib.sha256(payload).hexdigest()
+    entry.write_bytes(json.dumps(fields | {"sections": listed, "digest": digest}).encode() + b"\n" + payload)
+
+
 def many_answers(count: int) -> list[bytes]:
     start = datetime(2025, 6, 1, tzinfo=UTC)
     keys = [question.key for question in LIBRARY.questions]
@@ -319,12 +339,21 @@ def test_a_forged_snapshot_with_impossible_card_values_falls_back_to_the_replay(
     assert again.current == reference.current
 
 
+def forge_days(name: str, days: list[int], counts: list[int]) -> Any:
+    def change(entry: Path) -> None:
+        forge_section(entry, f"{name}.days", days)
+        forge_section(entry, f"{name}.counts", counts)
+
+    return change
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        lambda answers: answers.update(day_right=[[20000, -3]]),
-        lambda answers: answers.update(day_answers=[[10**9, 1]]),
-        lambda answers: answers.update(total=-1),
+        forge_days("day_right", [20000], [-3]),
+        forge_days("day_answers", [10**9], [1]),
+        forge_days("day_answers", [20000, 20001], [1]),
+        lambda entry: forge(entry, lambda body: body["answers"].update(total=-1)),
     ],
 )
 def test_a_forged_history_snapshot_falls_back_to_the_replay(
@@ -336,7 +365,7 @@ def test_a_forged_history_snapshot_falls_back_to_the_replay(
     later = datetime(2026, 1, 1, tzinfo=UTC)
     reference = load_history(tmp_path / "scores", "ana", LIBRARY, now=later)
     (entry,) = (tmp_path / "cache" / "replay").glob("*.history")
-    forge(entry, lambda body: change(body["answers"]))
+    change(entry)
     again = load_history(tmp_path / "scores", "ana", LIBRARY, now=later)
     assert (again.answers, again.right, again.days, again.questions) == (
         reference.answers,
@@ -344,6 +373,7 @@ def test_a_forged_history_snapshot_falls_back_to_the_replay(
         reference.days,
         reference.questions,
     )
+    assert again == reference  # the daily figures too
 
 
 def test_a_forged_history_snapshot_with_deep_responses_renders_safely(
