@@ -14,7 +14,8 @@ What is kept does not depend on the banks (every question answered is kept,
 whether in the banks or not), so the command line can infer the banks from
 `LearnerFigures.keys` after reading; the deck and tag filters apply when the
 report is assembled. The days, modes, moment and settings apply while reading,
-and `assemble` refuses figures read with others.
+and `assemble` refuses figures read with others. Keys are interned: a thousand
+learners' figures share one string per question rather than a thousand.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from sys import intern
 
 from quiz.core.flags import is_leech
 from quiz.core.history import _Answers
@@ -127,13 +129,13 @@ class LearnerFigures:
     """None for a learner whose log could not be read."""
     questions: dict[str, QuestionFigures] = field(default_factory=dict)
     """Every question with an answer in the filters' days and modes (undone ones included)."""
-    keys: frozenset[str] = frozenset()
+    keys: tuple[str, ...] = ()
     """Every question key with an answer in the log, whatever the filters: for inferring the banks."""
     total: int = 0
     """Answers in the log (not undone), whatever the filters."""
-    mastered: frozenset[str] = frozenset()
+    mastered: tuple[str, ...] = ()
     """Questions mastered at the report's moment (`quiz.core.class_report`'s definition)."""
-    leeches: frozenset[str] = frozenset()
+    leeches: tuple[str, ...] = ()
     """Questions missed `leech_threshold` times or more."""
     last: datetime | None = None
     """The latest answer (any question, any filter)."""
@@ -183,7 +185,7 @@ def reduce_learner(
             seconds = answers.elapsed[row]
             if not math.isnan(seconds):
                 elapsed.append(seconds)
-        questions[key] = figures
+        questions[intern(key)] = figures
     retention = scheduler.settings.desired_retention
     threshold = scheduler.settings.leech_threshold
     return LearnerFigures(
@@ -191,10 +193,12 @@ def reduce_learner(
         path=path,
         basis=ReadingBasis(now, filters.since, filters.until, modes, scheduler.settings),
         questions=questions,
-        keys=frozenset(answers.keys),
+        keys=tuple(map(intern, answers.keys)),
         total=answers.total,
-        mastered=frozenset(key for key, state in states.items() if _mastered(state, scheduler, now, retention)),
-        leeches=frozenset(key for key, state in states.items() if is_leech(state.answers - state.correct, threshold)),
+        mastered=tuple(intern(key) for key, state in states.items() if _mastered(state, scheduler, now, retention)),
+        leeches=tuple(
+            intern(key) for key, state in states.items() if is_leech(state.answers - state.correct, threshold)
+        ),
         last=max((state.last for state in states.values() if state.last is not None), default=None),
         warnings=warnings,
     )

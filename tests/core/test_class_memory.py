@@ -17,7 +17,7 @@ import json
 import random
 import weakref
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,12 @@ import pytest
 from quiz.cli import main
 from quiz.core import class_logs
 from quiz.core.bank import bundled_questions_dir, load_paths
-from quiz.core.class_logs import find_learner_logs
-from quiz.core.class_report import build_class_report
+from quiz.core.class_logs import find_learner_logs, load_class
+from quiz.core.class_report import ReportFilter, assemble, build_class_report
 from quiz.core.history import _Answers
+from quiz.core.scheduling import Settings
 from quiz.core.store import QuestionState, iter_records
-from tests.core.test_class_report import NOW, amend, answer, write_log
+from tests.core.test_class_report import NOW, amend, answer, small_library, write_log, write_small_class
 
 LEARNERS = 8
 ANSWERS = 300
@@ -132,3 +133,25 @@ def test_quiz_report_infers_the_banks_without_holding_the_class(room: Path, monk
     assert len(data["learners"]) == LEARNERS
     assert {question["key"] for question in data["questions"]} <= set(bundled_keys())
     assert len(data["questions"]) == len(bundled_keys())  # 2,400 answers over 40 questions: every one answered
+
+
+def test_figures_read_for_another_moment_or_filter_are_refused(tmp_path: Path) -> None:
+    """`load_class` reduces each log for one moment, settings and days; `assemble` must
+    not mix them with other ones (mastery and the window would be silently wrong)."""
+    write_small_class(tmp_path / "room")
+    logs, _ = find_learner_logs([tmp_path / "room"])
+    since = ReportFilter(since=date(2026, 3, 9))
+    loaded = load_class(logs, now=NOW, filters=since)
+    assert assemble(loaded, small_library(), now=NOW, filters=since) == build_class_report(
+        logs, small_library(), now=NOW, filters=since
+    )
+    # The deck and tag filters apply when assembling: the same figures serve any of them.
+    geo = ReportFilter(since=date(2026, 3, 9), tags=("geo",))
+    assert [q.key for q in assemble(loaded, small_library(), now=NOW, filters=geo).questions] == ["t/q1", "t/q3"]
+    for now, filters, settings in (
+        (NOW + timedelta(days=1), since, None),
+        (NOW, ReportFilter(), None),
+        (NOW, since, Settings(desired_retention=0.8)),
+    ):
+        with pytest.raises(ValueError, match="another moment, settings or filters"):
+            assemble(loaded, small_library(), now=now, filters=filters, settings=settings)
