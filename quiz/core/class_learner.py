@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from sys import intern
+from typing import NamedTuple
 
 from quiz.core.flags import is_leech
 from quiz.core.history import _Answers
@@ -99,38 +101,56 @@ class ReadingBasis:
     settings: Settings
 
 
-class QuestionFigures:
+class QuestionFigures(NamedTuple):
     """One learner's answers to one question, within the filters' days and modes."""
 
-    __slots__ = ("elapsed", "first_correct", "first_overridden", "first_response", "live", "right")
+    first_correct: bool
+    """The first attempt was right as graded and not an override."""
+    first_overridden: bool
+    """The first attempt was graded wrong, then declared right by the learner."""
+    first_response: object
+    """The first attempt's response as stored (a JSON value)."""
+    live: int
+    """Answers not undone."""
+    right: int
+    """Of those, right as graded (overrides count as wrong)."""
+    elapsed: array[float]
+    """Seconds taken by each live answer that recorded a time."""
 
-    def __init__(self, first_correct: bool, first_overridden: bool, first_response: object) -> None:
-        self.first_correct = first_correct
-        """The first attempt was right as graded and not an override."""
-        self.first_overridden = first_overridden
-        """The first attempt was graded wrong, then declared right by the learner."""
-        self.first_response = first_response
-        """The first attempt's response as stored (a JSON value)."""
-        self.live = 0
-        """Answers not undone."""
-        self.right = 0
-        """Of those, right as graded (overrides count as wrong)."""
-        self.elapsed: array[float] = array("d")
-        """Seconds taken by each live answer that recorded a time."""
+
+_FIRST_CORRECT, _FIRST_OVERRIDDEN = 1, 2
 
 
 @dataclass(frozen=True)
 class LearnerFigures:
-    """Everything the class report needs from one learner's log (the log itself is gone)."""
+    """Everything the class report needs from one learner's log (the log itself is gone).
+
+    Kept as columns, one entry per question answered in the filters' days and modes
+    (`questions()` gives them back one at a time): a class of a thousand learners
+    holds a few dozen bytes per learner and question, plus each first response and
+    one float per timed answer.
+    """
 
     name: str
     path: Path
     basis: ReadingBasis | None = None
     """None for a learner whose log could not be read."""
-    questions: dict[str, QuestionFigures] = field(default_factory=dict)
-    """Every question with an answer in the filters' days and modes (undone ones included)."""
     keys: tuple[str, ...] = ()
-    """Every question key with an answer in the log, whatever the filters: for inferring the banks."""
+    """Every question key with an answer in the log, whatever the filters (for inferring
+    the banks); the first `len(live)` are those answered in the filters' days and modes,
+    in the order of the columns below."""
+    first: bytes = b""
+    """Per question: the first attempt's right and overridden bits."""
+    responses: tuple[object, ...] = ()
+    """Per question: the first attempt's response."""
+    live: array[int] = field(default_factory=lambda: array("I"))
+    """Per question: answers not undone (undone ones still make the first attempt)."""
+    right: array[int] = field(default_factory=lambda: array("I"))
+    """Per question: of those, right as graded."""
+    timed: array[int] = field(default_factory=lambda: array("I"))
+    """Per question: how many of its values `elapsed` holds, in order."""
+    elapsed: array[float] = field(default_factory=lambda: array("d"))
+    """Seconds of every timed live answer, question after question."""
     total: int = 0
     """Answers in the log (not undone), whatever the filters."""
     mastered: tuple[str, ...] = ()
@@ -142,6 +162,24 @@ class LearnerFigures:
     warnings: tuple[str, ...] = ()
     error: str | None = None
     """Why the log could not be read at all."""
+
+    def questions(self) -> Iterator[tuple[str, QuestionFigures]]:
+        """(key, figures) of every question answered in the filters' days and modes."""
+        start = 0
+        for index, (key, bits) in enumerate(zip(self.keys, self.first, strict=False)):
+            stop = start + self.timed[index]
+            yield (
+                key,
+                QuestionFigures(
+                    bool(bits & _FIRST_CORRECT),
+                    bool(bits & _FIRST_OVERRIDDEN),
+                    self.responses[index],
+                    self.live[index],
+                    self.right[index],
+                    self.elapsed[start:stop],
+                ),
+            )
+            start = stop
 
 
 def _mastered(state: QuestionState, scheduler: Scheduler, now: datetime, retention: float) -> bool:
@@ -160,40 +198,65 @@ def reduce_learner(
     now: datetime,
     scheduler: Scheduler,
     filters: ReportFilter,
+    shared: dict[str, str] | None = None,
 ) -> LearnerFigures:
     """The figures of one learner's pass (`answers` and `states`), holding nothing of them
-    but the first attempts' responses."""
+    but the first attempts' responses. `shared` maps each text response to one copy of
+    it, shared by the learners read with the same dict."""
+    shared = {} if shared is None else shared
     low, high = filters.window()
     modes = filters.modes
-    questions: dict[str, QuestionFigures] = {}
     time = answers.time
+    answered: list[str] = []
+    others: list[str] = []
+    first = bytearray()
+    responses: list[object] = []
+    live: array[int] = array("I")
+    right: array[int] = array("I")
+    timed: array[int] = array("I")
+    elapsed: array[float] = array("d")
     for k, key in enumerate(answers.keys):
         rows = [
             row for row in answers.all_rows(k) if low <= time[row] < high and (not modes or answers.mode(row) in modes)
         ]
         if not rows:
+            others.append(intern(key))
             continue
-        first = rows[0]
-        overridden = answers.overridden(first)
-        figures = QuestionFigures(answers.correct(first) and not overridden, overridden, answers.response[first])
-        elapsed = figures.elapsed
+        answered.append(intern(key))
+        row = rows[0]
+        overridden = answers.overridden(row)
+        first.append(
+            (_FIRST_CORRECT if answers.correct(row) and not overridden else 0)
+            | (_FIRST_OVERRIDDEN if overridden else 0)
+        )
+        response = answers.response[row]
+        responses.append(shared.setdefault(response, response) if type(response) is str else response)
+        count = good = times = 0
         for row in rows:
             if not answers.live(row):
                 continue
-            figures.live += 1
-            figures.right += answers.correct(row) and not answers.overridden(row)
+            count += 1
+            good += answers.correct(row) and not answers.overridden(row)
             seconds = answers.elapsed[row]
             if not math.isnan(seconds):
                 elapsed.append(seconds)
-        questions[intern(key)] = figures
+                times += 1
+        live.append(count)
+        right.append(good)
+        timed.append(times)
     retention = scheduler.settings.desired_retention
     threshold = scheduler.settings.leech_threshold
     return LearnerFigures(
         name=name,
         path=path,
         basis=ReadingBasis(now, filters.since, filters.until, modes, scheduler.settings),
-        questions=questions,
-        keys=tuple(map(intern, answers.keys)),
+        keys=tuple(answered + others),
+        first=bytes(first),
+        responses=tuple(responses),
+        live=live,
+        right=right,
+        timed=timed,
+        elapsed=elapsed,
         total=answers.total,
         mastered=tuple(intern(key) for key, state in states.items() if _mastered(state, scheduler, now, retention)),
         leeches=tuple(

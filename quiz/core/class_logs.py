@@ -122,6 +122,7 @@ def _read_learner(
     now: datetime,
     filters: ReportFilter,
     open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]],
+    shared: dict[str, str],
 ) -> LearnerFigures:
     """One learner's log through the pass, reduced to its figures. The column store and
     the card states are this function's locals only: they are gone when it returns."""
@@ -135,7 +136,9 @@ def _read_learner(
             answers, states, _flags = _collect(open_records(path, warnings.append), scheduler)
     except StoreError as error:
         return LearnerFigures(name, path, error=str(error))
-    return reduce_learner(name, path, answers, states, tuple(warnings), now=now, scheduler=scheduler, filters=filters)
+    return reduce_learner(
+        name, path, answers, states, tuple(warnings), now=now, scheduler=scheduler, filters=filters, shared=shared
+    )
 
 
 def load_class(
@@ -154,7 +157,8 @@ def load_class(
     now = ensure_utc(now)
     filters = filters or ReportFilter()
     scheduler = Scheduler(settings)
-    loaded = [_read_learner(name, path, scheduler, now, filters, open_records) for name, path in logs]
+    shared: dict[str, str] = {}  # one copy of each text response for the whole class
+    loaded = [_read_learner(name, path, scheduler, now, filters, open_records, shared) for name, path in logs]
     loaded += [LearnerFigures(name, Path(name), error=reason) for name, reason in failed]
     return loaded
 

@@ -315,7 +315,7 @@ def assemble(
         if log.error is not None:
             all_warnings.append(f"{log.name}: {log.error}")
             continue
-        for key, figures in log.questions.items():
+        for key, figures in log.questions():
             question = by_key.get(key)
             if question is None:
                 in_decks = not filters.decks or key.split("/", 1)[0] in filters.decks
