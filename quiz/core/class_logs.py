@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from quiz.core.class_cache import load_figures, save_figures, sources_identity
 from quiz.core.class_learner import LearnerFigures, ReportFilter, reduce_learner
 from quiz.core.history import _collect, _collect_log
 from quiz.core.logs import LOG_SUFFIX, log_files, scan_logs
@@ -127,18 +128,27 @@ def _read_learner(
     """One learner's log through the pass, reduced to its figures. The column store and
     the card states are this function's locals only: they are gone when it returns."""
     warnings: list[str] = []
+    identity = None
     try:
         if open_records is iter_records:
+            sources = learner_sources(path)
+            identity = sources_identity(sources)  # before reading: a later answer makes it stale
+            cached = load_figures(name, path, identity, scheduler, filters, now, shared)
+            if cached is not None:
+                return cached
             answers, states, _flags = _collect_log(
-                learner_sources(path), scheduler, warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
+                sources, scheduler, warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
             )
         else:
             answers, states, _flags = _collect(open_records(path, warnings.append), scheduler)
     except StoreError as error:
         return LearnerFigures(name, path, error=str(error))
-    return reduce_learner(
+    figures = reduce_learner(
         name, path, answers, states, tuple(warnings), now=now, scheduler=scheduler, filters=filters, shared=shared
     )
+    if open_records is iter_records:
+        save_figures(path, identity, scheduler, filters, figures, states, now)
+    return figures
 
 
 def load_class(
