@@ -39,9 +39,9 @@ from typing import Any
 from quiz import __version__
 from quiz.core.atomic import write_text
 from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, ReportFilter
-from quiz.core.fsrs_kernel import STATES, Memory, card_of, from_us, to_us
+from quiz.core.fsrs_kernel import DAY_US, MAX_US, STATES, from_us, kernel_for, to_us
 from quiz.core.paths import cache_dir
-from quiz.core.replay_cache import settings_key
+from quiz.core.replay_cache import MAX_STABILITY, settings_key
 from quiz.core.scheduling import Scheduler
 from quiz.core.store import QuestionState
 
@@ -157,17 +157,22 @@ def load_figures(
         with open(target, "rb") as handle:
             data = handle.read(MAX_ENTRY_BYTES + 1)
         _need(len(data) <= MAX_ENTRY_BYTES)
-        entry = json.loads(data)
+        entry = json.loads(data, parse_constant=_refuse_constant)
         _need(isinstance(entry, dict) and entry.get("key") == _key(identity, scheduler, filters))
         return _figures(entry, name, path, scheduler, filters, now, shared)
     except (_Miss, OSError, ValueError, TypeError, KeyError, IndexError, ArithmeticError, RecursionError):
         return None
 
 
-def _ints(value: object, typecode: str) -> array[int]:
-    _need(isinstance(value, list) and all(type(item) is int and 0 <= item < 1 << 32 for item in value))
+def _ints(value: object) -> array[int]:
+    """Counts: an array refuses anything but whole numbers from 0 to 2**32 - 1."""
+    _need(isinstance(value, list))
     assert isinstance(value, list)
-    return array(typecode, value)
+    return array("I", value)
+
+
+def _refuse_constant(name: str) -> float:
+    raise _Miss
 
 
 def _strings(value: object) -> list[str]:
@@ -188,16 +193,17 @@ def _figures(
     made = entry["now"]
     _need(type(made) is int and made <= to_us(now))
     keys = _strings(entry["keys"])
-    first = _ints(entry["first"], "I")
-    live, right, timed = _ints(entry["live"], "I"), _ints(entry["right"], "I"), _ints(entry["timed"], "I")
+    first = _ints(entry["first"])
+    live, right, timed = _ints(entry["live"]), _ints(entry["right"]), _ints(entry["timed"])
     answered = len(first)
     _need(all(bits < 4 for bits in first) and answered <= len(keys))
     _need(len(live) == len(right) == len(timed) == answered and all(r <= n for r, n in zip(right, live, strict=True)))
     responses = entry["responses"]
     _need(isinstance(responses, list) and len(responses) == answered)
-    elapsed = entry["elapsed"]
-    _need(isinstance(elapsed, list) and len(elapsed) == sum(timed))
-    _need(all(type(value) in (int, float) and math.isfinite(value) and value >= 0 for value in elapsed))
+    _need(isinstance(entry["elapsed"], list) and len(entry["elapsed"]) == sum(timed))
+    elapsed = array("d", entry["elapsed"])  # numbers only (a bool is refused below by its type)
+    _need(not elapsed or (min(elapsed) >= 0 and math.isfinite(max(elapsed))))
+    _need(all(type(value) is not bool for value in entry["elapsed"]))
     total = entry["total"]
     _need(type(total) is int and total >= 0)
     last = entry["last"]
@@ -205,6 +211,9 @@ def _figures(
     warnings = _strings(entry["warnings"])
     leeches = _strings(entry["leeches"])
     retention = scheduler.settings.desired_retention
+    answered_keys = set(keys)
+    kernel = kernel_for(scheduler)
+    factor, decay, now_us = kernel.factor, kernel.decay, to_us(now)
     mastered: list[str] = []
     memories = entry["memories"]
     _need(isinstance(memories, list))
@@ -214,8 +223,11 @@ def _figures(
         _need(isinstance(key, str) and type(card_id) is int and type(state) is int and state in STATES)
         _need(type(stability) is float and stability > 0 and type(difficulty) is float)
         _need(type(due) is int and type(last_review) is int and (step is None or type(step) is int))
-        card = card_of(Memory(state, step, stability, difficulty, due, last_review), card_id)
-        if scheduler.retrievability(card, now) >= retention:
+        _need(0 <= last_review <= made and last_review <= due <= MAX_US and key in answered_keys)
+        _need(stability <= MAX_STABILITY and 1.0 <= difficulty <= 10.0)
+        # fsrs's get_card_retrievability, operation for operation (the kernel's factor and decay are its own).
+        elapsed_days = max(0, (now_us - last_review) // DAY_US)
+        if (1 + factor * elapsed_days / stability) ** decay >= retention:
             mastered.append(intern(key))
     return LearnerFigures(
         name=name,
@@ -227,7 +239,7 @@ def _figures(
         live=live,
         right=right,
         timed=timed,
-        elapsed=array("d", (float(value) for value in elapsed)),
+        elapsed=elapsed,
         total=total,
         mastered=tuple(mastered),
         leeches=tuple(intern(key) for key in leeches),
