@@ -223,7 +223,7 @@ def _figures(
         _need(isinstance(key, str) and type(card_id) is int and type(state) is int and state in STATES)
         _need(type(stability) is float and stability > 0 and type(difficulty) is float)
         _need(type(due) is int and type(last_review) is int and (step is None or type(step) is int))
-        _need(0 <= last_review <= made and last_review <= due <= MAX_US and key in answered_keys)
+        _need(0 <= last_review <= due <= MAX_US and key in answered_keys)
         _need(stability <= MAX_STABILITY and 1.0 <= difficulty <= 10.0)
         # fsrs's get_card_retrievability, operation for operation (the kernel's factor and decay are its own).
         elapsed_days = max(0, (now_us - last_review) // DAY_US)
