@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from quiz import __version__
 from quiz.core import atomic, paths
@@ -55,7 +55,9 @@ MAX_ENTRY_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class DeckCounts:
-    """One deck's counts as the home screen shows them (`is_total`: all decks)."""
+    """One deck's counts as the home screen shows them (`is_total`: all decks). The
+    replay gives the same rows (`quiz.core.session.DeckStats` is this class): it is
+    defined here so that a cached overview is read without importing the engine."""
 
     deck: str
     title: str
@@ -65,27 +67,6 @@ class DeckCounts:
     due: int
     learned: int
     is_total: bool = False
-
-
-class Counted(Protocol):
-    """A row of counts: `DeckCounts`, or `quiz.core.session.DeckStats` as the replay gives it."""
-
-    @property
-    def deck(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def total(self) -> int: ...
-    @property
-    def new(self) -> int: ...
-    @property
-    def due(self) -> int: ...
-    @property
-    def learned(self) -> int: ...
-    @property
-    def is_total(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -180,7 +161,7 @@ def _utc(value: datetime) -> datetime:
 def save(
     path: Path,
     key: Key,
-    rows: Sequence[Counted],
+    rows: Sequence[DeckCounts],
     *,
     computed_at: datetime,
     valid_until: datetime,
@@ -305,15 +286,11 @@ class Entry:
         self.loaded = load(self.path, self.key, self.library, self.settings, now)
         return self.loaded
 
-    def save(self, rows: Sequence[Counted], states: Mapping[str, QuestionState], now: datetime) -> bool:
+    def save(self, rows: Sequence[DeckCounts], states: Mapping[str, QuestionState], now: datetime) -> bool:
         """Keep freshly computed counts (unless they are what was loaded and still hold)."""
         if self.path is None or self.key is None:
             return False
-        if self.loaded is not None and [_plain(row) for row in rows] == self.loaded:
+        if self.loaded is not None and list(rows) == self.loaded:
             return False
         until = valid_until(self.library, states, self.settings, now)
         return save(self.path, self.key, rows, computed_at=now, valid_until=until, settings=self.settings)
-
-
-def _plain(row: Counted) -> DeckCounts:
-    return DeckCounts(row.deck, row.title, row.description, row.total, row.new, row.due, row.learned, row.is_total)

@@ -72,6 +72,7 @@ from quiz.core.model import (
     Question,
     TrueFalseQuestion,
 )
+from quiz.core.overview_cache import DeckCounts as DeckStats
 from quiz.core.plan import exam_due, new_quota
 from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
@@ -168,23 +169,6 @@ class Summary:
     """Exam: questions handed in without an answer (they score nothing)."""
     timed_out: bool = False
     """Exam: handed in because the time limit ran out."""
-
-
-@dataclass(frozen=True)
-class DeckStats:
-    """Counts for one deck (or, with `is_total`, for all of them) on the home screen."""
-
-    deck: str
-    title: str
-    description: str
-    total: int
-    new: int
-    """Never answered."""
-    due: int
-    """Answered before and due now (learning steps included)."""
-    learned: int
-    """Past the learning steps (FSRS Review state), due or not."""
-    is_total: bool = False
 
 
 @dataclass(frozen=True)

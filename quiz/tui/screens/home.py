@@ -26,7 +26,7 @@ from quiz.tui.screens.prompt import PromptScreen
 from quiz.tui.widgets.base import literal, safe
 
 if TYPE_CHECKING:
-    from quiz.core.overview_cache import Counted
+    from quiz.core.overview_cache import DeckCounts
     from quiz.core.overview_cache import Entry as OverviewEntry
     from quiz.core.overview_cache import Key as OverviewKey
     from quiz.core.session import DeckStats
@@ -269,7 +269,7 @@ class HomeScreen(Screen[None]):
     def _show_stats(
         self,
         learner: str,
-        stats: Sequence[Counted],
+        stats: Sequence[DeckCounts],
         warnings: list[str],
         pending: int | None,
         error: str | None = None,
