@@ -18,16 +18,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
 from quiz.core.text import clean
+from quiz.tui.screens.base import QuizScreen
 
 if TYPE_CHECKING:
     from quiz.core.class_report import LearnerReport
     from quiz.core.class_roster import RosterReport
     from quiz.core.history import LearnerHistory
-    from quiz.tui.app import QuizApp
 
 __all__ = ["ClassFetchScreen"]
 
@@ -35,7 +34,7 @@ SHOWN_PROBLEMS = 5
 """Problems listed in the notification after the report opens, before "and N more"."""
 
 
-class ClassFetchScreen(Screen[None]):
+class ClassFetchScreen(QuizScreen):
     """ "Fetching n repositories...", then the class report in its place."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "back", "Back")]
@@ -51,14 +50,6 @@ class ClassFetchScreen(Screen[None]):
         self.roster = roster
         self.failed: str | None = None
         """Why the report could not be made (shown on this screen), once known."""
-
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        from quiz.tui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -20,13 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, ProgressBar, Static
 
 from quiz.core.exam import ExamSession
 from quiz.core.grading import NotAnAnswer, Response
 from quiz.core.session import Feedback, Presented, Session
 from quiz.core.store import StoreError
+from quiz.tui.screens.base import QuizScreen
 from quiz.tui.screens.confirm import ConfirmScreen
 from quiz.tui.screens.help import DRILL_KEYS, HelpScreen
 from quiz.tui.screens.message import MessageScreen
@@ -35,14 +35,14 @@ from quiz.tui.widgets.factory import widget_for
 from quiz.tui.widgets.feedback import FeedbackView
 
 if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
+    pass
 
 Phase = Literal["asking", "feedback"]
 
 MODE_NAMES = {"drill": "Drill", "practice": "Practice", "exam": "Exam"}
 
 
-class DrillScreen(Screen[None]):
+class DrillScreen(QuizScreen):
     """One session, question after question, until the session says it is finished."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,14 +77,6 @@ class DrillScreen(Screen[None]):
         self.feedback: Feedback | None = None
         self.hinted = False
         self.shown_at: datetime | None = None
-
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        from quiz.tui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

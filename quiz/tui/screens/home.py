@@ -16,11 +16,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
 from quiz.core.filters import library_tags, unknown_tag
+from quiz.tui.screens.base import QuizScreen
 from quiz.tui.screens.help import HOME_KEYS, HelpScreen
 from quiz.tui.screens.prompt import PromptScreen
 from quiz.tui.widgets.base import literal, safe
@@ -56,7 +56,7 @@ SYNC_LOG_BYTES = 256 * 1024
 """Logs up to this size (about 1,000 answers) are replayed before the first frame."""
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(QuizScreen):
     """Decks in a table (one row per deck); the numbers are refreshed on every return."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -85,14 +85,6 @@ class HomeScreen(Screen[None]):
         brings both a mount and a resume, and one replay is enough for both."""
         self.unsynced: int | None = None
         """Answers not yet committed to the class repository; None when the scores are not in git."""
-
-    @property
-    def quiz(self) -> QuizApp:
-        """The app, typed."""
-        from quiz.tui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

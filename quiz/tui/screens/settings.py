@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from quiz.core.scheduling import Settings
 from quiz.core.settings import KEYS, SettingsError, format_value, parse_value, set_value
 from quiz.core.workload import estimate
+from quiz.tui.screens.base import QuizScreen
 from quiz.tui.widgets.base import safe
 
 if TYPE_CHECKING:
-    from quiz.tui.app import QuizApp
+    pass
 
 
 def workload_text(settings: Settings) -> str:
@@ -38,7 +38,7 @@ def workload_text(settings: Settings) -> str:
     )
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(QuizScreen):
     """Edit the learner's settings; Escape goes back."""
 
     AUTO_FOCUS = ".setting-value"
@@ -50,13 +50,6 @@ class SettingsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="settings")
-
-    @property
-    def quiz(self) -> QuizApp:
-        from quiz.tui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
