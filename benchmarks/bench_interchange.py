@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from quiz.core.bank import bundled_questions_dir, load_paths
 from quiz.formats import anki, csv_format, gift, moodle_xml_export
@@ -67,3 +72,49 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --------------------------------------------------------------------------- for run.py
+
+
+def case_import(size: int) -> dict[str, float]:
+    """A child's case: seconds to parse a generated GIFT file and to write and check its YAML bank."""
+    text = make_gift(size)
+    start = time.perf_counter()
+    result = gift.parse(text, "bench.gift")
+    parsed = time.perf_counter()
+    render_bank(result.banks[0], ["bench"], result.reports)
+    return {"parse": parsed - start, "write": time.perf_counter() - parsed}
+
+
+def case_yaml(size: int) -> float:
+    """The baseline: a bare `yaml.compose` of the bank the import writes (CSafeLoader)."""
+    import yaml
+
+    result = gift.parse(make_gift(size), "bench.gift")
+    text, _notes = render_bank(result.banks[0], ["bench"], result.reports)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    start = time.perf_counter()
+    yaml.compose(text, Loader=loader)
+    return time.perf_counter() - start
+
+
+def figures(quick: bool) -> list[Any]:
+    """A GIFT import of many questions end to end, against composing the YAML it writes."""
+    from common import Figure, in_child
+
+    size = 2_000 if quick else 10_000
+    run = in_child("bench_interchange", "case_import", size)
+    base = in_child("bench_interchange", "case_yaml", size)["result"]
+    total = run["result"]["parse"] + run["result"]["write"]
+    return [
+        Figure(
+            f"quiz import of {size:,} GIFT questions / bare yaml.compose of the bank written",
+            "<= 10x",
+            10.0,
+            total / base,
+            "x",
+            f"{total:.2f} s (parse {run['result']['parse']:.2f} s) vs {base:.2f} s; peak {run['peak_mb']:.0f} MB",
+        ),
+        Figure(f"quiz import of {size:,} GIFT questions", "< 60 s", 60.0, total, "s"),
+    ]

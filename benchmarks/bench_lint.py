@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_load import make_bank
+from common import Figure
 
 from quiz.core.bank import load_paths
 from quiz.core.lint import lint
@@ -51,3 +52,48 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --------------------------------------------------------------------------- for run.py
+
+
+def case_lint(path: str) -> dict[str, float]:
+    """A child's case: seconds of loading `path` with line marks, and of linting it."""
+    start = time.perf_counter()
+    library, _ = load_paths([Path(path)], marks=True)
+    loaded = time.perf_counter()
+    lint(library)
+    return {"load": loaded - start, "lint": time.perf_counter() - loaded}
+
+
+def figures(quick: bool) -> list[Figure]:
+    """What `--lint` adds to a check (against the load itself, measured in the same child),
+    and how it grows from the small bank to the big one (1.0 is linear)."""
+    from common import in_child
+
+    small, big = (1_000, 4_000) if quick else (1_000, 10_000)
+    with tempfile.TemporaryDirectory(prefix="quiz-bench-") as folder:
+        results = {}
+        for count in (small, big):
+            path = Path(folder) / f"bank-{count}.yaml"
+            path.write_text(make_bank(count), encoding="utf-8")
+            results[count] = in_child("bench_lint", "case_lint", str(path))["result"]
+    growth = (results[big]["lint"] / big) / (results[small]["lint"] / small)
+    return [
+        Figure(
+            f"quiz check --lint, {big:,} near-duplicate questions: lint / load",
+            "<= 3x",
+            3.0,
+            results[big]["lint"] / results[big]["load"],
+            "x",
+            f"lint {results[big]['lint']:.2f} s, load with marks {results[big]['load']:.2f} s",
+        ),
+        Figure(
+            f"lint time per question, {big:,} / {small:,} questions",
+            "<= 1.5x",
+            1.5,
+            growth,
+            "x",
+            f"{results[small]['lint']:.2f} s for {small:,}, {results[big]['lint']:.2f} s for {big:,}",
+        ),
+    ]

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Figure
 
-MODULES = ("bench_startup", "bench_engine", "bench_history", "bench_load")
+MODULES = ("bench_startup", "bench_engine", "bench_history", "bench_load", "bench_lint", "bench_interchange")
 
 
 def table(rows: list[Figure]) -> str:

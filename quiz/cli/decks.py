@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 
-from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, Context, UsageError
+from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, AddCommand, Context, UsageError, learner_settings
 
 
 def register(add: AddCommand) -> None:
@@ -24,8 +25,9 @@ def run_decks(args: argparse.Namespace, ctx: Context) -> int:
     from quiz.cli.reports import table
     from quiz.core.bank import load_paths
     from quiz.core.bank_cache import cache_dir
+    from quiz.core.optimizer import parameters_for
     from quiz.core.replay_cache import replay_log
-    from quiz.core.scheduling import Scheduler, Settings, utc_now
+    from quiz.core.scheduling import Scheduler, utc_now
     from quiz.core.session import overview
     from quiz.core.store import LearnerError, Store, StoreError
     from quiz.core.text import clean
@@ -37,11 +39,19 @@ def run_decks(args: argparse.Namespace, ctx: Context) -> int:
     library, problems = load_paths(ctx.question_paths, cache=cache_dir())
     if problems:
         ctx.stderr.write(f"quiz decks: {len(problems)} problems in the banks (run `quiz check` for the details)\n")
-    settings = Settings()
+    # The learner's settings and parameters, as a drill uses them: "due" means before
+    # the end of the learner's own day (`day_starts_at`, local time), not UTC's.
+    settings = replace(learner_settings(ctx), parameters=parameters_for(ctx.scores_dir, ctx.learner, library.banks))
     now = utc_now()
     warnings: list[str] = []
     try:
-        replayer = replay_log(store.logs(), Scheduler(settings), day=now.date(), on_warning=warnings.append)
+        replayer = replay_log(
+            store.logs(),
+            Scheduler(settings),
+            day=settings.days.day_of(now),
+            days=settings.days,
+            on_warning=warnings.append,
+        )
     except StoreError as error:
         ctx.stderr.write(f"quiz decks: {clean(str(error))}\n")
         return EXIT_PROBLEMS

@@ -162,6 +162,7 @@ def run_screen(args: argparse.Namespace, ctx: Context) -> int:
     settings = replace(
         learner_settings(ctx), parameters=parameters_for(options.scores_dir, options.learner, library.banks)
     )
+    _check_exam(options, settings, ctx)
     if reason:
         notice = f"quiz: {reason}, so this is the plain line mode (quiz --plain; help lists its commands)"
         print(notice, file=ctx.stderr)
@@ -194,6 +195,9 @@ def start_plain(
         Paint(bool(getattr(args, "color", False))),
         wait=bool(getattr(args, "wait", False)),
         seed=getattr(args, "seed", None),
+        cram=options.cram,
+        exam=options.exam,
+        shuffle=options.shuffle,
     )
     io = LineIO(sys.stdin, ctx.stdout, ctx.stderr)
     if options.command == "home":
@@ -207,6 +211,21 @@ def start_plain(
         limit=options.limit,
         count=options.count,
     )
+
+
+def _check_exam(options: Options, settings: Settings, ctx: Context) -> None:
+    """`--exam` in the past is a usage error; an `exam_date` setting that has passed gets a notice."""
+    from quiz.core.scheduling import utc_now
+
+    today = settings.days.day_of(utc_now())
+    if options.exam is not None and options.exam < today:
+        raise UsageError(f"--exam {options.exam.isoformat()} is in the past (today is {today.isoformat()})")
+    if options.exam is None and settings.exam_date is not None and settings.exam_date < today:
+        print(
+            f"quiz: your exam date {settings.exam_date.isoformat()} has passed, so drills follow your ordinary "
+            "schedule; `quiz config exam_date none` clears it",
+            file=ctx.stderr,
+        )
 
 
 def load_library(options: Options, ctx: Context) -> Library | int:

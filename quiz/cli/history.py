@@ -25,6 +25,7 @@ from quiz.cli.common import (
 from quiz.core.text import clean
 
 if TYPE_CHECKING:
+    from quiz.core.retention import ReviewStats
     from quiz.core.scheduling import Settings
 
 
@@ -101,25 +102,41 @@ def run_history(args: argparse.Namespace, ctx: Context) -> int:
     """The learner's own figures (after unsuspending what `--unsuspend` names)."""
     from dataclasses import replace
 
-    from quiz.cli.reports import history_command
+    from quiz.cli.reports import history_command, load_library
     from quiz.core.optimizer import parameters_for
 
     settings = learner_settings(ctx)
-    settings = replace(settings, parameters=parameters_for(ctx.scores_dir, ctx.learner, ()))
+    library = load_library(ctx.question_paths, ctx.stderr)
+    # The parameters the learner's drills use (own fit, else a bank's, else the defaults),
+    # so predicted recall and calibration judge the schedule the learner actually gets.
+    settings = replace(settings, parameters=parameters_for(ctx.scores_dir, ctx.learner, library.banks))
     if args.unsuspend:
         return _unsuspend(args.unsuspend, ctx, settings)
+    from quiz.cli.numbers import render_review_stats, review_stats_json
+    from quiz.core.retention import review_stats
+    from quiz.core.scheduling import Scheduler, utc_now
+    from quiz.core.store import Store
+
+    now = utc_now()
+
+    def stats() -> ReviewStats:
+        """True retention and calibration: a second pass over the log, only when shown."""
+        return review_stats(Store(ctx.scores_dir, ctx.learner).iter_records(), Scheduler(settings), settings.days, now)
+
     code = history_command(
-        ctx.learner, ctx.scores_dir, ctx.question_paths, _format(args), ctx.stdout, ctx.stderr, settings=settings
+        ctx.learner,
+        ctx.scores_dir,
+        ctx.question_paths,
+        _format(args),
+        ctx.stdout,
+        ctx.stderr,
+        now=now,
+        settings=settings,
+        more_json=lambda: review_stats_json(stats()),
+        library=library,
     )
     if code == 0 and _format(args) == "table":
-        from quiz.cli.numbers import render_review_stats
-        from quiz.core.retention import review_stats
-        from quiz.core.scheduling import Scheduler, utc_now
-        from quiz.core.store import Store
-
-        records = Store(ctx.scores_dir, ctx.learner).iter_records()
-        stats = review_stats(records, Scheduler(settings), settings.days, utc_now())
-        ctx.stdout.write("\n" + render_review_stats(stats))
+        ctx.stdout.write("\n" + render_review_stats(stats()))
     return code
 
 

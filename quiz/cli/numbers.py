@@ -6,7 +6,9 @@ the same way. Plain strings only: nothing here comes from a bank or a log's text
 
 from __future__ import annotations
 
-from quiz.core.retention import RetentionRow, ReviewStats
+from typing import Any
+
+from quiz.core.retention import MATURE_DAYS, PERIODS, RetentionRow, ReviewStats
 
 _EIGHTHS = " ▏▎▍▌▋▊▉█"
 
@@ -58,3 +60,40 @@ def render_review_stats(stats: ReviewStats) -> str:
         + calibration_chart(stats)
         + "\n"
     )
+
+
+def review_stats_json(stats: ReviewStats) -> dict[str, Any]:
+    """The `true_retention` and `calibration` keys of `quiz history --json` (docs: README)."""
+
+    def share(passed: int, total: int) -> dict[str, Any]:
+        return {"passed": passed, "reviews": total, "retention": RetentionRow.share(passed, total)}
+
+    lengths = dict(PERIODS)
+    return {
+        "true_retention": {
+            "mature_days": MATURE_DAYS,
+            "periods": [
+                {
+                    "period": row.period,
+                    "days": lengths[row.period],
+                    "young": share(row.young_passed, row.young_total),
+                    "mature": share(row.mature_passed, row.mature_total),
+                    "all": share(row.young_passed + row.mature_passed, row.young_total + row.mature_total),
+                }
+                for row in stats.retention
+            ],
+        },
+        "calibration": {
+            "reviews": stats.reviews,
+            "bins": [
+                {
+                    "low": b.low,
+                    "high": b.high,
+                    "reviews": b.reviews,
+                    "predicted": b.predicted,
+                    "observed": b.observed,
+                }
+                for b in stats.calibration
+            ],
+        },
+    }

@@ -32,7 +32,14 @@ def run_optimize(args: argparse.Namespace, ctx: Context) -> int:
     """Fit, print, and keep the learner's parameters when they beat the defaults."""
     from quiz.core.class_logs import find_learner_logs, learner_sources
     from quiz.core.logs import iter_learner_records
-    from quiz.core.optimizer import OptimizeError, histories, optimize, parameters_path, save_parameters
+    from quiz.core.optimizer import (
+        OptimizeError,
+        histories,
+        kept_parameters,
+        optimize,
+        parameters_path,
+        save_parameters,
+    )
     from quiz.core.scheduling import utc_now
     from quiz.core.store import LearnerError, Store, StoreError
     from quiz.core.text import clean
@@ -89,6 +96,12 @@ def run_optimize(args: argparse.Namespace, ctx: Context) -> int:
         print("Better than the defaults. To ship them with a bank, put this in its header:", file=out)
         print("scheduling:", file=out)
         print(f"  parameters: [{', '.join(f'{value:.4f}' for value in fit.parameters)}]", file=out)
-    else:
+    elif kept_parameters(ctx.scores_dir, ctx.learner) == fit.parameters:
         print(f"Kept: your drills use them from now on ({saved}).", file=out)
+    else:
+        print(
+            f"Kept ({saved}), but another device's fit, made on more reviews, is the one your drills use; "
+            "run `quiz optimize` again once that device's answers are here.",
+            file=out,
+        )
     return EXIT_OK

@@ -24,7 +24,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, TextIO, cast
 
 from fsrs import Rating
@@ -74,6 +74,13 @@ WORDS: tuple[Word, ...] = (
     Word(("undo",), ALL_PHASES, "cancel your last answer and answer that question again", "undo"),
     Word(("easy",), frozenset({"feedback"}), "after a right answer: it was easy (rated Easy)", "easy"),
     Word(("guessed",), frozenset({"feedback"}), "after a right answer: I guessed (rated Hard)", "guessed"),
+    Word(
+        ("suspend",),
+        frozenset({"feedback"}),
+        "after an answer: leave this question out of every session until you unsuspend it",
+        "suspend",
+    ),
+    Word(("bury",), frozenset({"feedback"}), "after an answer: leave this question out until tomorrow", "bury"),
     Word(("help", "?"), ALL_PHASES, "this help", "help"),
     Word(("quit", "exit"), ALL_PHASES, "end the session (every answer so far is saved)", "quit"),
 )
@@ -174,6 +181,16 @@ class PlainDrill:
             f"{name} for {safe(session.store.learner)}: {plural(session.size, 'question')}. "
             "Type help for the commands, quit to stop. Every answer is saved as you give it."
         )
+        if session.exam_plan is not None:
+            self.io.say(
+                f"Following the plan for the exam on {session.exam_plan.isoformat()}: new questions early "
+                "enough, every question reviewed before the exam (quiz plan shows the days)."
+            )
+        if session.mode == "practice" and session.cram is not False:
+            self.io.say(
+                "Cram: answers are saved and counted, but your schedule does not move for "
+                + ("any of them." if session.cram else "questions not yet due.")
+            )
         self.ask(session.current)
         try:
             while not self.done:
@@ -235,7 +252,7 @@ class PlainDrill:
                 cast(Callable[[], None], getattr(self, f"do_{word.action}"))()
             return
         if self.phase == "feedback":
-            self.io.say("Press Enter for the next question, or type easy, guessed, undo, help or quit.")
+            self.io.say("Press Enter for the next question, or type easy, guessed, suspend, bury, undo, help or quit.")
             return
         self.answer(text)
 
@@ -310,6 +327,8 @@ class PlainDrill:
         if self.phase not in word.phases:
             if word.action in ("easy", "guessed"):
                 return "Easy and guessed apply after an answer's feedback, with --wait."
+            if word.action in ("suspend", "bury"):
+                return "Suspend and bury apply after an answer's feedback, with --wait."
             if self.phase == "feedback":
                 return "That applies to a question: press Enter for the next one first."
             if self.phase == "revealed" and word.action == "show":
@@ -332,6 +351,8 @@ class PlainDrill:
                 return "A card's grade is your own: nothing to change."
             if not feedback.outcome.correct:
                 return "Only a right answer can be marked easy or guessed."
+        if word.action in ("suspend", "bury") and not self.session.can_flag:
+            return "This question is already suspended or buried (undo takes that back)."
         return None
 
     def do_hint(self) -> None:
@@ -378,6 +399,34 @@ class PlainDrill:
         """The right answer was a guess."""
         self._rerate(Rating.Hard, "a guess")
 
+    def _flag(self, word: str) -> None:
+        """Suspend or bury the question whose feedback is showing (logged), then go on."""
+        feedback = self.session.feedback
+        if feedback is None:
+            return
+        key = feedback.question.key
+        try:
+            if word == "suspend":
+                self.session.suspend(reason="leech" if feedback.leech else None)
+            else:
+                self.session.bury()
+        except StoreError as error:
+            self.io.say(f"Could not save that: {safe(str(error))}")
+            return
+        if word == "suspend":
+            self.io.say(f"Suspended: left out until `quiz history --unsuspend {safe(key)}` (undo takes it back now).")
+        else:
+            self.io.say("Buried until tomorrow (undo takes it back now).")
+        self.go_on()
+
+    def do_suspend(self) -> None:
+        """Leave the question out of every session until unsuspended."""
+        self._flag("suspend")
+
+    def do_bury(self) -> None:
+        """Leave the question out until the learner's next day."""
+        self._flag("bury")
+
     def do_help(self) -> None:
         """The commands that apply now, and how to answer this question."""
         lines = ["Commands (type the word, then Enter):"]
@@ -408,6 +457,12 @@ class Setup:
     wait: bool = False
     seed: int | None = None
     clock: Clock = utc_now
+    cram: bool | None = None
+    """Practice: True every answer is cram (`--cram`), False none (`--reschedule`), None those not yet due."""
+    exam: date | None = None
+    """Drill: follow the plan for this exam day (`--exam`; None: the `exam_date` setting, if any)."""
+    shuffle: bool = False
+    """Practice: ask in a random order (`--shuffle`)."""
 
     def session(
         self,
@@ -430,6 +485,9 @@ class Setup:
             count=count,
             clock=self.clock,
             rng=random.Random(self.seed),
+            cram=self.cram if mode == "practice" else None,
+            exam=self.exam if mode == "drill" else None,
+            shuffle=self.shuffle if mode == "practice" else False,
         )
 
 

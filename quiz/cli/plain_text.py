@@ -265,9 +265,18 @@ def feedback_lines(
         lines.append(f"Source: {safe(question.citation)}")
     if not exam:
         schedule = f"Rated {rating_name(feedback.rating)}."
-        if feedback.due is not None and now is not None:
+        if getattr(feedback, "cram", False):  # as the TUI's feedback says it
+            schedule += " Cram: your schedule is unchanged"
+            if feedback.due is not None and now is not None:
+                schedule += f" (next review {when(feedback.due, now)})"
+            schedule += "."
+        elif feedback.due is not None and now is not None:
             schedule += f" Next review {when(feedback.due, now)}."
         lines.append(schedule)
+        if getattr(feedback, "leech", False):
+            lines.append(
+                "Leech: missed again and again. Reword it in the bank, or suspend it (the word suspend, with --wait)."
+            )
     return lines
 
 
@@ -288,6 +297,9 @@ def summary_lines(summary: Summary, paint: Paint, *, finished: bool, skipped: in
     )
     if skipped:
         lines.append(f"Skipped: {plural(skipped, 'question')}.")
+    crammed = sum(1 for feedback in summary.feedbacks if getattr(feedback, "cram", False))
+    if crammed:
+        lines.append(f"Cram: {plural(crammed, 'answer')} left your schedule where it was.")
     lines.append(f"Due by the end of tomorrow: {plural(summary.due_tomorrow, 'question')}.")
     if summary.hardest:
         lines.append("Hardest questions:")

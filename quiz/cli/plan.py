@@ -25,7 +25,9 @@ def exam_date(text: str) -> date:
 def register(add: AddCommand) -> None:
     """Add `plan` to the command line."""
     plan = add("plan", "a day-by-day plan to know every question of a deck or tag by an exam date")
-    plan.add_argument("--exam", type=exam_date, required=True, metavar="DATE", help="the exam day, YYYY-MM-DD")
+    plan.add_argument(
+        "--exam", type=exam_date, metavar="DATE", help="the exam day, YYYY-MM-DD (default: your exam_date setting)"
+    )
     add_filters(plan)
     plan.add_argument("--json", action="store_true", help="print the plan as JSON")
     plan.set_defaults(run=run_plan)
@@ -44,6 +46,9 @@ def run_plan(args: argparse.Namespace, ctx: Context) -> int:
     from quiz.core.text import clean
 
     settings = learner_settings(ctx)
+    exam = args.exam if args.exam is not None else settings.exam_date
+    if exam is None:
+        raise UsageError("give the exam day with --exam YYYY-MM-DD, or set it once with `quiz config exam_date DATE`")
     library = load_library(ctx.question_paths, ctx.stderr)
     settings = replace(settings, parameters=parameters_for(ctx.scores_dir, ctx.learner, library.banks))
     known = {bank.deck for bank in library.banks}
@@ -67,7 +72,7 @@ def run_plan(args: argparse.Namespace, ctx: Context) -> int:
         return EXIT_PROBLEMS
     keys = [key for key in keys if not replayer.flags.is_suspended(key)]
     try:
-        plan = make_plan(keys, replayer.states, scheduler, settings.days, utc_now(), args.exam)
+        plan = make_plan(keys, replayer.states, scheduler, settings.days, utc_now(), exam)
     except ValueError as error:
         raise UsageError(str(error)) from None
     if args.json:

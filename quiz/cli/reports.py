@@ -26,6 +26,7 @@ from typing import Any, Literal, TextIO
 from quiz.core.bank import load_paths
 from quiz.core.bank_cache import cache_dir
 from quiz.core.history import DayCount, GroupMastery, LearnerHistory, load_history
+from quiz.core.logs import scan_logs
 from quiz.core.model import Library
 from quiz.core.scheduling import Settings, utc_now
 from quiz.core.store import LearnerError, StoreError
@@ -496,27 +497,38 @@ def history_command(
     *,
     now: datetime | None = None,
     settings: Settings | None = None,
+    more_json: Callable[[], dict[str, Any]] | None = None,
+    library: Library | None = None,
 ) -> int:
     """`quiz history`: `fmt` is "table", "json" or "csv". 0 on success, 2 for an
-    unusable learner name, 1 if the log cannot be read. Skipped log lines are
-    warnings on `err` (and in the table/JSON)."""
+    unusable learner name, 1 if the log cannot be read (or all there is are symbolic
+    links out of the learner's folder, which are never read). Skipped log lines are
+    warnings on `err` (and in the table/JSON). `more_json` adds keys to the JSON
+    (true retention and calibration, computed by the caller only when asked for).
+    `library`: the banks, when the caller has loaded them already."""
     _check_format(fmt)
-    library = load_library(question_paths, err)
+    library = load_library(question_paths, err) if library is None else library
     try:
         history = load_history(scores_dir, learner, library, now=now or utc_now(), settings=settings)
+        scan = scan_logs(scores_dir / learner)
     except LearnerError as error:
         err.write(f"quiz history: {clean(str(error))}\n")
         return 2
     except StoreError as error:
         err.write(f"quiz history: {clean(str(error))}\n")
         return 1
+    for line in scan.refusals():
+        err.write(f"quiz history: warning: {clean(line)}\n")
     _emit(
         fmt,
         out,
         err,
         warnings=history.warnings,
         text=lambda: render_history(history),
-        data=lambda: history_json(history),
+        data=lambda: {**history_json(history), **(more_json() if more_json is not None else {})},
         csv_rows=lambda stream: write_history_csv(history, stream),
     )
+    if scan.refused and not scan.files:
+        err.write("quiz history: nothing could be read: every log of this learner is a refused link\n")
+        return 1
     return 0

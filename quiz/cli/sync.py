@@ -20,7 +20,7 @@ def register(add: AddCommand) -> None:
 def run_sync(args: argparse.Namespace, ctx: Context) -> int:
     """Sync, or with --init connect; one clear sentence on failure, exit 1."""
     from quiz.core.device import device_name
-    from quiz.core.gitsync import GitError, init, sync
+    from quiz.core.gitsync import GitError, Tally, init, sync
     from quiz.core.store import LearnerError, validate_learner
 
     try:
@@ -39,14 +39,15 @@ def run_sync(args: argparse.Namespace, ctx: Context) -> int:
     except GitError as error:
         ctx.stderr.write(f"quiz sync: {clean(str(error))}\n")
         return EXIT_PROBLEMS
-    noun = "answer" if result.committed == 1 else "answers"
-    if not result.remote:
+    for name, kept in result.kept_aside:
         ctx.stdout.write(
-            f"{result.committed} new {noun} committed; this repository has no remote "
-            "(`quiz sync --init URL` connects it)\n"
+            f"your {clean(name)} is kept as {clean(kept)}: the class repository has its own {clean(name)}\n"
         )
+    sent = Tally(result.committed, result.others).describe()
+    if not result.remote:
+        ctx.stdout.write(f"{sent} committed; this repository has no remote (`quiz sync --init URL` connects it)\n")
     elif result.pushed:
-        ctx.stdout.write(f"synced: {result.committed} new {noun} sent, the other devices' answers received\n")
+        ctx.stdout.write(f"synced: {sent} sent, the other devices' answers received\n")
     else:
         ctx.stdout.write("nothing to send yet\n")
     return EXIT_OK

@@ -54,6 +54,9 @@ def locations(args: argparse.Namespace, ctx: Context) -> list[tuple[str, Path | 
     rows += [
         ("scores", ctx.scores_dir, _rule(scores)),
         ("log", ctx.scores_dir / ctx.learner / f"{device}.jsonl", f"learner {ctx.learner}, device {device}"),
+        # `quiz optimize` keeps this device's fit here; drills use the fit over most reviews of every device's file.
+        ("parameters", ctx.scores_dir / ctx.learner / f"parameters.{device}.json", f"quiz optimize, device {device}"),
+        ("settings", paths.config_dir() / "settings.toml", config_rule),
         ("preferences", paths.config_dir() / "prefs.json", config_rule),
         ("config", paths.config_dir(), config_rule),
         ("cache", cache, "off (QUIZ_CACHE)" if cache is None else cache_rule),

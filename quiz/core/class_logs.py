@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from quiz.core.history import _Answers, _collect, _collect_log
-from quiz.core.logs import LOG_SUFFIX, log_files
+from quiz.core.logs import LOG_SUFFIX, log_files, scan_logs
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.store import QuestionState, StoreError, iter_records
 
@@ -38,6 +38,14 @@ def _has_logs(folder: Path) -> bool:
         return False
 
 
+def _refusals(folder: Path) -> list[str]:
+    """A line for each symbolic link out of a learner's folder (never read)."""
+    try:
+        return scan_logs(folder).refusals()
+    except StoreError:
+        return []
+
+
 def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
     """(learner name, learner folder or single log file) for each learner, and a
     message for each path that gave nothing or gave a learner already counted.
@@ -46,7 +54,8 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
     folder of such folders (one level down), or one log file (the learner is its
     folder's name; only that file is read). A learner reached twice (a folder given
     twice, a parent and its child, a folder and one of its files) counts once, by
-    the folder.
+    the folder. A `*.jsonl` symbolic link leading out of a learner's folder is
+    never read, and said.
     """
     entries: list[tuple[str, Path, Path, Path]] = []  # (name, path, its real path, the path given)
     problems: list[str] = []
@@ -61,14 +70,22 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
         if not given.is_dir():
             problems.append(f"{given}: no such folder or file")
             continue
+        refused = _refusals(given)
         if _has_logs(given):
+            problems.extend(refused)
             entries.append((given.resolve().name or str(given), given, given.resolve(), given))
             continue
         try:
-            inner = sorted((child.name, child) for child in given.iterdir() if child.is_dir() and _has_logs(child))
+            children = sorted((child.name, child) for child in given.iterdir() if child.is_dir())
         except OSError as error:
             problems.append(f"{given}: cannot be listed ({error.strerror or error})")
             continue
+        inner = [(name, child) for name, child in children if _has_logs(child)]
+        for _, child in children:
+            refused += _refusals(child)
+        problems.extend(refused)
+        if refused and not inner:
+            continue  # the refused links are all there was: said above
         if not inner:
             problems.append(f"{given}: no score log (*{LOG_SUFFIX}) in it or in the folders directly inside it")
         entries.extend((name, child, child.resolve(), given) for name, child in inner)
@@ -88,7 +105,12 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
         problems.append(f"{given}: {what} already counted; counted once")
     names = Counter(name for name, _ in found)
     labelled = [(str(path) if names[name] > 1 else name, path) for name, path in found]
-    return labelled, problems
+    return labelled, list(dict.fromkeys(problems))
+
+
+REPORT_SNAPSHOT_LINES = 1
+"""A class report snapshots every learner's pass after any new line: a class is many
+small logs read again every week, and the next report then reads only what is new."""
 
 
 @dataclass
@@ -117,7 +139,9 @@ def load_class(
         log = LearnerLog(name, path)
         try:
             if open_records is iter_records:
-                log.answers, log.states, _flags = _collect_log(learner_sources(path), scheduler, log.warnings.append)
+                log.answers, log.states, _flags = _collect_log(
+                    learner_sources(path), scheduler, log.warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
+                )
             else:
                 log.answers, log.states, _flags = _collect(open_records(path, log.warnings.append), scheduler)
         except StoreError as error:

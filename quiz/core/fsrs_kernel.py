@@ -143,79 +143,78 @@ class Kernel:
         """A never-reviewed question, due at `now_us`."""
         return Memory(LEARNING, 0, None, None, now_us, None)
 
-    def _long_term(self, difficulty: float, stability: float, elapsed_days: int | None, rating: int) -> float:
-        w = self.w
-        # fsrs: no last review gives a retrievability of 0; the kernel always has one.
-        r: float = 0.0 if elapsed_days is None else (1 + self.factor * max(0, elapsed_days) / stability) ** self.decay
-        if rating == 1:
-            long_term = (
-                w[11] * (difficulty ** -w[12]) * (((stability + 1) ** (w[13])) - 1) * (math.e ** ((1 - r) * w[14]))
-            )
-            value: float = min(long_term, stability / self.forget_short)
-        else:
-            hard_penalty = w[15] if rating == 2 else 1
-            easy_bonus = w[16] if rating == 4 else 1
-            value = stability * (
-                1
-                + self.recall_scale
-                * (11 - difficulty)
-                * (stability ** -w[9])
-                * ((math.e ** ((1 - r) * w[10])) - 1)
-                * hard_penalty
-                * easy_bonus
-            )
-        return max(value, STABILITY_MIN)
-
-    def _interval_days(self, stability: float) -> int:
-        days = round((stability / self.factor) * self.interval_scale)
-        return min(max(days, 1), self.maximum)
-
-    def _fuzzed_days(self, days: int, card_id: int, now_us: int) -> int:
-        if days < 2.5:
-            return days
-        bounds = self._fuzz.get(days)
-        if bounds is None:
-            delta = 1.0
-            for fuzz_range in FUZZ_RANGES:
-                delta += fuzz_range["factor"] * max(min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
-            high = min(round(days + delta), self.maximum)
-            bounds = self._fuzz[days] = (min(max(2, round(days - delta)), high), high)
-        low, high = bounds
-        seed = zlib.crc32(now_us.to_bytes(8, "little", signed=True), card_id & 0xFFFFFFFF)
-        return min(round(seed / 4294967296.0 * (high - low + 1) + low), self.maximum)
+    def _fuzz_bounds(self, days: int) -> tuple[int, int]:
+        """fsrs's fuzz range of an interval of `days` (3 or more), remembered per length."""
+        delta = 1.0
+        for fuzz_range in FUZZ_RANGES:
+            delta += fuzz_range["factor"] * max(min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
+        high = min(round(days + delta), self.maximum)
+        bounds = self._fuzz[days] = (min(max(2, round(days - delta)), high), high)
+        return bounds
 
     def review(self, memory: Memory, rating: int, now_us: int, card_id: int) -> Memory:
         """The memory after an answer rated `rating` (1-4) at `now_us`: `Scheduler.review`'s result.
 
         An `OverflowError` when the due date would pass the year 9999, as `fsrs` raises.
-        The helpers are inlined: this runs once per answer of a cold replay.
+        fsrs's `_next_stability`, `_next_difficulty`, `_next_interval` and the fuzz are
+        written out inline, operation for operation: this runs once per answer of a cold replay.
         """
         state, step, stability, difficulty, _due, last = memory
-        elapsed = None if last is None else (now_us - last) // DAY_US
         days = -1
         interval = 0  # microseconds, when `days` stays -1
         if stability is None or difficulty is None:
             stability, difficulty = self.initial[rating]
         else:
+            elapsed = None if last is None else (now_us - last) // DAY_US
             if elapsed is not None and elapsed < 1:
                 increase = self.short_increase[rating] * (stability**-self.w19)
                 if rating != 1 and increase < 1.0:
                     increase = 1.0
                 stability = stability * increase
             else:
-                stability = self._long_term(difficulty, stability, elapsed, rating)
+                w = self.w
+                # fsrs: no last review gives a retrievability of 0; the kernel always has one.
+                r: float = (
+                    0.0
+                    if elapsed is None
+                    else (1 + self.factor * (elapsed if elapsed > 0 else 0) / stability) ** self.decay
+                )
+                if rating == 1:
+                    long_term = (
+                        w[11]
+                        * (difficulty ** -w[12])
+                        * (((stability + 1) ** (w[13])) - 1)
+                        * (math.e ** ((1 - r) * w[14]))
+                    )
+                    short = stability / self.forget_short
+                    stability = long_term if long_term < short else short
+                else:
+                    hard_penalty = w[15] if rating == 2 else 1
+                    easy_bonus = w[16] if rating == 4 else 1
+                    stability = stability * (
+                        1
+                        + self.recall_scale
+                        * (11 - difficulty)
+                        * (stability ** -w[9])
+                        * ((math.e ** ((1 - r) * w[10])) - 1)
+                        * hard_penalty
+                        * easy_bonus
+                    )
             if stability < STABILITY_MIN:
                 stability = STABILITY_MIN
             # fsrs's _next_difficulty: linear damping, then mean reversion, then clamp.
             difficulty = self.w7_easy + self.one_minus_w7 * (
                 difficulty + (10.0 - difficulty) * self.delta[rating] / 9.0
             )
-            difficulty = MIN_DIFFICULTY if difficulty < MIN_DIFFICULTY else min(difficulty, MAX_DIFFICULTY)
+            if difficulty < MIN_DIFFICULTY:
+                difficulty = MIN_DIFFICULTY
+            elif difficulty > MAX_DIFFICULTY:
+                difficulty = MAX_DIFFICULTY
         if state == REVIEW:
             if rating == 1 and self.relearning:
                 state, step, interval = RELEARNING, 0, self.relearning[0]
             else:
-                days = self._interval_days(stability)
+                days = -2
         else:
             if state == LEARNING:
                 steps, hard = self.learning, self.learning_hard
@@ -224,7 +223,7 @@ class Kernel:
             assert step is not None
             if not steps or (step >= len(steps) and rating != 1):
                 state, step = REVIEW, None
-                days = self._interval_days(stability)
+                days = -2
             elif rating == 1:
                 step = 0
                 interval = steps[0]
@@ -235,10 +234,24 @@ class Kernel:
                 interval = steps[step]
             else:
                 state, step = REVIEW, None
-                days = self._interval_days(stability)
-        if days >= 0:
-            if self.fuzzing and days >= 3:
-                days = self._fuzzed_days(days, card_id, now_us)
+                days = -2
+        if days == -2:
+            # fsrs's _next_interval, then the app's reproducible fuzz.
+            days = round((stability / self.factor) * self.interval_scale)
+            if days < 1:
+                days = 1
+            maximum = self.maximum
+            if days > maximum:
+                days = maximum
+            if days >= 3 and self.fuzzing:
+                bounds = self._fuzz.get(days)
+                if bounds is None:
+                    bounds = self._fuzz_bounds(days)
+                low, high = bounds
+                seed = zlib.crc32(now_us.to_bytes(8, "little", signed=True), card_id & 0xFFFFFFFF)
+                days = round(seed / 4294967296.0 * (high - low + 1) + low)
+                if days > maximum:
+                    days = maximum
             interval = days * DAY_US
         due = now_us + interval
         if due > MAX_US:

@@ -16,6 +16,7 @@ next sync sends them.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -30,6 +31,12 @@ TIMEOUT = 60.0
 
 ATTRIBUTES = "*.jsonl merge=union"
 IGNORES = "*.lock"
+LOCAL_UNION = ("*.jsonl", ".gitattributes", ".gitignore", "README*", "*.md", "*.txt")
+"""Files merged line by line in this clone (`.git/info/attributes`, never committed):
+the logs, and the small text files a class template and a learner's own folder may
+both have. When histories that grew apart meet (`quiz sync --init` on a folder
+with logs, for a repository with commits), both sides' lines are kept: nothing is lost
+and no conflict stops the sync."""
 
 
 class GitError(Exception):
@@ -82,7 +89,8 @@ class Git:
             )
         except subprocess.TimeoutExpired:
             raise GitError(
-                f"git {args[0]} did not finish within {self.timeout:g} seconds (is the network down?); nothing was lost"
+                f"git {_step(args)} did not finish within {self.timeout:g} seconds (is the network down?); "
+                "nothing was lost"
             ) from None
         except OSError as error:
             raise GitError(f"git could not be started: {error.strerror or error}") from None
@@ -90,8 +98,16 @@ class Git:
             for line in (proc.stdout + proc.stderr).splitlines():
                 self.echo("  " + line)
         if check and proc.returncode != 0:
-            raise GitError(explain(args[0], proc.stderr or proc.stdout))
+            raise GitError(explain(_step(args), proc.stderr or proc.stdout))
         return proc
+
+
+def _step(args: Sequence[str]) -> str:
+    """The git command in `args` ("clone" in `-c core.symlinks=false clone ...`), for messages."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] == "-c" else rest[1:]
+    return rest[0] if rest else "git"
 
 
 def _quote(arg: str) -> str:
@@ -133,34 +149,75 @@ def _has_head(git: Git) -> bool:
     return git.run("rev-parse", "--verify", "-q", "HEAD", check=False).returncode == 0
 
 
-def _lines(path: Path) -> int:
+@dataclass
+class Tally:
+    """Records added to the logs, told apart: answers, and the other kinds (undo,
+    rerate, suspend, unsuspend, bury; a line that is not a record counts there too)."""
+
+    answers: int = 0
+    others: int = 0
+
+    def add(self, line: str) -> None:
+        """Count one added log line."""
+        if not line.strip():
+            return
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if isinstance(record, dict) and record.get("kind") == "answer":
+            self.answers += 1
+        else:
+            self.others += 1
+
+    def describe(self) -> str:
+        """ "12 answers (and 2 other records)", for a commit message."""
+        text = f"{self.answers} answer{'' if self.answers == 1 else 's'}"
+        if self.others:
+            text += f" (and {self.others} other record{'' if self.others == 1 else 's'})"
+        return text
+
+
+def _tally_diff(git: Git, *args: str) -> Tally:
+    """Count the log lines a `git diff` adds (`args` say which diff and which paths)."""
+    tally = Tally()
+    diff = git.run("diff", "--no-color", "--no-ext-diff", "--no-textconv", "-U0", *args).stdout
+    for line in diff.splitlines():
+        if line.startswith("+") and not line.startswith("+++"):
+            tally.add(line[1:])
+    return tally
+
+
+def _tally_file(path: Path, tally: Tally) -> None:
     try:
-        with path.open("rb") as handle:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                tally.add(line)
     except OSError:
-        return 0
+        pass
 
 
-def unsynced(folder: Path, git: Git | None = None) -> int | None:
-    """Records in the learner's log files not yet committed; None when `folder` is not in a work tree."""
+def pending(folder: Path, git: Git | None = None) -> Tally | None:
+    """The records in the learner's log files not yet committed; None when `folder` is not in a work tree."""
     root = work_tree(folder, git) if folder.exists() else work_tree(folder.parent, git)
     if root is None:
         return None
     runner = git or Git(root)
     runner.cwd = root
     if not folder.is_dir():
-        return 0
+        return Tally()
     pathspec = f":(glob){folder.resolve().relative_to(root.resolve()).as_posix()}/*{LOG_SUFFIX}"
-    count = 0
-    if _has_head(runner):
-        numstat = runner.run("diff", "--numstat", "HEAD", "--", pathspec).stdout
-        for line in numstat.splitlines():
-            added = line.split("\t", 1)[0]
-            count += int(added) if added.isdigit() else 0
+    tally = _tally_diff(runner, "HEAD", "--", pathspec) if _has_head(runner) else Tally()
     untracked = runner.run("ls-files", "--others", "--exclude-standard", "-z", "--", pathspec).stdout
     for name in filter(None, untracked.split("\0")):
-        count += _lines(root / name)
-    return count
+        _tally_file(root / name, tally)
+    return tally
+
+
+def unsynced(folder: Path, git: Git | None = None) -> int | None:
+    """Answers in the learner's log files not yet committed; None when `folder` is not in a work tree."""
+    tally = pending(folder, git)
+    return None if tally is None else tally.answers
 
 
 @dataclass(frozen=True)
@@ -168,10 +225,15 @@ class SyncResult:
     """What a sync did."""
 
     committed: int
-    """Records committed by this sync."""
-    pushed: bool
-    remote: bool
+    """Answers committed by this sync."""
+    others: int = 0
+    """Other records (undo, rerate, suspend, unsuspend, bury) committed with them."""
+    pushed: bool = False
+    remote: bool = False
     """Whether the repository has a remote to pull from and push to."""
+    kept_aside: tuple[tuple[str, str], ...] = ()
+    """(file, new name) for each of the learner's files renamed to make way for the
+    class repository's file of the same name."""
 
 
 def _ensure_line(path: Path, line: str) -> bool:
@@ -212,6 +274,65 @@ def _default_branch(git: Git) -> str | None:
     return "main" if "main" in names else "master" if "master" in names else names[0]
 
 
+def _union_locally(git: Git) -> None:
+    """Make sure this clone merges `LOCAL_UNION` files line by line."""
+    path = Path(git.run("rev-parse", "--git-path", "info/attributes").stdout.strip())
+    path = path if path.is_absolute() else git.cwd / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for pattern in LOCAL_UNION:
+        _ensure_line(path, f"{pattern} merge=union")
+
+
+def _aside(path: Path) -> Path:
+    """A free name beside `path` for the learner's own copy: `README.md.local`, and
+    `reviews.local.jsonl` for a log (still read as one of the learner's logs)."""
+    for n in range(1, 1000):
+        tag = "local" if n == 1 else f"local{n}"
+        name = f"{path.stem}.{tag}{LOG_SUFFIX}" if path.suffix == LOG_SUFFIX else f"{path.name}.{tag}"
+        candidate = path.with_name(name)
+        if not candidate.exists() and not candidate.is_symlink():
+            return candidate
+    raise GitError(f"no free name to keep {path.name} aside; rename it, then sync again")
+
+
+def _clear_way(git: Git, root: Path, ref: str) -> list[tuple[str, str]]:
+    """Untracked files here that `ref` has too would stop the checkout: one with the
+    same content is left for git to write again; another is renamed (`_aside`), never
+    overwritten. Returns (file, new name) for each renamed one."""
+    theirs: dict[str, str] = {}
+    for entry in filter(None, git.run("ls-tree", "-r", "-z", "--full-tree", ref).stdout.split("\0")):
+        meta, _, name = entry.partition("\t")
+        theirs[name] = meta.split()[-1]
+    moved: list[tuple[str, str]] = []
+    for name in filter(None, git.run("ls-files", "--others", "-z").stdout.split("\0")):
+        if name not in theirs:
+            continue
+        path = root / name
+        if not path.is_symlink() and git.run("hash-object", "--", name).stdout.strip() == theirs[name]:
+            path.unlink()
+            continue
+        target = _aside(path)
+        path.rename(target)
+        moved.append((name, target.relative_to(root).as_posix()))
+    return moved
+
+
+def _rebase(git: Git, identity: list[str], upstream: str) -> None:
+    """Put this copy's commits on top of `upstream` (unrelated histories too); on a
+    conflict git cannot settle, undo the attempt and say which files."""
+    pulled = git.run(*identity, "rebase", "-q", upstream, check=False)
+    if pulled.returncode == 0:
+        return
+    conflicted = git.run("diff", "--name-only", "--diff-filter=U", check=False).stdout.split()
+    git.run("rebase", "--abort", check=False)
+    files = f" ({', '.join(conflicted[:5])}{', ...' if len(conflicted) > 5 else ''} differ on both sides)"
+    raise GitError(
+        "git rebase: your answers could not be put on top of the class repository's"
+        + (files if conflicted else "")
+        + "; they stay committed here and the next sync tries again"
+    )
+
+
 def sync(
     scores_dir: Path, learner: str, device: str, *, echo: Callable[[str], None] | None = None, timeout: float = TIMEOUT
 ) -> SyncResult:
@@ -229,6 +350,7 @@ def sync(
             f"{scores_dir} is not in a git repository; run `quiz sync --init URL` with your class repository's URL"
         )
     git = Git(root, echo, timeout)
+    _union_locally(git)
     folder = scores_dir / learner
     rel = folder.resolve().relative_to(root.resolve()).as_posix()
     pathspec = f":(glob){rel}/*{LOG_SUFFIX}"
@@ -241,41 +363,39 @@ def sync(
     paths = ([pathspec] if folder.is_dir() else []) + changed
     if paths:
         git.run("add", "--", *paths)
-    staged = git.run("diff", "--cached", "--numstat", "--", pathspec).stdout if folder.is_dir() else ""
-    committed = sum(int(line.split("\t", 1)[0]) for line in staged.splitlines() if line.split("\t", 1)[0].isdigit())
-    if committed or changed:
-        noun = "answer" if committed == 1 else "answers"
-        git.run(*identity, "commit", "-q", "-m", f"quiz: {committed} {noun} by {learner} on {device}", "--", *paths)
+    tally = _tally_diff(git, "--cached", "--", pathspec) if folder.is_dir() else Tally()
+    if tally.answers or tally.others or changed:
+        message = f"quiz: {learner}@{device}: {tally.describe()}"
+        git.run(*identity, "commit", "-q", "-m", message, "--", *paths)
     remotes = git.run("remote").stdout.split()
     if "origin" not in remotes:
-        return SyncResult(committed, pushed=False, remote=False)
+        return SyncResult(tally.answers, tally.others, pushed=False, remote=False)
     upstream = git.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}", check=False)
     branch = upstream.stdout.strip().removeprefix("origin/") if upstream.returncode == 0 else _default_branch(git)
+    moved: list[tuple[str, str]] = []
     if branch is not None:
         git.run("fetch", "-q", "origin", branch)
+        moved = _clear_way(git, root, f"origin/{branch}")
         if _has_head(git):
-            pulled = git.run(*identity, "rebase", "-q", f"origin/{branch}", check=False)
-            if pulled.returncode != 0:
-                git.run("rebase", "--abort", check=False)
-                raise GitError(
-                    "git rebase: your answers could not be put on top of the class repository's; they stay committed "
-                    "here and the next sync tries again"
-                )
+            _rebase(git, identity, f"origin/{branch}")
         else:
             git.run("checkout", "-q", "-b", branch, f"origin/{branch}")
     if not _has_head(git):
-        return SyncResult(committed, pushed=False, remote=True)
+        return SyncResult(tally.answers, tally.others, pushed=False, remote=True, kept_aside=tuple(moved))
     target = branch or git.run("symbolic-ref", "--short", "HEAD").stdout.strip() or "main"
     git.run("push", "-q", "-u", "origin", f"HEAD:refs/heads/{target}")
-    return SyncResult(committed, pushed=True, remote=True)
+    return SyncResult(tally.answers, tally.others, pushed=True, remote=True, kept_aside=tuple(moved))
 
 
 def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = None, timeout: float = TIMEOUT) -> str:
     """Connect the scores folder to a class repository; returns what was done, in one sentence.
 
     An empty or missing scores folder becomes a clone of `url`; a folder already in
-    a work tree gets `url` as its `origin`; any other folder is made a repository
-    with `url` as `origin` (its files are committed by the next sync).
+    a work tree of its own gets `url` as its `origin` (a folder inside a larger
+    repository is refused, unless that one already syncs with `url`); any other folder is
+    made a repository with `url` as `origin`. The next `sync` commits the learner's
+    logs and puts them on top of what the class repository already has, even when
+    the two histories are unrelated (see `_rebase`, `_clear_way`, `LOCAL_UNION`).
     """
     git = Git(scores_dir.parent if not scores_dir.exists() else scores_dir, echo, timeout)
     empty = not scores_dir.exists() or not any(scores_dir.iterdir())
@@ -292,10 +412,26 @@ def init(scores_dir: Path, url: str, *, echo: Callable[[str], None] | None = Non
         git.run("init", "-q")
         root = scores_dir
     git.cwd = root
-    if "origin" in git.run("remote").stdout.split():
+    remotes = git.run("remote").stdout.split()
+    current = git.run("remote", "get-url", "origin").stdout.strip() if "origin" in remotes else None
+    if current != url and root.resolve() != scores_dir.resolve():
+        # A larger repository (a source checkout, a home folder kept in git): never push it to the class.
+        whose = f", whose origin is {current}" if current is not None else ""
+        raise GitError(
+            f"{scores_dir} is inside another git repository ({root}{whose}); "
+            "choose a scores folder of its own with --scores, nothing was changed"
+        )
+    if current is None:
+        git.run("remote", "add", "origin", url)
+    elif current != url:
         git.run("remote", "set-url", "origin", url)
-        return f"{root} now syncs with {url}"
-    git.run("remote", "add", "origin", url)
+    if not _has_head(git):
+        # A new repository's branch is named after the class repository's (main when it is empty).
+        try:
+            branch = _default_branch(git) or "main"
+        except GitError:
+            branch = "main"  # unreachable now: the sync that follows says so
+        git.run("symbolic-ref", "HEAD", f"refs/heads/{branch}")
     return f"{root} now syncs with {url}"
 
 

@@ -701,6 +701,8 @@ def _collect_log(
     scheduler: Scheduler,
     on_warning: Callable[[str], None],
     now: datetime | None = None,
+    *,
+    min_new_lines: int | None = None,
 ) -> tuple[_Answers, dict[str, QuestionState], Flags]:
     """`_collect` over a log file, from a snapshot of it when one fits (see `replay_cache`)."""
 
@@ -719,6 +721,7 @@ def _collect_log(
         restore,
         on_warning,
         now=now,
+        min_new_lines=min_new_lines,
     )
     return work.answers, work.replayer.finish(), work.replayer.flags
 

@@ -19,8 +19,10 @@ import hashlib
 import heapq
 import json
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,35 +32,61 @@ from quiz.core.store import _reason as reason
 LOG_SUFFIX = ".jsonl"
 
 
-def log_files(folder: Path) -> tuple[Path, ...]:
+@dataclass(frozen=True)
+class LogScan:
+    """The log files of a learner's folder, and the symbolic links refused in it."""
+
+    files: tuple[Path, ...] = ()
+    refused: tuple[tuple[Path, Path], ...] = ()
+    """(link, where it points) for each `*.jsonl` link that leads out of the folder:
+    never read (it could be any file of the machine, `/etc/passwd` say), but told."""
+
+    def refusals(self) -> list[str]:
+        """One line for each refused link, for a warning."""
+        return [
+            f"{link}: a symbolic link out of the learner's folder (to {target}); refused, not read"
+            for link, target in self.refused
+        ]
+
+
+def scan_logs(folder: Path) -> LogScan:
     """Every log file of a learner's folder, by name: `*.jsonl` files, and symbolic
-    links only when they stay inside the folder. A folder with a log's name is
-    listed too, so that reading it fails loudly; a FIFO or device never is (it
-    would hang the reader). A missing folder has none; one that cannot be listed
-    is a `StoreError`."""
+    links only when they stay inside the folder (the others are in `refused`). A
+    folder with a log's name is listed too, so that reading it fails loudly; a FIFO
+    or device never is (it would hang the reader). A missing folder has none; one
+    that cannot be listed is a `StoreError`."""
     try:
         entries = sorted(folder.iterdir())
     except FileNotFoundError:
-        return ()  # a learner with no answers yet
+        return LogScan()  # a learner with no answers yet
     except OSError as error:
         raise StoreError(f"Could not read {folder}: {reason(error)}", error.errno) from error
     found: list[Path] = []
+    refused: list[tuple[Path, Path]] = []
     try:
         inside = folder.resolve()
     except (OSError, RuntimeError):
-        return ()
+        return LogScan()
     for entry in entries:
         if entry.suffix != LOG_SUFFIX or entry.name.startswith("."):
             continue
         try:
-            if entry.is_symlink() and entry.resolve().parent != inside:
-                continue
+            if entry.is_symlink():
+                target = entry.resolve()
+                if target.parent != inside:
+                    refused.append((entry, target))
+                    continue
             mode = entry.stat().st_mode
             if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
                 found.append(entry)
         except (OSError, RuntimeError):
             continue
-    return tuple(found)
+    return LogScan(tuple(found), tuple(refused))
+
+
+def log_files(folder: Path) -> tuple[Path, ...]:
+    """The log files of a learner's folder (`scan_logs`; links out of it left out)."""
+    return scan_logs(folder).files
 
 
 def _fingerprint(record: dict[str, Any]) -> bytes:
@@ -67,16 +95,12 @@ def _fingerprint(record: dict[str, Any]) -> bytes:
     ).digest()
 
 
-def _time_key(record: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(record["time"])
-
-
 class MergedReader:
     """The records of several log files, once each, in time order.
 
     Reads every file twice: once to find the ids whose copies disagree (both are
     then left out), once to merge. `problems` has the warnings of both the files
-    and the merge; `lines` counts the lines of all files.
+    and the merge; `lines` counts the lines of all files read (from `starts` on).
     """
 
     def __init__(
@@ -85,8 +109,22 @@ class MergedReader:
         on_warning: Callable[[str], None] | None = None,
         *,
         now: datetime | None = None,
+        starts: Mapping[Path, tuple[int, int]] | None = None,
     ) -> None:
         self.paths = tuple(paths)
+        self.starts = dict(starts or {})
+        """Per file, the (byte offset, lines) to read on from: what a snapshot already
+        holds (`quiz.core.replay_cache`); files not listed are read whole."""
+        self.ends: dict[Path, tuple[int, int]] = {}
+        """Per file, the (byte offset, lines) of the whole lines read, once iterated."""
+        self.future = 0
+        """Lines skipped for a time in the future (they may be usable later)."""
+        self.tails = 0
+        """Files whose last line lacks its newline (its record, if usable, was merged)."""
+        self.latest: datetime | None = None
+        """The latest time of a record merged."""
+        self.seen: set[str] = set()
+        """Ids of the records yielded."""
         self.on_warning = on_warning
         self.now = now
         """The clock every file's lines are judged by (see `quiz.core.records`)."""
@@ -106,14 +144,18 @@ class MergedReader:
 
     def _records(self, path: Path, warn: bool) -> Iterator[tuple[int, dict[str, Any]]]:
         """(line number, record) of one file; warnings only when `warn`."""
-        reader = LogReader(path, self.on_warning if warn else None, now=self.now)
+        offset, lines = self.starts.get(path, (0, 0))
+        reader = LogReader(path, self.on_warning if warn else None, now=self.now, offset=offset, lines=lines)
         for record in reader:
             yield reader.line, record
         if reader.tail is not None:
             yield reader.lines + 1, reader.tail
         if warn:
             self.problems.extend(f"{path}: {problem}" for problem in reader.problems)
-            self.lines += reader.lines
+            self.lines += reader.lines - lines
+            self.ends[path] = (reader.offset, reader.lines)
+            self.future += reader.future
+            self.tails += reader.tail is not None
 
     def _find_conflicts(self) -> set[str]:
         seen: dict[str, tuple[bytes, str]] = {}
@@ -136,9 +178,13 @@ class MergedReader:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         refused = self._find_conflicts()
-        streams = [(record for _, record in self._records(path, warn=True)) for path in self.paths]
-        seen: set[str] = set()
-        for record in heapq.merge(*streams, key=_time_key):
+        when = datetime.fromisoformat
+        streams = [
+            ((when(record["time"]), record) for _, record in self._records(path, warn=True)) for path in self.paths
+        ]
+        seen = self.seen
+        latest = self.latest
+        for moment, record in heapq.merge(*streams, key=itemgetter(0)):
             record_id = record["id"]
             if record_id in refused:
                 continue
@@ -146,6 +192,8 @@ class MergedReader:
                 self.duplicates += 1
                 continue
             seen.add(record_id)
+            if latest is None or moment > latest:
+                latest = self.latest = moment
             yield record
 
 

@@ -21,6 +21,16 @@ module only prepares its input and judges its output:
 Too few reviews (`MIN_REVIEWS`) is a clear "n more needed"; anything the optimizer
 refuses (it raises on histories it cannot use) becomes an `OptimizeError` with its
 message, never a traceback.
+
+Kept parameters live beside the learner's logs, one file per device
+(`parameters.<device>.json`), for the reason the logs are one file per device: a
+scores folder synced through git or a file-sync tool from two devices then never
+has two writers of one file, so never a conflict. Every device reads all of them
+(and the `parameters.json` of earlier versions) and uses the fit made on the most
+reviews, the newest on a tie: a device that has seen more of the merged log made
+the better-informed fit. (Keeping them outside the synced folder would also avoid
+conflicts, but each device would then fit alone, and a new device would start on
+the defaults.)
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +53,7 @@ __all__ = [
     "OptimizeError",
     "TooFewReviews",
     "histories",
+    "kept_parameters",
     "load_parameters",
     "optimize",
     "parameters_for",
@@ -55,7 +66,9 @@ MIN_REVIEWS = 400
 worth it (Anki asks for about as many): fewer, and the defaults predict better."""
 TRAIN_SHARE = 0.8
 PARAMETERS_NAME = "parameters.json"
-"""Beside the learner's log: the kept parameters and how they were judged."""
+"""Where versions before per-device files kept a learner's parameters (still read)."""
+PARAMETERS_GLOB = "parameters.*.json"
+"""Beside the learner's logs: each device's kept parameters and how they were judged."""
 
 
 class OptimizeError(ValueError):
@@ -191,9 +204,12 @@ def optimize(items: Sequence[tuple[datetime, list[tuple[int, int]]]], *, epochs:
     )
 
 
-def parameters_path(scores_dir: Path, learner: str) -> Path:
-    """Where a learner's kept parameters live: beside the log."""
-    return Path(scores_dir) / learner / PARAMETERS_NAME
+def parameters_path(scores_dir: Path, learner: str, device: str | None = None) -> Path:
+    """Where this device (`quiz.core.device`, `QUIZ_DEVICE`) keeps the learner's fitted parameters."""
+    from quiz.core.device import device_name, validate_device
+
+    name = device_name() if device is None else validate_device(device)
+    return Path(scores_dir) / learner / f"parameters.{name}.json"
 
 
 def save_parameters(path: Path, fit: Fit, when: datetime) -> None:
@@ -203,7 +219,16 @@ def save_parameters(path: Path, fit: Fit, when: datetime) -> None:
 
 
 def load_parameters(path: Path) -> tuple[float, ...] | None:
-    """The learner's kept parameters, or None (none yet, or a file that is not usable: then the defaults)."""
+    """The parameters kept in one file, or None (no file, or one that is not usable: then the defaults)."""
+    found = _read_fit(path)
+    return None if found is None else found[2]
+
+
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _read_fit(path: Path) -> tuple[int, datetime, tuple[float, ...]] | None:
+    """(reviews, fitted_at, parameters) of one kept fit, or None when the file is missing or unusable."""
     from fsrs.scheduler import LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
     try:
@@ -212,18 +237,41 @@ def load_parameters(path: Path) -> tuple[float, ...] | None:
         if not (isinstance(values, list) and len(values) == len(LOWER_BOUNDS_PARAMETERS)):
             return None
         numbers = tuple(float(value) for value in values)
-    except (OSError, ValueError, TypeError, KeyError):
+        reviews = data.get("reviews", 0)
+        when = data.get("fitted_at", "")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
     for number, low, high in zip(numbers, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True):
         if not low <= number <= high:
             return None
-    return numbers
+    reviews = reviews if isinstance(reviews, int) and not isinstance(reviews, bool) else 0
+    try:
+        moment = datetime.fromisoformat(when) if isinstance(when, str) else _NEVER
+    except ValueError:
+        moment = _NEVER
+    if moment.tzinfo is None:
+        moment = _NEVER  # a time without a zone cannot be ordered against the others
+    return reviews, moment, numbers
+
+
+def kept_parameters(scores_dir: Path, learner: str) -> tuple[float, ...] | None:
+    """The learner's parameters among every device's file: the fit over the most reviews,
+    the newest on a tie (see the module); None when no device kept a usable fit."""
+    folder = Path(scores_dir) / learner
+    try:
+        files = sorted([*folder.glob(PARAMETERS_GLOB), folder / PARAMETERS_NAME])
+    except OSError:
+        return None
+    fits = [fit for fit in map(_read_fit, files) if fit is not None]
+    if not fits:
+        return None
+    return max(fits, key=lambda fit: (fit[0], fit[1]))[2]
 
 
 def parameters_for(scores_dir: Path, learner: str, banks: Iterable[Any]) -> tuple[float, ...] | None:
     """The FSRS parameters a learner's sessions use: their own kept ones, else the first
     bank's `scheduling.parameters` (a teacher's fit on the class), else None (the defaults)."""
-    own = load_parameters(parameters_path(scores_dir, learner))
+    own = kept_parameters(scores_dir, learner)
     if own is not None:
         return own
     for bank in banks:

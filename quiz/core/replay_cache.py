@@ -1,7 +1,7 @@
 """A disposable snapshot of a log's replay, so a million-answer log opens in seconds.
 
-Card state is derived by replaying the log through FSRS, about 50 µs an answer:
-a minute for a million. The log is only ever appended to, so the replay of its
+Card state is derived by replaying the log through FSRS (`quiz.core.fsrs_kernel`,
+several microseconds an answer): tens of seconds for a million. The log is only ever appended to, so the replay of its
 first N bytes never changes; this module saves that replay (the `Replayer`'s
 states and held-back answers, and whatever else a caller accumulates, such as
 the history's columns) with the offset N, and the next run restores it and
@@ -45,7 +45,8 @@ from quiz import __version__
 from quiz.core.bank_cache import cache_dir
 from quiz.core.days import Days
 from quiz.core.flags import Flags
-from quiz.core.scheduling import Card, Scheduler, State
+from quiz.core.fsrs_kernel import Memory
+from quiz.core.scheduling import Scheduler, State
 from quiz.core.store import COUNT_BUCKET, NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
 __all__ = [
@@ -158,8 +159,32 @@ class Snapshot:
 
 def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot | None:
     """The snapshot of `log` for `kind`, if it is intact and the log was only appended to."""
+    where: list[int] = []
+
+    def appended_to(identity: dict[str, Any]) -> bool:
+        if identity.get("path") != str(log.resolve()):
+            return False
+        offset, lines = identity.get("offset"), identity.get("lines")
+        require(type(offset) is int and type(lines) is int and offset >= 0 and lines >= 0)
+        assert isinstance(offset, int) and isinstance(lines, int)
+        probe = _probe(log, offset)
+        where.extend((offset, lines))
+        return probe is not None and [identity.get("head"), identity.get("tail")] == list(probe)
+
+    found = open_entry(_entry_path(folder, log, kind), kind, scheduler, appended_to)
+    if found is None:
+        return None
+    _identity, problems, body, sections = found
+    return Snapshot(where[0], where[1], problems, body, sections)
+
+
+def open_entry(
+    entry: Path, kind: str, scheduler: Scheduler, identity_fits: Callable[[dict[str, Any]], bool]
+) -> tuple[dict[str, Any], list[str], dict[str, Any], dict[str, bytes]] | None:
+    """A snapshot file's (identity, problems, body, sections) if it is intact, made by
+    this app version for these settings, and `identity_fits` its header's `log` entry."""
     try:
-        with open(_entry_path(folder, log, kind), "rb") as handle:
+        with open(entry, "rb") as handle:
             header = json.loads(handle.readline(MAX_HEADER_BYTES))
             require(isinstance(header, dict))
             identity = header.get("log")
@@ -170,13 +195,8 @@ def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot |
                 or header.get("kind") != kind
                 or header.get("byteorder") != sys.byteorder
                 or header.get("settings") != settings_key(scheduler)
-                or identity.get("path") != str(log.resolve())
+                or not identity_fits(identity)
             ):
-                return None
-            offset, lines = identity.get("offset"), identity.get("lines")
-            require(type(offset) is int and type(lines) is int and offset >= 0 and lines >= 0)
-            probe = _probe(log, offset)
-            if probe is None or [identity.get("head"), identity.get("tail")] != list(probe):
                 return None
             rest = handle.read()
         if hashlib.sha256(rest).hexdigest() != header.get("digest"):
@@ -199,7 +219,7 @@ def load(folder: Path, log: Path, kind: str, scheduler: Scheduler) -> Snapshot |
             sections[name] = rest[position : position + nbytes]
             position += nbytes
         require(position == len(rest))
-        return Snapshot(offset, lines, problems, body, sections)
+        return identity, problems, body, sections
     except _DAMAGE:
         return None
 
@@ -219,49 +239,60 @@ def save(
         probe = _probe(log, reader.offset)
         if probe is None:
             return
-        payload = json.dumps({"problems": problems, **body}, separators=(",", ":"), default=_json_default).encode(
-            "ascii"
-        )
-        parts = [payload]
-        listed = []
-        for name, values in sections.items():
-            data = bytes(values) if isinstance(values, bytearray) else values.tobytes()
-            typecode = "b" if isinstance(values, bytearray) else values.typecode
-            listed.append([name, typecode, len(data)])
-            parts.append(data)
-        digest = hashlib.sha256()
-        for part in parts:
-            digest.update(part)
-        header = {
-            "format": CACHE_FORMAT,
-            "app": __version__,
-            "kind": kind,
-            "byteorder": sys.byteorder,
-            "settings": settings_key(scheduler),
-            "log": {
-                "path": str(log.resolve()),
-                "offset": reader.offset,
-                "lines": reader.lines,
-                "head": probe[0],
-                "tail": probe[1],
-            },
-            "body": len(payload),
-            "sections": listed,
-            "digest": digest.hexdigest(),
+        identity = {
+            "path": str(log.resolve()),
+            "offset": reader.offset,
+            "lines": reader.lines,
+            "head": probe[0],
+            "tail": probe[1],
         }
-        target = _entry_path(folder, log, kind)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=f".{kind}")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n")
-                for part in parts:
-                    handle.write(part)
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+        write_entry(_entry_path(folder, log, kind), kind, scheduler, identity, problems, body, sections)
+
+
+def write_entry(
+    target: Path,
+    kind: str,
+    scheduler: Scheduler,
+    identity: dict[str, Any],
+    problems: list[str],
+    body: dict[str, Any],
+    sections: Sections,
+) -> None:
+    """Write a snapshot file atomically (temp file + rename); errors are the caller's to swallow."""
+    payload = json.dumps({"problems": problems, **body}, separators=(",", ":"), default=_json_default).encode("ascii")
+    parts = [payload]
+    listed = []
+    for name, values in sections.items():
+        data = bytes(values) if isinstance(values, bytearray) else values.tobytes()
+        typecode = "b" if isinstance(values, bytearray) else values.typecode
+        listed.append([name, typecode, len(data)])
+        parts.append(data)
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    header = {
+        "format": CACHE_FORMAT,
+        "app": __version__,
+        "kind": kind,
+        "byteorder": sys.byteorder,
+        "settings": settings_key(scheduler),
+        "log": identity,
+        "body": len(payload),
+        "sections": listed,
+        "digest": digest.hexdigest(),
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=f".{kind}")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n")
+            for part in parts:
+                handle.write(part)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def section(sections: Mapping[str, bytes], name: str, typecode: str) -> array[Any]:
@@ -322,19 +353,19 @@ _LATEST_BUCKET = int((_LATEST - _EPOCH).total_seconds()) // COUNT_BUCKET
 
 
 def _state_row(state: QuestionState) -> list[Any]:
-    card = state.card
+    memory = state.memory
     return [
         state.answers,
         state.correct,
         _us(state.last),
         _us(state.first),
-        card.card_id,
-        int(card.state),
-        card.step,
-        card.stability,
-        card.difficulty,
-        _us(card.due),
-        _us(card.last_review),
+        state.card_id,
+        memory.state,
+        memory.step,
+        memory.stability,
+        memory.difficulty,
+        memory.due,
+        memory.last_review,
     ]
 
 
@@ -346,17 +377,24 @@ def _state_from_row(row: object) -> QuestionState:
     require(step is None or (type(step) is int and 0 <= step <= MAX_STEP))
     require((step is None) == (_STATES[state] == State.Review))
     require((stability is None) == (difficulty is None) == (last_review is None))
-    card = object.__new__(Card)
-    card.__dict__.update(
-        card_id=card_id,
-        state=_STATES[state],
-        step=step,
-        stability=_maybe_float(stability, 1e-9, MAX_STABILITY),
-        difficulty=_maybe_float(difficulty, 1.0, 10.0),
-        due=_time(due),
-        last_review=_maybe_time(last_review),
+    _time(due)  # in range, or CacheError
+    _maybe_time(last_review)
+    memory = Memory(
+        state,
+        step,
+        _maybe_float(stability, 1e-9, MAX_STABILITY),
+        _maybe_float(difficulty, 1.0, 10.0),
+        _int(due),
+        last_review,
     )
-    return QuestionState(card, _count(answers), _count(correct), _maybe_time(last), _maybe_time(first))
+    return QuestionState(
+        memory=memory,
+        card_id=card_id,
+        answers=_count(answers),
+        correct=_count(correct),
+        last=_maybe_time(last),
+        first=_maybe_time(first),
+    )
 
 
 def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
@@ -366,7 +404,7 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
     return {
         "states": [[key, *_state_row(state)] for key, state in replayer._base.items()],
         "pending": [
-            [key, [[_us(when), ident, int(rating), bool(correct)] for when, ident, rating, correct in held]]
+            [key, [[when, ident, int(rating), bool(correct)] for when, ident, rating, correct in held]]
             for key, held in replayer._pending.items()
         ],
         "done": [
@@ -401,7 +439,8 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, 
             require(isinstance(entry, list) and len(entry) == 4)
             when, ident, rating, correct = entry
             require(isinstance(ident, str) and type(rating) is int and 1 <= rating <= 4 and type(correct) is bool)
-            entries.append([_time(when), ident, rating, correct])
+            _time(when)  # in range, or CacheError
+            entries.append([when, ident, rating, correct])
         require(all(a[0] <= b[0] for a, b in itertools.pairwise(entries)))
         replayer._pending[key] = entries
     done = data["done"]
@@ -448,6 +487,7 @@ def run_pass(
     *,
     folder: Path | Literal["auto"] | None = "auto",
     now: datetime | None = None,
+    min_new_lines: int | None = None,
 ) -> P:
     """Feed every usable record of `log` to a pass, starting from a snapshot when one fits.
 
@@ -459,18 +499,21 @@ def run_pass(
     snapshot is saved over a line skipped for a time in the future, which may
     become usable later.
 
+    A snapshot is written when at least `min_new_lines` (default `MIN_NEW_LINES`) lines were read (a class
+    report asks for one after any new line: it reads many small logs, again and again).
+
     `log` may be several files (a learner's devices): they are merged by
-    `quiz.core.logs.MergedReader`, without a snapshot.
+    `quiz.core.logs.MergedReader`, with a snapshot of the merge
+    (`quiz.core.merged_cache`).
     """
     if not isinstance(log, Path):
         logs = tuple(log)
         if len(logs) != 1:
-            from quiz.core.logs import MergedReader
+            from quiz.core.merged_cache import run_merged
 
-            merged = fresh()
-            for record in MergedReader(logs, on_warning, now=now):
-                merged.feed(record)
-            return merged
+            where = _default_folder() if folder == "auto" else folder
+            threshold = MIN_NEW_LINES if min_new_lines is None else min_new_lines
+            return run_merged(logs, kind, scheduler, fresh, restore, on_warning, where, now=now, threshold=threshold)
         log = logs[0]
     where = _default_folder() if folder == "auto" else folder
     snapshot = load(where, log, kind, scheduler) if where is not None else None
@@ -492,7 +535,8 @@ def run_pass(
     feed = work.feed
     for record in reader:
         feed(record)
-    if where is not None and reader.lines - start >= MIN_NEW_LINES and not reader.future:
+    threshold = MIN_NEW_LINES if min_new_lines is None else min_new_lines
+    if where is not None and reader.lines - start >= threshold and not reader.future:
         body, sections = work.dump()
         save(where, log, kind, scheduler, reader, problems + reader.problems, body, sections)
     if reader.tail is not None:

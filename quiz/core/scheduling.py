@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable
 from copy import copy as _copy
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal, Protocol, cast
 
@@ -105,6 +105,9 @@ class Settings:
     up one deck's new questions leaves the others theirs, and one session over many
     decks still brings at most `new_per_day` new questions) or one allowance shared
     by every deck ("global"). Reviews are always limited across all decks."""
+    exam_date: date | None = None
+    """The learner's exam day (`quiz config exam_date`): drills follow its plan
+    (`quiz.core.plan`) while it is still ahead; `quiz drill --exam DATE` overrides it."""
 
     def __post_init__(self) -> None:
         if not 0.0 < self.desired_retention < 1.0:

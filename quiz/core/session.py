@@ -254,8 +254,9 @@ class Session:
             raise ValueError(f"unknown session mode {mode!r}")
         if cram is not None and mode != "practice":
             raise ValueError("only practice can be cram (a drill and an exam are real reviews)")
-        self.exam = exam
-        """Drill: the exam day to plan for (`quiz.core.plan`): new questions early enough, intervals capped."""
+        self.exam = exam if exam is not None else (settings.exam_date if settings is not None else None)
+        """Drill: the exam day to plan for (`quiz.core.plan`): new questions early enough, intervals
+        capped. `exam` (`quiz drill --exam`) overrides the learner's `exam_date` setting."""
         self.cram: bool | None = cram
         """Practice: True every answer is cram, False none is, None those not yet due (see the module)."""
         self.library = library
@@ -370,12 +371,12 @@ class Session:
                     new.append(question)
                 else:
                     self.held_back_new[question.deck] += 1
-            elif state.card.state == State.Review:
-                due = state.card.due if exam is None else exam_due(state.card, self.scheduler, self.days, exam)
+            elif state.fsrs_state == State.Review:
+                due = state.due if exam is None else exam_due(state.card, self.scheduler, self.days, exam)
                 if due < self.day_end:
                     reviews.append((due, index, question))
-            elif state.card.due <= now:
-                stepping.append((state.card.due, index, question))
+            elif state.due <= now:
+                stepping.append((state.due, index, question))
         stepping.sort(key=lambda entry: (entry[0], entry[1]))
         if len(reviews) > review_slots:
             reviews = heapq.nsmallest(review_slots, reviews, key=lambda e: (e[0], e[1]))
@@ -449,6 +450,13 @@ class Session:
     # ------------------------------------------------------------------ state
 
     @property
+    def exam_plan(self) -> date | None:
+        """The exam day this drill follows the plan of, or None (not a drill, no exam date, or it has come)."""
+        if self.mode != "drill" or self.exam is None or self.exam <= self.today:
+            return None
+        return self.exam
+
+    @property
     def is_exam(self) -> bool:
         """Exams show no feedback until the summary."""
         return self.mode == "exam"
@@ -479,7 +487,7 @@ class Session:
         state = self.states.get(question.key)
         if state is None:
             return "new"
-        return "review" if state.card.state == State.Review else "learning"
+        return "review" if state.fsrs_state == State.Review else "learning"
 
     @property
     def counts(self) -> QueueCounts:
@@ -547,9 +555,9 @@ class Session:
         if state is None:
             return False
         moment = ensure_utc(self.clock()) if now is None else now
-        if state.card.state == State.Review:
-            return state.card.due >= self.days.end_of_today(moment)
-        return state.card.due > moment
+        if state.fsrs_state == State.Review:
+            return state.due >= self.days.end_of_today(moment)
+        return state.due > moment
 
     def _record(self, kind: str, key: str, when: datetime, **fields: Any) -> dict[str, Any]:
         """A log record with the common fields first, in the documented order."""
@@ -649,10 +657,10 @@ class Session:
             self.states[question.key] = _after(previous, card, outcome.correct, now)
         today = self.days.day_of(now) == self.today and card is not None
         counted_new = previous is None and today
-        counted_review = previous is not None and previous.card.state == State.Review and today
+        counted_review = previous is not None and previous.fsrs_state == State.Review and today
         self.new_today += counted_new
         self.reviews_today += counted_review
-        due = card.due if card is not None else (previous.card.due if previous is not None else None)
+        due = card.due if card is not None else (previous.due if previous is not None else None)
         state = self.states.get(question.key)
         leech = state is not None and is_leech(state.answers - state.correct, self.settings.leech_threshold)
         feedback = Feedback(
@@ -807,8 +815,8 @@ class Session:
             self._advance()
             return self._current
         state = self.states[entry.presented.question.key]
-        if self.mode == "drill" and state.card.state != State.Review and state.card.due - entry.time <= REQUEUE_WITHIN:
-            entry.token = self._requeue(entry.presented.question, state.card.due)
+        if self.mode == "drill" and state.fsrs_state != State.Review and state.due - entry.time <= REQUEUE_WITHIN:
+            entry.token = self._requeue(entry.presented.question, state.due)
         self._feedback = None
         self._advance()
         return self._current
@@ -882,7 +890,7 @@ class Session:
         due_tomorrow = 0
         for question in self.questions:
             state = self.states.get(question.key)
-            if state is not None and state.card.due < horizon:
+            if state is not None and state.due < horizon:
                 due_tomorrow += 1
         exam = self.mode == "exam"
         return Summary(
@@ -951,11 +959,11 @@ def overview(
             if state is None:
                 counts[1] += 1
                 continue
-            if state.card.state == State.Review:
+            if state.fsrs_state == State.Review:
                 counts[3] += 1
-                if state.card.due < day_end:
+                if state.due < day_end:
                     counts[2] += 1
-            elif state.card.due <= now:
+            elif state.due <= now:
                 counts[2] += 1
         total, new, due, learned = counts
         rows.append(DeckStats(bank.deck, bank.title, bank.description, total, new, due, learned))

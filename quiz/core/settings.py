@@ -19,13 +19,13 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from quiz.core import atomic
 from quiz.core.paths import config_dir
-from quiz.core.scheduling import Settings
+from quiz.core.scheduling import Settings, utc_now
 
 __all__ = [
     "KEYS",
@@ -55,7 +55,7 @@ class Key:
 
     name: str
     kind: str
-    """"float", "int" or "steps"."""
+    """"float", "int", "steps" or "date"."""
     low: float
     high: float
     help: str
@@ -63,6 +63,8 @@ class Key:
     @property
     def allowed(self) -> str:
         """The allowed values in words, for messages and `quiz config`."""
+        if self.kind == "date":
+            return "a day written YYYY-MM-DD, today or later, or none to clear it"
         if self.kind == "steps":
             return f"a list of durations such as 1m 10m 1h 1d, each from 1 second to {int(self.high)} days"
         if self.kind == "float":
@@ -94,6 +96,12 @@ KEYS: dict[str, Key] = {
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _STEP = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 
+# The exam date (issue 14) is the one key that is a day, not a number: its own kind,
+# checked by `_check_date` and `_parse_date` below, kept apart from the numeric keys.
+KEYS["exam_date"] = Key("exam_date", "date", 0, 0, "the day of your exam: drills follow `quiz plan` for it until then")
+_CLEAR = ("none", "off", "no", "")
+"""What `quiz config exam_date none` (or an emptied field on the Settings screen) may say."""
+
 
 def settings_path(env: Mapping[str, str] | None = None) -> Path:
     """The learner's settings file (it may not exist yet)."""
@@ -120,6 +128,8 @@ def _format_step(step: timedelta) -> str:
 
 def _check(key: Key, value: object) -> Any:
     """`value` (from TOML or parsed from the command line) as the setting's type, or SettingsError."""
+    if key.kind == "date":
+        return _check_date(key, value)
     if key.kind == "steps":
         if isinstance(value, str):
             value = value.replace(",", " ").split()
@@ -142,13 +152,18 @@ def _check(key: Key, value: object) -> Any:
     return float(value) if key.kind == "float" else value
 
 
-def parse_value(name: str, text: str) -> Any:
-    """A value typed on the command line for setting `name`, checked; SettingsError if bad."""
+def parse_value(name: str, text: str, *, today: date | None = None) -> Any:
+    """A value typed on the command line for setting `name`, checked; SettingsError if bad.
+
+    `today` (the learner's day; default: today with the default day start) is what a
+    typed exam date may not be before."""
     key = KEYS.get(name)
     if key is None:
         raise SettingsError(f"unknown setting {name!r}; the settings are: {', '.join(KEYS)}")
     if key.kind == "steps":
         return _check(key, text)
+    if key.kind == "date":
+        return _parse_date(key, text, today)
     try:
         number: float = int(text) if key.kind == "int" else float(text)
     except ValueError:
@@ -162,6 +177,8 @@ def format_value(name: str, value: Any) -> str:
     """A setting's value as `quiz config` prints it and as it would be typed back."""
     if KEYS[name].kind == "steps":
         return " ".join(_format_step(step) for step in value)
+    if KEYS[name].kind == "date":
+        return "none" if value is None else value.isoformat()
     return str(value)
 
 
@@ -209,6 +226,8 @@ def load_settings(path: Path | None = None, *, base: Settings | None = None) -> 
 
 
 def _toml_value(value: Any, kind: str) -> str:
+    if kind == "date":
+        return str(value.isoformat())  # a TOML local date, read back by tomllib as a `date`
     if kind == "steps":
         return "[" + ", ".join(f'"{_format_step(step)}"' for step in value) + "]"
     if kind == "float":
@@ -224,7 +243,7 @@ def save_settings(path: Path, settings: Settings, *, only: Mapping[str, Any] | N
     values = settings_to_dict(settings) if only is None else dict(only)
     lines = ["# quiz settings: `quiz config` rewrites this file (comments are not kept).", ""]
     for name, key in KEYS.items():
-        if name in values:
+        if values.get(name) is not None:
             lines.append(f"{name} = {_toml_value(values[name], key.kind)}")
     text = "\n".join(lines) + "\n"
     # What is written must read back as the same settings: never save a file that fails.
@@ -250,6 +269,8 @@ def set_value(path: Path, name: str, value: Any) -> Settings:
     """
     values = _file_values(path)
     values[name] = value
+    if value is None:  # `exam_date none`: no exam, the key leaves the file
+        del values[name]
     try:
         settings = replace(Settings(), **values)
     except ValueError as error:
@@ -265,3 +286,36 @@ def reset_value(path: Path, name: str) -> Settings:
     settings = replace(Settings(), **values)
     save_settings(path, settings, only=values)
     return settings
+
+
+def _check_date(key: Key, value: object) -> date | None:
+    """An exam date from the file: a TOML date or a "YYYY-MM-DD" string.
+
+    A day already past is accepted here (the file was right when it was written, and
+    a drill after the exam simply is an ordinary drill again); typing one is refused
+    (`_parse_date`)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise SettingsError(f"{key.name}: {value!r} is not a day; use {key.allowed}")
+
+
+def _parse_date(key: Key, text: str, today: date | None) -> date | None:
+    """A typed exam date: None for "none", else a day not before `today`."""
+    if text.strip().casefold() in _CLEAR:
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise SettingsError(f"{key.name}: {text.strip()!r} is not a day like 2027-01-20; use {key.allowed}") from None
+    today = Settings().days.day_of(utc_now()) if today is None else today
+    if day < today:
+        raise SettingsError(
+            f"{key.name}: {day.isoformat()} is in the past (today is {today.isoformat()}); "
+            "give the day of an exam to come, or none to clear it"
+        )
+    return day

@@ -39,9 +39,12 @@ from fsrs import State
 
 from quiz.core.days import Days
 from quiz.core.flags import FLAG_KINDS, Flags
+from quiz.core.fsrs_kernel import LEARNING as LEARNING_STATE
+from quiz.core.fsrs_kernel import REVIEW as REVIEW_STATE
+from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
-from quiz.core.scheduling import Card, Scheduler, ensure_utc
+from quiz.core.scheduling import Card, Scheduler, card_id_for, ensure_utc
 
 __all__ = [
     "LOCK_NAME",
@@ -200,51 +203,74 @@ class LogReader:
         latest = self.now
         number = lines = self.lines
         offset = self.offset
+        parse = parse_line
+        carry = b""
+        """The start of a line whose end is in a later block."""
+        skipping = -1
+        """While skipping an over-long line: its bytes so far (-1 otherwise)."""
         try:
             if offset:
                 handle.seek(offset)
-            while raw := handle.readline(MAX_LINE_BYTES + 1):
-                number += 1
-                first = number == 1
-                whole = raw.endswith(b"\n")
-                size = len(raw)
-                long = not whole and size > MAX_LINE_BYTES
-                if long:
-                    # Never hold an over-long line: skip the rest of it in chunks.
-                    while raw and not raw.endswith(b"\n"):
-                        raw = handle.readline(MAX_LINE_BYTES)
-                        size += len(raw)
-                    whole = raw.endswith(b"\n")
-                if whole:
-                    offset += size
+            # Blocks, split into lines here: a readline call per line costs a third of a parse.
+            while block := handle.read(READ_BLOCK):
+                if skipping >= 0:
+                    # Never hold an over-long line: skip the rest of it block by block.
+                    end = block.find(b"\n")
+                    if end < 0:
+                        skipping += len(block)
+                        continue
+                    number += 1
+                    offset += skipping + end + 1
                     lines = number
-                if long:
-                    self._warn(f"line {number} is longer than {MAX_LINE_BYTES >> 20} MiB; skipped", whole)
-                    continue
-                try:
-                    record = parse_line(raw, latest, first=first)
-                except Skip as skip:
-                    if skip.json and not whole:
-                        self._warn(
-                            f"line {number} is incomplete (the app was probably stopped while writing it); skipped",
-                            False,
-                        )
-                    elif not skip.json or raw.strip() not in (b"", BOM):
-                        if skip.reason.startswith("has a time in the future"):
-                            self.future += 1
-                        self._warn(f"line {number} {skip.reason}; skipped", whole)
-                    continue
-                if whole:
+                    skipping = -1
+                    self._warn(f"line {number} is longer than {MAX_LINE_BYTES >> 20} MiB; skipped", True)
+                    block = block[end + 1 :]
+                parts = block.split(b"\n")
+                if carry:
+                    parts[0] = carry + parts[0]
+                carry = parts.pop()
+                for raw in parts:
+                    number += 1
+                    offset += len(raw) + 1
+                    lines = number
+                    try:
+                        record = parse(raw, latest, first=number == 1)
+                    except Skip as skip:
+                        self._skipped(skip, raw, number, True)
+                        continue
                     self.line = number
                     yield record
-                else:
-                    self.tail = record
+                if len(carry) > MAX_LINE_BYTES:
+                    skipping, carry = len(carry), b""
+            if skipping >= 0:
+                number += 1
+                self._warn(f"line {number} is longer than {MAX_LINE_BYTES >> 20} MiB; skipped", False)
+            elif carry:
+                # A last line without its newline: usable if whole, never counted as consumed.
+                number += 1
+                try:
+                    self.tail = parse(carry, latest, first=number == 1)
+                except Skip as skip:
+                    self._skipped(skip, carry, number, False)
         except OSError as error:
             raise StoreError(f"Could not read {path}: {_reason(error)}", error.errno) from error
         finally:
             self.offset = offset
             self.lines = lines
             handle.close()
+
+    def _skipped(self, skip: Skip, raw: bytes, number: int, whole: bool) -> None:
+        """Warn about a line that is not a usable record (blank lines are no news)."""
+        if skip.json and not whole:
+            self._warn(f"line {number} is incomplete (the app was probably stopped while writing it); skipped", False)
+        elif not skip.json or raw.strip() not in (b"", BOM):
+            if skip.reason.startswith("has a time in the future"):
+                self.future += 1
+            self._warn(f"line {number} {skip.reason}; skipped", whole)
+
+
+READ_BLOCK = 1 << 20
+"""Bytes read at a time (a line may span blocks; one over `MAX_LINE_BYTES` is skipped)."""
 
 
 def _open_log(path: Path) -> BinaryIO | None:
@@ -383,18 +409,96 @@ class Store:
         return LogRead(records, warnings)
 
 
-@dataclass(slots=True)
 class QuestionState:
-    """What the log says about one question: its FSRS card and counts."""
+    """What the log says about one question: its FSRS memory, its card, and counts.
 
-    card: Card
-    answers: int = 0
-    """Effective answers (undone ones do not count)."""
-    correct: int = 0
-    last: datetime | None = None
-    """Time of the latest effective answer."""
-    first: datetime | None = None
-    """Time of the first effective answer: the day the question was introduced."""
+    Replay keeps only the `Memory` tuple (`quiz.core.fsrs_kernel`); the full
+    `fsrs.Card` is built the first time `card` is read, which the session does
+    only for questions it is about to show. `due` and `fsrs_state` answer the
+    queue's questions without building it.
+    """
+
+    __slots__ = ("_card", "answers", "card_id", "correct", "first", "last", "memory")
+
+    def __init__(
+        self,
+        card: Card | None = None,
+        answers: int = 0,
+        correct: int = 0,
+        last: datetime | None = None,
+        first: datetime | None = None,
+        *,
+        memory: Memory | None = None,
+        card_id: int = 0,
+    ) -> None:
+        self.answers = answers
+        """Effective answers (undone ones do not count)."""
+        self.correct = correct
+        self.last = last
+        """Time of the latest effective answer."""
+        self.first = first
+        """Time of the first effective answer: the day the question was introduced."""
+        self._card = card
+        if card is not None:
+            self.memory = from_card(card)
+            self.card_id = card.card_id
+        else:
+            if memory is None:
+                raise ValueError("a QuestionState needs a card or a memory")
+            self.memory = memory
+            self.card_id = card_id
+
+    @property
+    def card(self) -> Card:
+        """The full `fsrs.Card`, built on first use."""
+        card = self._card
+        if card is None:
+            card = self._card = card_of(self.memory, self.card_id)
+        return card
+
+    @card.setter
+    def card(self, card: Card) -> None:
+        self._card = card
+        self.memory = from_card(card)
+        self.card_id = card.card_id
+
+    @property
+    def due(self) -> datetime:
+        """When the question is due (UTC)."""
+        card = self._card
+        return card.due if card is not None else from_us(self.memory.due)
+
+    @property
+    def fsrs_state(self) -> State:
+        """Learning, Review or Relearning."""
+        return STATES[self.memory.state]
+
+    def copy(self) -> QuestionState:
+        """A copy whose counts and memory may change without touching this one."""
+        state = QuestionState(None, self.answers, self.correct, self.last, self.first, memory=self.memory)
+        state.card_id = self.card_id
+        state._card = self._card
+        return state
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, QuestionState):
+            return NotImplemented
+        return (self.memory, self.card_id, self.answers, self.correct, self.last, self.first) == (
+            other.memory,
+            other.card_id,
+            other.answers,
+            other.correct,
+            other.last,
+            other.first,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"QuestionState(memory={self.memory!r}, card_id={self.card_id}, answers={self.answers}, "
+            f"correct={self.correct}, last={self.last!r}, first={self.first!r})"
+        )
 
 
 PENDING_PER_KEY = 32
@@ -435,8 +539,12 @@ class Replayer:
     FSRS for the questions answered since, not for every held-back answer.
     """
 
-    def __init__(self, scheduler: Scheduler, day: date | None = None, *, days: Days | None = None) -> None:
+    def __init__(
+        self, scheduler: Scheduler, day: date | None = None, *, days: Days | None = None, kernel: Kernel | None = None
+    ) -> None:
         self.scheduler = scheduler
+        self.kernel = kernel if kernel is not None else kernel_for(scheduler)
+        """The FSRS arithmetic: `quiz.core.fsrs_kernel`, equal to `scheduler.review`."""
         self.day = day
         self.days = days
         """Where the learner's days begin; None: UTC midnight."""
@@ -452,12 +560,16 @@ class Replayer:
         # key -> (state after its held-back answers, what each did: 0, NEW or REVIEW)
         self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
         self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        # key -> committed answers not yet applied to `_base` (see `_commit`)
+        self._deferred: dict[str, list[list[Any]]] = {}
+        self._deferred_count = 0
         self.flags = Flags()
         """Suspended and buried questions (`quiz.core.flags`)."""
 
     def day_counts(self) -> tuple[dict[int, int], dict[int, int]]:
         """(new questions, reviews of learned ones) per `COUNT_BUCKET` of UTC time,
         held-back answers included once `finish()` has run."""
+        self._flush()
         extra_new, extra_reviews = self._finished_days
         new, reviews = dict(self._new_days), dict(self._review_days)
         for days, extra in ((new, extra_new), (reviews, extra_reviews)):
@@ -477,6 +589,7 @@ class Replayer:
         return int(start.timestamp()) // COUNT_BUCKET, int(end.timestamp()) // COUNT_BUCKET
 
     def _on_day(self, which: int) -> int:
+        self._flush()
         window = self._window()
         if window is None:
             return 0
@@ -505,7 +618,7 @@ class Replayer:
         if kind == "answer":
             if record.get("mode") == "cram":
                 return  # cram never moves the schedule; a rerate or undo of it finds nothing here
-            entry = [_parse_time(record["time"]), record["id"], record["rating"], record["correct"] is True]
+            entry = [_time_us(record["time"]), record["id"], record["rating"], record["correct"] is True]
             done = self._done.pop(key, None) if self._done else None
             held = self._pending.get(key)
             if not held:
@@ -547,27 +660,58 @@ class Replayer:
                         held[index][3] = True  # regraded right ("I was right")
                 return
 
-    def _apply(self, key: str, state: QuestionState | None, entry: list[Any]) -> tuple[QuestionState | None, int]:
-        """`state` (changed in place, or created) after one effective answer, and what
-        the answer was for the daily counts: NEW, REVIEW of a learned question, or 0."""
-        when, _id, rating, correct = entry
-        card = state.card if state is not None else self.scheduler.new_card(key, when)
-        try:
-            reviewed = self.scheduler.review(card, rating, when)
-        except OverflowError:
-            # A due date past the year 9999; `records` refuses such times, this is a last guard.
-            return state, 0
+    def _run(
+        self, key: str, state: QuestionState | None, entries: list[list[Any]], counts: _Counts | None = None
+    ) -> tuple[QuestionState | None, list[int]]:
+        """`state` (changed in place, or created) after the effective answers `entries`,
+        in order, and what each was for the daily counts: NEW, REVIEW of a learned
+        question, or 0; added to `counts` (new, reviews per bucket) when given.
+
+        One tight loop over a question's answers: a cold replay spends its time here.
+        """
+        review = self.kernel.review
+        codes: list[int] = []
         if state is None:
-            state = QuestionState(card, first=when)
-            code = NEW
+            memory: Memory | None = None
+            card_id = card_id_for(key)
+            answers = correct = 0
         else:
-            code = REVIEW if card.state == State.Review else 0
-        state.card = reviewed
-        state.answers += 1
-        if correct:
-            state.correct += 1
-        state.last = when
-        return state, code
+            memory, card_id, answers, correct = state.memory, state.card_id, state.answers, state.correct
+        first = last = -1
+        for now, _id, rating, right in entries:
+            try:
+                if memory is None:
+                    memory = review(Memory(LEARNING_STATE, 0, None, None, now, None), rating, now, card_id)
+                    first = now
+                    code = NEW
+                else:
+                    code = REVIEW if memory.state == REVIEW_STATE else 0
+                    memory = review(memory, rating, now, card_id)
+            except OverflowError:
+                # A due date past the year 9999; `records` refuses such times, this is a last guard.
+                codes.append(0)
+                continue
+            codes.append(code)
+            answers += 1
+            if right:
+                correct += 1
+            last = now
+            if code and counts is not None:
+                days = counts[code - 1]
+                bucket = now // _BUCKET_US
+                days[bucket] = days.get(bucket, 0) + 1
+        if memory is None:
+            return state, codes
+        if state is None:
+            state = QuestionState(memory=memory, card_id=card_id, first=from_us(first))
+        else:
+            state.memory = memory
+            state._card = None
+        state.answers = answers
+        state.correct = correct
+        if last >= 0:
+            state.last = from_us(last)
+        return state, codes
 
     def _extend(
         self, key: str, done: tuple[QuestionState | None, list[int]], entry: list[Any]
@@ -575,19 +719,35 @@ class Replayer:
         """A remembered `finish()` result with one more answer applied (on a copy)."""
         state, codes = done
         if state is not None:
-            state = QuestionState(state.card, state.answers, state.correct, state.last, state.first)
-        state, code = self._apply(key, state, entry)
-        return state, [*codes, code]
+            state = state.copy()
+        state, more = self._run(key, state, [entry])
+        return state, codes + more
 
     def _commit(self, key: str, entry: list[Any]) -> None:
-        """Apply one answer no longer held back to its question's state."""
-        state, code = self._apply(key, self._base.get(key), entry)
-        if state is not None:
-            self._base.setdefault(key, state)
-        if code:
-            days = self._new_days if code == NEW else self._review_days
-            day = _bucket(entry[0])
-            days[day] = days.get(day, 0) + 1
+        """An answer no longer held back: applied to its question's state with others,
+        in bulk (`_flush`), which costs far less than one at a time."""
+        deferred = self._deferred.get(key)
+        if deferred is None:
+            self._deferred[key] = [entry]
+        else:
+            deferred.append(entry)
+        self._deferred_count += 1
+        if self._deferred_count >= DEFER_LIMIT:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Apply the committed answers not yet applied to the states and the day counts."""
+        if not self._deferred:
+            return
+        base = self._base
+        counts = (self._new_days, self._review_days)
+        run = self._run
+        for key, entries in self._deferred.items():
+            state, _codes = run(key, base.get(key), entries, counts)
+            if state is not None:
+                base.setdefault(key, state)
+        self._deferred.clear()
+        self._deferred_count = 0
 
     def feed_all(self, records: Iterable[dict[str, Any]]) -> None:
         """`feed` every record."""
@@ -597,47 +757,38 @@ class Replayer:
 
     def finish(self) -> dict[str, QuestionState]:
         """The states by question key, every held-back answer applied (see the class)."""
+        self._flush()
         states = dict(self._base)
-        extra: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        extra: _Counts = ({}, {})
         for key, held in self._pending.items():
             if not held:
                 continue
             done = self._done.get(key)
             if done is None:
                 base = self._base.get(key)
-                state = (
-                    None
-                    if base is None
-                    else QuestionState(base.card, base.answers, base.correct, base.last, base.first)
-                )
-                codes = []
-                for entry in held:
-                    state, code = self._apply(key, state, entry)
-                    codes.append(code)
-                done = self._done[key] = (state, codes)
+                done = self._done[key] = self._run(key, None if base is None else base.copy(), held)
             if done[0] is not None:
                 states[key] = done[0]
             for entry, code in zip(held, done[1], strict=True):
                 if code:
                     days = extra[code - 1]
-                    day = _bucket(entry[0])
-                    days[day] = days.get(day, 0) + 1
+                    bucket = entry[0] // _BUCKET_US
+                    days[bucket] = days.get(bucket, 0) + 1
         self.states = states
         self._finished_days = extra
         return states
 
 
-def _bucket(moment: datetime) -> int:
-    """The `COUNT_BUCKET` of a UTC time (seconds since the epoch, floored)."""
-    return int((moment - _EPOCH) // _BUCKET_DELTA)
+_MICROSECOND = timedelta(microseconds=1)
+_BUCKET_US = COUNT_BUCKET * 1_000_000
+DEFER_LIMIT = 1 << 16
+"""Committed answers a `Replayer` gathers before applying them per question in bulk."""
+_Counts = tuple[dict[int, int], dict[int, int]]
 
 
-def _parse_time(text: str) -> datetime:
-    """A record's time as a UTC datetime (records are always written in UTC)."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is not UTC:
-        moment = moment.astimezone(UTC)
-    return moment
+def _time_us(text: str) -> int:
+    """A record's time as microseconds since the epoch, UTC (exact)."""
+    return (datetime.fromisoformat(text) - _EPOCH) // _MICROSECOND
 
 
 def replay(records: Iterable[dict[str, Any]], scheduler: Scheduler) -> dict[str, QuestionState]:

@@ -73,6 +73,11 @@ class QuizApp(App[int]):
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
         self._watch_size = False
+        from quiz.core.class_roster import configured_roster
+
+        self.roster = configured_roster(load_prefs(self.prefs_file))
+        """The class roster configured for this installation (`quiz config roster PATH`):
+        the home screen then offers the class screen."""
 
     # ------------------------------------------------------------------ engine access
 
@@ -201,6 +206,14 @@ class QuizApp(App[int]):
             )
             return
         self.push_screen(DrillScreen(session, mode, title))
+        if session.mode == "drill" and session.exam is not None and session.exam_plan is None:
+            self.notify(
+                f"Your exam date {session.exam.isoformat()} has come, so this is an ordinary drill. "
+                "Clear it in Settings (c on the home screen).",
+                title="Exam date",
+                markup=False,
+                timeout=8,
+            )
         if note:
             self.notify(note, title="Daily limit", markup=False, timeout=8)
 
@@ -244,9 +257,19 @@ class QuizApp(App[int]):
         self.push_screen(SettingsScreen())
 
     def switch_learner(self, name: str) -> None:
-        """Make `name` (already validated) the current learner."""
+        """Make `name` (already validated) the current learner, with their own FSRS parameters.
+
+        The parameters follow the learner, never the previous one: their own kept fit
+        (`quiz optimize`), else the first bank's `scheduling.parameters`, else the defaults.
+        """
+        from dataclasses import replace
+
+        from quiz.core.optimizer import parameters_for
+
         self.learner = name
         self.sub_title = name
+        parameters = parameters_for(self.options.scores_dir, name, self.library.banks)
+        self.settings = replace(self.settings, parameters=parameters)
 
     # ------------------------------------------------------------------ lifecycle
 

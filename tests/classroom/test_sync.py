@@ -77,7 +77,7 @@ def test_two_devices_syncing_in_turns_end_with_every_answer_once_on_both(
     assert unsynced(laptop / "ana") == 0 and unsynced(lab / "ana") == 0
     # Commits name the learner, the count and the device; with no identity configured, the learner is the author.
     log = git("log", "--format=%an|%s", cwd=laptop)
-    assert "ana|quiz: 1 answer by ana on lab-0002" in log and "ana|quiz: 1 answer by ana on laptop-0001" in log
+    assert "ana|quiz: ana@lab-0002: 1 answer" in log and "ana|quiz: ana@laptop-0001: 1 answer" in log
     assert "*.jsonl merge=union" in (laptop / ".gitattributes").read_text()
     assert not git("ls-files", "*.lock", cwd=laptop).strip()
 
@@ -101,7 +101,7 @@ def test_a_rejected_push_keeps_the_records_and_the_next_sync_sends_them(
     assert code == 0, err
     assert "$ git push" in err  # -v shows every git command
     remote_log = git("log", "--format=%s", "main", cwd=Path(url.removeprefix("file://")))
-    assert "quiz: 1 answer by ana on laptop-0001" in remote_log
+    assert "quiz: ana@laptop-0001: 1 answer" in remote_log
 
 
 def test_failures_are_one_sentence_and_lose_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,3 +132,45 @@ def test_a_commit_only_takes_the_learners_logs(tmp_path: Path, bare: Callable[[s
     assert run(scores, "sync", device="laptop-0001")[0] == 0
     tracked = git("ls-files", cwd=scores).split()
     assert "ana/laptop-0001.jsonl" in tracked and "notes.txt" not in tracked and "ben/x.jsonl" not in tracked
+
+
+def other_record(n: int, kind: str, ref: str = "") -> dict[str, Any]:
+    """An undo, rerate, suspend, unsuspend or bury record: not an answer."""
+    extras: dict[str, dict[str, Any]] = {
+        "undo": {"ref": ref},
+        "rerate": {"ref": ref, "rating": 4},
+        "bury": {"until": (T0 + timedelta(days=1)).isoformat()},
+    }
+    extra = extras.get(kind, {})
+    base = {"v": 1, "kind": kind, "id": f"{kind}-{n}", "time": (T0 + timedelta(minutes=n)).isoformat(), "key": "d/q1"}
+    return {**base, **extra}
+
+
+def test_the_commit_message_counts_answers_not_lines(tmp_path: Path, bare: Callable[[str], str]) -> None:
+    url = bare("ana")
+    scores = tmp_path / "scores"
+    assert run(scores, "sync", "--init", url, device="laptop-0001")[0] == 0
+    store = Store(scores, "ana", device="laptop-0001")
+    for n in range(1, 4):
+        store.append(record(n, "laptop"))
+    store.append(other_record(4, "undo", ref="laptop-3"))
+    store.append(other_record(5, "rerate", ref="laptop-2"))
+    store.append(other_record(6, "suspend"))
+    store.append(other_record(7, "unsuspend"))
+    store.append(other_record(8, "bury"))
+    assert unsynced(scores / "ana") == 3  # the home screen's "n answers not yet synced"
+    code, out, err = run(scores, "sync", device="laptop-0001")
+    assert code == 0, err
+    assert "synced: 3 answers (and 5 other records) sent" in out
+    subjects = git("log", "--format=%s", "main", cwd=Path(url.removeprefix("file://"))).splitlines()
+    assert subjects[0] == "quiz: ana@laptop-0001: 3 answers (and 5 other records)"
+    # Only other records: no answer is claimed.
+    store.append(other_record(9, "suspend"))
+    code, out, err = run(scores, "sync", device="laptop-0001")
+    assert code == 0, err
+    assert unsynced(scores / "ana") == 0
+    subjects = git("log", "--format=%s", "main", cwd=Path(url.removeprefix("file://"))).splitlines()
+    assert subjects[0] == "quiz: ana@laptop-0001: 0 answers (and 1 other record)"
+    store.append(record(10, "laptop"))
+    assert run(scores, "sync", device="laptop-0001")[0] == 0
+    assert git("log", "-1", "--format=%s", cwd=scores).strip() == "quiz: ana@laptop-0001: 1 answer"

@@ -131,3 +131,32 @@ def test_a_review_due_later_today_is_due_now_but_not_one_due_tomorrow(tmp_path: 
     morning = days.start_of(due_day)
     assert morning < due or due == morning  # due later in the day
     assert Session(numbered(1), store, settings, clock=lambda: morning, days=days).size == 1
+
+
+def test_quiz_decks_counts_due_by_the_learners_day_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _private_config: Path
+) -> None:
+    import io
+    import json
+
+    from quiz.cli import main
+    from quiz.core.replay_cache import replay_log
+    from quiz.core.scheduling import Scheduler
+
+    bank = tmp_path / "d.yaml"
+    bank.write_text("deck: d\nquestions:\n  - {id: q0, type: short, prompt: Q?, answer: A}\n", encoding="utf-8")
+    store = Store(tmp_path / "scores", "ana")
+    log_answer(store, "d/q0", 4, utc(2026, 1, 1, 15))  # Easy at 15:00 UTC: due days later, at 15:00
+    due = replay_log(store.logs(), Scheduler(Settings()), folder=None).states["d/q0"].card.due
+    assert (due.hour, due.minute) == (15, 0)
+    monkeypatch.setattr("quiz.core.scheduling.utc_now", lambda: due - timedelta(hours=3))  # 12:00 that day
+
+    def due_now() -> int:
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["decks", "--json", "--questions", str(bank), "--scores", str(tmp_path / "scores"), "--learner", "ana"]
+        assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+        return int(json.loads(out.getvalue())[0]["due"])
+
+    assert due_now() == 1  # the day starts at 4: 15:00 is later today, so due now
+    assert main(["config", "day_starts_at", "13"], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    assert due_now() == 0  # the learner's day now ends at 13:00: 15:00 is tomorrow

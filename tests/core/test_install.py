@@ -82,7 +82,9 @@ def test_where_says_which_rule_chose_each_place(tmp_path: Path, monkeypatch: pyt
     code, out, _ = run("--learner", "ana", "where")
     assert code == 0
     lines = {line.split()[0]: line for line in out.splitlines()}
-    assert set(lines) == {"banks", "scores", "log", "preferences", "config", "cache"}
+    assert set(lines) == {"banks", "scores", "log", "parameters", "settings", "preferences", "config", "cache"}
+    assert str(ROOT / "scores" / "ana" / "parameters.") in lines["parameters"]
+    assert lines["settings"].split()[1].endswith("settings.toml")
     assert str(ROOT / "scores") in lines["scores"] and "[checkout]" in lines["scores"]
     assert str(ROOT / "scores" / "ana") in lines["log"]
     code, out, _ = run("--scores", str(tmp_path), "--learner", "ana", "where", "--json")

@@ -21,6 +21,7 @@ from quiz.core.bank import load_text
 from quiz.core.days import Days
 from quiz.core.optimizer import (
     MIN_REVIEWS,
+    Fit,
     OptimizeError,
     TooFewReviews,
     histories,
@@ -28,6 +29,7 @@ from quiz.core.optimizer import (
     optimize,
     parameters_for,
     parameters_path,
+    save_parameters,
 )
 from quiz.core.scheduling import Scheduler, Settings
 
@@ -203,3 +205,90 @@ def test_the_replay_cache_key_includes_the_parameters() -> None:
 
     fitted = replace(Settings(), parameters=tuple(TRUE_PARAMETERS))
     assert settings_key(Scheduler(fitted)) != settings_key(Scheduler(Settings()))
+
+
+def _fit(parameters: list[float], reviews: int) -> Fit:
+    return Fit(
+        tuple(parameters), reviews, {"default": 0.5, "fitted": 0.4}, {"default": 0.1, "fitted": 0.05}, True, 1, 1
+    )
+
+
+def test_each_device_keeps_its_own_file_and_the_fit_over_most_reviews_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = list(TRUE_PARAMETERS)
+    phone = [value * 1.01 for value in TRUE_PARAMETERS]
+    monkeypatch.setenv("QUIZ_DEVICE", "laptop-1a2b")
+    save_parameters(parameters_path(tmp_path, "ana"), _fit(laptop, 900), START)
+    monkeypatch.setenv("QUIZ_DEVICE", "phone-9f3c")
+    save_parameters(parameters_path(tmp_path, "ana"), _fit(phone, 500), START + timedelta(days=3))
+    # Two files, one writer each: syncing the folder from both devices never conflicts.
+    assert sorted(p.name for p in (tmp_path / "ana").iterdir()) == [
+        "parameters.laptop-1a2b.json",
+        "parameters.phone-9f3c.json",
+    ]
+    # Both devices use the fit made on more reviews, whichever device they are.
+    for device in ("laptop-1a2b", "phone-9f3c", "tablet-0000"):
+        monkeypatch.setenv("QUIZ_DEVICE", device)
+        assert parameters_for(tmp_path, "ana", ()) == pytest.approx(tuple(laptop))
+    # The phone refits after syncing the laptop's answers: more reviews, so its fit wins now.
+    save_parameters(parameters_path(tmp_path, "ana"), _fit(phone, 1200), START + timedelta(days=9))
+    assert parameters_for(tmp_path, "ana", ()) == pytest.approx(tuple(phone))
+    # On a tie the newest fit wins; an unusable file (torn, edited) is passed over.
+    monkeypatch.setenv("QUIZ_DEVICE", "laptop-1a2b")
+    save_parameters(parameters_path(tmp_path, "ana"), _fit(laptop, 1200), START + timedelta(days=10))
+    assert parameters_for(tmp_path, "ana", ()) == pytest.approx(tuple(laptop))
+    parameters_path(tmp_path, "ana").write_text('{"parameters": [1, 2', encoding="utf-8")
+    assert parameters_for(tmp_path, "ana", ()) == pytest.approx(tuple(phone))
+
+
+def test_the_parameters_file_of_earlier_versions_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / "ana").mkdir()
+    save_parameters(tmp_path / "ana" / "parameters.json", _fit(list(TRUE_PARAMETERS), 450), START)
+    assert parameters_for(tmp_path, "ana", ()) == pytest.approx(tuple(TRUE_PARAMETERS))
+
+
+def test_two_devices_syncing_through_git_never_conflict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+
+    def git(cwd: Path, *args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    bare = tmp_path / "class.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "-q", str(bare), str(seed))
+    (seed / "README").write_text("ana's scores\n", encoding="utf-8")
+    git(seed, "add", "README")
+    git(seed, "commit", "-q", "-m", "start")
+    git(seed, "push", "-q", "origin", "HEAD")
+    clones = {}
+    for device in ("laptop-1a2b", "phone-9f3c"):
+        clone = tmp_path / device
+        git(tmp_path, "clone", "-q", str(bare), str(clone))
+        clones[device] = clone
+    # Each device fits (on different reviews) and commits the learner's whole folder.
+    for n, (device, clone) in enumerate(clones.items()):
+        monkeypatch.setenv("QUIZ_DEVICE", device)
+        values = [value * (1 + n / 100) for value in TRUE_PARAMETERS]
+        save_parameters(parameters_path(clone, "ana"), _fit(values, 500 + 100 * n), START + timedelta(days=n))
+        git(clone, "add", "-A")
+        git(clone, "commit", "-q", "-m", f"fit on {device}")
+    git(clones["laptop-1a2b"], "push", "-q", "origin", "HEAD")
+    git(clones["phone-9f3c"], "pull", "-q", "--no-rebase", "origin", "HEAD")  # a merge: no conflict
+    assert git(clones["phone-9f3c"], "status", "--porcelain") == ""
+    # Both fits are there; the phone's (600 reviews) is used.
+    expected = tuple(value * 1.01 for value in TRUE_PARAMETERS)
+    assert parameters_for(clones["phone-9f3c"], "ana", ()) == pytest.approx(expected)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -95,3 +96,43 @@ def test_plan_command_prints_the_days_and_warns_over_limits(tmp_path: Path) -> N
     past = io.StringIO()
     code = main(["plan", "--exam", "2000-01-01", "--questions", str(tmp_path)], stdout=io.StringIO(), stderr=past)
     assert code == 2 and "is not after today" in past.getvalue()
+
+
+def test_the_exam_date_setting_is_followed_and_the_flag_overrides_it(tmp_path: Path) -> None:
+    store = Store(tmp_path, "ana")
+    settings = replace(SETTINGS, exam_date=EXAM)
+    planned = Session(numbered(200), store, settings, clock=Clock(NOW), days=DAYS)
+    assert (planned.size, planned.exam_plan) == (29, EXAM)  # as `--exam 2027-01-20` would
+    # `--exam` on the command line wins over the setting: a far exam asks no more than the daily limit.
+    far = date(2027, 12, 1)
+    flagged = Session(numbered(200), store, settings, clock=Clock(NOW), days=DAYS, exam=far)
+    assert (flagged.size, flagged.exam_plan) == (20, far)
+    # An exam date that has come is no plan: an ordinary drill.
+    passed = Session(numbered(200), store, replace(SETTINGS, exam_date=date(2027, 1, 10)), clock=Clock(NOW), days=DAYS)
+    assert (passed.size, passed.exam_plan) == (20, None)
+    # Practice never follows a plan.
+    practice = Session(numbered(5), store, settings, mode="practice", clock=Clock(NOW), days=DAYS, decks=["d"])
+    assert practice.exam_plan is None
+
+
+def test_plan_without_exam_uses_the_exam_date_setting(tmp_path: Path) -> None:
+    bank = {
+        "deck": "d",
+        "questions": [{"id": f"q{i}", "type": "short", "prompt": f"Q{i}?", "answer": "a"} for i in range(9)],
+    }
+    (tmp_path / "d.yaml").write_text(yaml.safe_dump(bank))
+    argv = ["plan", "--json", "--questions", str(tmp_path), "--scores", str(tmp_path / "s"), "--learner", "ana"]
+    err = io.StringIO()
+    assert main(argv, stdout=io.StringIO(), stderr=err) == 2
+    assert (
+        "give the exam day with --exam YYYY-MM-DD, or set it once with `quiz config exam_date DATE`" in err.getvalue()
+    )
+    exam = (datetime.now(UTC) + timedelta(days=6)).date().isoformat()
+    assert main(["config", "exam_date", exam], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    out = io.StringIO()
+    assert main(argv, stdout=out, stderr=err) == 0, err.getvalue()
+    assert json.loads(out.getvalue())["exam"] == exam
+    later = (datetime.now(UTC) + timedelta(days=20)).date().isoformat()
+    out = io.StringIO()
+    assert main([*argv, "--exam", later], stdout=out, stderr=err) == 0  # the flag wins
+    assert json.loads(out.getvalue())["exam"] == later

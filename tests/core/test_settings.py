@@ -136,3 +136,48 @@ def test_higher_retention_costs_more_reviews() -> None:
     assert estimate(Settings(new_per_day=10)).reviews_per_day == pytest.approx(
         estimate(Settings(new_per_day=20)).reviews_per_day / 2
     )
+
+
+def test_exam_date_is_set_shown_cleared_and_checked(_private_config: Path) -> None:
+    from datetime import date
+
+    from quiz.core.scheduling import utc_now
+
+    today = Settings().days.day_of(utc_now())
+    coming = date(today.year + 1, 1, 20)
+    code, out, _ = run("config", "exam_date", coming.isoformat())
+    assert code == 0
+    assert f"exam_date = {coming.isoformat()}" in out and "Drills now follow the plan" in out
+    # Stored as a TOML date, read back as a date.
+    assert f"exam_date = {coming.isoformat()}\n" in (_private_config / "settings.toml").read_text()
+    assert load_settings().exam_date == coming
+    assert run("config", "exam_date") == (0, f"{coming.isoformat()}\n", "")
+    # A day in the past, or not a day, is refused with a clear message, and the file keeps its date.
+    code, _, err = run("config", "exam_date", "2020-01-01")
+    assert code == 1 and "exam_date: 2020-01-01 is in the past (today is" in err and "Traceback" not in err
+    code, _, err = run("config", "exam_date", "20 January")
+    assert code == 1 and "'20 January' is not a day like 2027-01-20" in err
+    assert load_settings().exam_date == coming
+    # `none` clears it (the key leaves the file); --reset too.
+    code, out, _ = run("config", "exam_date", "none")
+    assert code == 0 and "exam_date = none" in out and "No exam date" in out
+    assert "exam_date" not in (_private_config / "settings.toml").read_text()
+    assert load_settings().exam_date is None
+    run("config", "exam_date", coming.isoformat())
+    assert run("config", "exam_date", "--reset")[0] == 0 and load_settings().exam_date is None
+    # parse_value takes the learner's day: the same date is refused after it.
+    assert parse_value("exam_date", "2027-01-20", today=date(2027, 1, 20)) == date(2027, 1, 20)
+    with pytest.raises(SettingsError, match="in the past"):
+        parse_value("exam_date", "2027-01-20", today=date(2027, 1, 21))
+
+
+def test_an_exam_date_in_the_file_that_has_passed_still_loads_and_is_reported(_private_config: Path) -> None:
+    (_private_config / "settings.toml").write_text('exam_date = "2020-01-01"\nnew_per_day = 5\n')
+    from datetime import date
+
+    assert load_settings().exam_date == date(2020, 1, 1)  # the file stays usable after the exam
+    code, out, _ = run("config")
+    assert code == 0 and "2020-01-01  (passed: drills are ordinary again" in out
+    (_private_config / "settings.toml").write_text("exam_date = 2027\n")
+    with pytest.raises(SettingsError, match="exam_date: 2027 is not a day"):
+        load_settings()

@@ -40,7 +40,7 @@ async def test_home_shows_unsynced_answers_and_s_syncs_them(
         await pilot.pause()
         assert "All your answers are synced" in str(app.screen.query_one("#home-sync", Static).render())
     remote = Path(url.removeprefix("file://"))
-    assert "quiz: 2 answers by ana on reviews" in git("log", "--format=%s", "main", cwd=remote)
+    assert "quiz: ana@reviews: 2 answers" in git("log", "--format=%s", "main", cwd=remote)
 
 
 async def test_outside_git_there_is_no_sync_note_and_no_sync_key(make_app: AppFactory) -> None:

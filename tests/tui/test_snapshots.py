@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.tui.banks import TRUE_OR_FALSE, one_question_bank, write_bank
 from tests.tui.conftest import AppFactory
@@ -88,3 +90,17 @@ def test_feedback_wrong_with_i_was_right(snap_compare: SnapCompare, make_app: Ap
 
 def test_terminal_too_small(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=(50, 15))
+
+
+def test_settings(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """Every setting with its value, range and help; the workload beside retention; the exam date."""
+    app = make_app()
+    app.settings_file = Path("/home/ana/.config/quiz/settings.toml")  # the real one is a temporary folder
+
+    async def open_settings(pilot: Pilot[int]) -> None:
+        await pilot.press("c")
+        await pilot.pause()
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False  # a blinking cursor is on or off depending on when the picture is taken
+
+    assert snap_compare(app, run_before=open_settings, terminal_size=(100, 44))

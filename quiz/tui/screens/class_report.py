@@ -249,7 +249,7 @@ class ClassReportScreen(Screen[None]):
             elif self.open_history is None:
                 self.notify("No history here: the logs are not at hand.", markup=False)
             else:
-                self.app.push_screen(HistoryScreen(self.open_history(learner)))
+                self.app.push_screen(HistoryScreen(self.open_history(learner), read_only=True))
         elif table.id == "questions-table":
             question = self.report.questions[index]
             self.app.push_screen(MessageScreen(f"Q{question.number}: first attempts", choices_text(question)))

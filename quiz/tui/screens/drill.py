@@ -108,6 +108,9 @@ class DrillScreen(Screen[None]):
     async def on_mount(self) -> None:
         self.title = self.title_text
         self.sub_title = self.quiz.learner
+        plan = self.session.exam_plan
+        if plan is not None:  # `quiz drill --exam` or the exam_date setting: say so, one line
+            self.sub_title = f"{self.quiz.learner} · exam plan for {plan.isoformat()}"
         exam = self.exam
         self.query_one("#countdown", Static).display = bool(exam and exam.deadline)
         if exam is not None and exam.deadline is not None:

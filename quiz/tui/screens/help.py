@@ -22,6 +22,7 @@ HOME_KEYS = (
     ("H / s", "history of your answers"),
     ("l", "switch learner"),
     ("S", "sync your answers with the class repository (scores folder in git)"),
+    ("C", "the class screen over the roster (after `quiz config roster PATH`)"),
     ("c", "settings: retention, daily limits, when your day starts"),
     ("ctrl+p", "command palette (themes, every action)"),
     ("q", "quit"),

@@ -166,9 +166,11 @@ class HistoryScreen(Screen[None]):
     HistoryScreen #question-detail-scroll { width: 2fr; padding: 0 1; }
     """
 
-    def __init__(self, history: LearnerHistory, stats: ReviewStats | None = None) -> None:
+    def __init__(self, history: LearnerHistory, stats: ReviewStats | None = None, *, read_only: bool = False) -> None:
         super().__init__()
         self.history = history
+        self.read_only = read_only
+        """Another learner's history (the class screen): nothing may be written, so no Unsuspend."""
         self.stats = stats
         """True retention and calibration (`quiz.core.retention`), shown in their own tab."""
         self.suspended = {q.key for q in history.questions if q.suspended}
@@ -357,6 +359,8 @@ class HistoryScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "unsuspend":
+            if self.read_only:
+                return False
             return True if self.highlighted in self.suspended else None
         return True
 
@@ -365,7 +369,7 @@ class HistoryScreen(Screen[None]):
         from quiz.tui.app import QuizApp
 
         key = self.highlighted
-        if key is None or key not in self.suspended or not isinstance(self.app, QuizApp):
+        if self.read_only or key is None or key not in self.suspended or not isinstance(self.app, QuizApp):
             return
         problem = self.app.unsuspend(key)
         if problem is not None:

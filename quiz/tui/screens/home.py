@@ -2,7 +2,8 @@
 
 Keys: Enter drills the highlighted deck, `d` every deck, `p` practises the highlighted
 deck, `t` a tag, `x` an exam, `H`/`s` history, `l` switches learner, `S` syncs with the
-class repository (when the scores folder is in git), `?` help, `q` quits.
+class repository (when the scores folder is in git), `C` opens the class screen
+(when a roster is configured), `?` help, `q` quits.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class DeckRow(NamedTuple):
     learned: int = 0
 
 
+SYNC_LOG_BYTES = 256 * 1024
+"""Logs up to this size (about 1,000 answers) are replayed before the first frame."""
+
+
 class HomeScreen(Screen[None]):
     """Decks in a table (one row per deck); the numbers are refreshed on every return."""
 
@@ -58,6 +63,7 @@ class HomeScreen(Screen[None]):
         Binding("H,s", "history", "History", key_display="H"),
         Binding("l", "switch_learner", "Learner"),
         Binding("S", "sync", "Sync"),
+        Binding("C", "class_report", "Class"),
         Binding("c", "settings", "Settings"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -117,7 +123,13 @@ class HomeScreen(Screen[None]):
         self.title = "quiz"
         self.sub_title = app.learner
         self.query_one("#home-learner", Static).update(Content.assemble("Learner: ", literal(app.learner, "bold")))
-        if app.background:
+        if app.background and self._small_log(app):
+            # Counts in the first frame; only the git status (a subprocess) waits for a thread.
+            self._show_stats(*self._compute(app.learner, git=False))
+            self.call_after_refresh(
+                self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
+            )
+        elif app.background:
             if not self.stats:
                 self.stats = [DeckRow(b.deck, b.title, b.description, len(b.questions)) for b in app.library.banks]
                 self._fill_table(counts=False)
@@ -129,11 +141,50 @@ class HomeScreen(Screen[None]):
         else:
             self._show_stats(*self._compute(app.learner))
 
-    def _compute(self, learner: str) -> tuple[str, list[DeckStats], list[str], int | None, str | None]:
-        """The deck counts for `learner`, the log's skipped lines, the answers not yet
-        synced, and why the log could not be read at all (None when it could). Runs
-        in a thread when the app says so."""
+    @staticmethod
+    def _small_log(app: QuizApp) -> bool:
+        """Whether the learner's log is small enough to replay before the first frame
+        (a few milliseconds), so the counts come with the screen instead of after it."""
+        try:
+            return sum(path.stat().st_size for path in app.store().logs()) <= SYNC_LOG_BYTES
+        except Exception:
+            return False
+
+    def _pending(self, learner: str) -> int | None:
+        """The learner's answers not yet synced (None outside a git work tree)."""
         from quiz.core.gitsync import unsynced
+
+        try:
+            return unsynced(self.quiz.options.scores_dir / learner)
+        except Exception:
+            return None
+
+    def _pending_in_thread(self) -> None:
+        learner = self.quiz.learner
+        pending = self._pending(learner)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_pending, learner, pending)
+
+    def _show_pending(self, learner: str, pending: int | None) -> None:
+        """Say how many answers are not yet synced (unless the learner changed meanwhile)."""
+        if learner != self.quiz.learner:
+            return
+        self.unsynced = pending
+        self.query_one("#home-sync", Static).update(
+            ""
+            if pending is None
+            else "All your answers are synced with the class repository."
+            if pending == 0
+            else f"{pending} answer{'s' if pending != 1 else ''} not yet synced: press S to sync."
+        )
+        self.refresh_bindings()
+
+    def _compute(
+        self, learner: str, *, git: bool = True
+    ) -> tuple[str, list[DeckStats], list[str], int | None, str | None]:
+        """The deck counts for `learner`, the log's skipped lines, the answers not yet
+        synced (asked of git only with `git`, else as last shown), and why the log could
+        not be read at all (None when it could). Runs in a thread when the app says so."""
         from quiz.core.session import overview
         from quiz.core.store import StoreError
 
@@ -145,10 +196,7 @@ class HomeScreen(Screen[None]):
         except StoreError as problem:
             states = {}
             error = str(problem)
-        try:
-            pending = unsynced(app.options.scores_dir / learner)
-        except Exception:
-            pending = None
+        pending = self._pending(learner) if git else self.unsynced
         return learner, overview(app.library, states, app.settings, app.clock()), warnings, pending, error
 
     def _compute_in_thread(self) -> None:
@@ -168,15 +216,7 @@ class HomeScreen(Screen[None]):
         app = self.quiz
         if learner != app.learner:
             return
-        self.unsynced = pending
-        self.query_one("#home-sync", Static).update(
-            ""
-            if pending is None
-            else "All your answers are synced with the class repository."
-            if pending == 0
-            else f"{pending} answer{'s' if pending != 1 else ''} not yet synced: press S to sync."
-        )
-        self.refresh_bindings()
+        self._show_pending(learner, pending)
         self.stats = [
             DeckRow(row.deck, row.title, row.description, row.total, row.new, row.due, row.learned)
             for row in stats
@@ -358,6 +398,13 @@ class HomeScreen(Screen[None]):
         self.notify(message, title="Sync", severity=severity, markup=False)  # type: ignore[arg-type]
         self.refresh_decks()
 
+    def action_class_report(self) -> None:
+        """The class screen over the configured roster (its repositories are fetched first, in a thread)."""
+        from quiz.tui.screens.class_fetch import ClassFetchScreen
+
+        if self.quiz.roster is not None:
+            self.app.push_screen(ClassFetchScreen(self.quiz.roster))
+
     def action_help(self) -> None:
         """Show the keys."""
         self.app.push_screen(HelpScreen("Keys on the home screen", HOME_KEYS))
@@ -367,4 +414,6 @@ class HomeScreen(Screen[None]):
             return True if self.deck_keys else None
         if action == "sync":
             return self.unsynced is not None
+        if action == "class_report":
+            return self.quiz.roster is not None
         return True

@@ -11,6 +11,7 @@ day, `quiz.core.workload`), updated as the learner types.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -40,6 +41,8 @@ def workload_text(settings: Settings) -> str:
 class SettingsScreen(Screen[None]):
     """Edit the learner's settings; Escape goes back."""
 
+    AUTO_FOCUS = ".setting-value"
+    """The first setting takes the keys at once (not the scrolling body around it)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back"),
         Binding("ctrl+s", "save_all", "Save all"),
@@ -67,7 +70,12 @@ class SettingsScreen(Screen[None]):
             for name, key in KEYS.items():
                 with Horizontal(classes="setting-row"):
                     yield Static(name, markup=False, classes="setting-name")
-                    yield Input(format_value(name, getattr(settings, name)), id=f"set-{name}", classes="setting-value")
+                    yield Input(
+                        format_value(name, getattr(settings, name)),
+                        id=f"set-{name}",
+                        classes="setting-value",
+                        compact=True,  # one line a setting: the whole screen fits a terminal
+                    )
                 yield Static(f"{key.help}; {key.allowed}", markup=False, classes="setting-help dim")
                 if name == "desired_retention":
                     yield Static(workload_text(settings), markup=False, id="workload", classes="setting-help")
@@ -75,9 +83,13 @@ class SettingsScreen(Screen[None]):
             yield Static(f"File: {self.quiz.settings_file}", markup=False, classes="dim")
         yield Footer()
 
+    def _today(self) -> date:
+        """The learner's day now: an exam date may not be before it."""
+        return self.quiz.settings.days.day_of(self.quiz.clock())
+
     def _candidate(self, name: str, text: str) -> Settings:
         """The app's settings with `name` set to `text`, or SettingsError."""
-        value = parse_value(name, text)
+        value = parse_value(name, text, today=self._today())
         try:
             return replace(self.quiz.settings, **{name: value})
         except ValueError as error:
@@ -104,7 +116,7 @@ class SettingsScreen(Screen[None]):
     def _save(self, name: str, text: str) -> bool:
         error = self.query_one("#settings-error", Static)
         try:
-            value = parse_value(name, text)
+            value = parse_value(name, text, today=self._today())
             saved = set_value(self.quiz.settings_file, name, value)
         except SettingsError as problem:
             error.update(safe(str(problem)))
