@@ -12,7 +12,9 @@ seconds of:
 - reading plus the column store of `quiz.core.history` (no FSRS replay);
 - `build_history`: everything the history screen shows (the FSRS replay included);
 - `quiz history` end to end, as a subprocess (start-up, banks, the table);
-- `build_class_report` over the class, and `quiz report` as a subprocess.
+- `build_class_report` over the class, and `quiz report` as a subprocess, with the
+  peak resident memory of the report in a fresh child process (and of a child that
+  only loads the banks, the floor under it). `--class-only` skips the one-log cases.
 
 Each is shown cold (no cache: every answer through FSRS) and, where the app uses
 the `quiz.core.replay_cache` snapshot, warm: the snapshot made by an earlier run,
@@ -41,6 +43,9 @@ from quiz.core.class_logs import find_learner_logs
 from quiz.core.class_report import build_class_report
 from quiz.core.history import _Answers, build_history, load_history
 from quiz.core.store import iter_records
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import in_child
 
 START = datetime(2023, 11, 1, 8, tzinfo=UTC)
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
@@ -86,6 +91,11 @@ def write_log(path: Path, learner: str, answers: int, keys: list[str], seed: int
         handle.writelines(lines)
 
 
+def cli(*command: str) -> None:
+    """`python -m quiz COMMAND...` as a subprocess, its output dropped."""
+    subprocess.run([sys.executable, "-m", "quiz", *command], check=True, stdout=subprocess.DEVNULL)
+
+
 def median_seconds(runs: int, action: Callable[[], object]) -> float:
     times = []
     for _ in range(runs):
@@ -95,6 +105,81 @@ def median_seconds(runs: int, action: Callable[[], object]) -> float:
     return statistics.median(times)
 
 
+def one_log(args: argparse.Namespace, root: Path, cache: Path, library: Any, keys: list[str]) -> None:
+    """The figures of one learner's log of `args.answers` answers."""
+    scores = root / "scores"
+    log = scores / "bench" / "reviews.jsonl"
+    start = time.perf_counter()
+    write_log(log, "bench", args.answers, keys, seed=1)
+    size = log.stat().st_size / 1e6
+    print(f"generated {args.answers:,} answers ({size:.0f} MB) in {time.perf_counter() - start:.1f} s")
+
+    os.environ["QUIZ_CACHE"] = "off"  # cold figures first; subprocesses inherit it
+
+    def bare_json() -> int:
+        count = 0
+        with log.open(encoding="utf-8") as handle:
+            for line in handle:
+                json.loads(line)
+                count += 1
+        return count
+
+    def read_only() -> int:
+        return sum(1 for _ in iter_records(log))
+
+    def columns_only() -> int:
+        answers = _Answers()
+        for record in iter_records(log):
+            answers.feed(record)
+        return answers.total
+
+    def history() -> int:
+        return build_history(iter_records(log), library, now=NOW, learner="bench").answers
+
+    per = args.answers / 1e6
+    baseline = median_seconds(args.runs, bare_json)
+    print(f"{'bare json.loads of every line':<48} {baseline:8.2f} s")
+
+    def show(label: str, seconds: float) -> None:
+        print(f"{label:<48} {seconds:8.2f} s   ({seconds / per:.2f} s per million answers, x{seconds / baseline:.2f})")
+
+    cold: list[tuple[str, Callable[[], object]]] = [
+        ("read the log (iter_records)", read_only),
+        ("read + history column store (no replay)", columns_only),
+        ("cold: build_history (everything the screen shows)", history),
+        (
+            "cold: quiz history, end to end (subprocess)",
+            lambda: cli("--scores", str(scores), "history", "--learner", "bench"),
+        ),
+    ]
+    for label, action in cold:
+        show(label, median_seconds(args.runs, action))
+
+    # Warm: a snapshot made before the last `appended` answers were written.
+    data = log.read_bytes()
+    cut = len(data)
+    for _ in range(args.appended):
+        cut = data.rindex(b"\n", 0, cut - 1) + 1 if cut > 1 else 0
+    log.write_bytes(data[:cut])
+    os.environ["QUIZ_CACHE"] = str(cache)
+    start = time.perf_counter()
+    load_history(scores, "bench", library, now=NOW)
+    show("cold load_history, writing the snapshot (once)", time.perf_counter() - start)
+    with log.open("ab") as handle:
+        handle.write(data[cut:])
+    del data
+    size = sum(entry.stat().st_size for entry in (cache / "replay").iterdir()) / 1e6
+    print(f"snapshot: {size:.1f} MB; then {args.appended:,} answers appended to the log")
+    for label, action in (
+        ("warm: load_history", lambda: load_history(scores, "bench", library, now=NOW)),
+        (
+            "warm: quiz history, end to end (subprocess)",
+            lambda: cli("--scores", str(scores), "history", "--learner", "bench"),
+        ),
+    ):
+        show(label, median_seconds(args.runs, action))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=1_000_000)
@@ -102,6 +187,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--per-learner", type=int, default=2_000)
     parser.add_argument("--appended", type=int, default=1_000, help="answers written since the snapshot")
+    parser.add_argument("--class-only", action="store_true", help="only the class report figures")
     args = parser.parse_args()
 
     library, _ = load_paths([bundled_questions_dir()])
@@ -110,82 +196,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        scores = root / "scores"
-        log = scores / "bench" / "reviews.jsonl"
-        start = time.perf_counter()
-        write_log(log, "bench", args.answers, keys, seed=1)
-        size = log.stat().st_size / 1e6
-        print(f"generated {args.answers:,} answers ({size:.0f} MB) in {time.perf_counter() - start:.1f} s")
-
         cache = root / "cache"
-        os.environ["QUIZ_CACHE"] = "off"  # cold figures first; subprocesses inherit it
-
-        def bare_json() -> int:
-            count = 0
-            with log.open(encoding="utf-8") as handle:
-                for line in handle:
-                    json.loads(line)
-                    count += 1
-            return count
-
-        def read_only() -> int:
-            return sum(1 for _ in iter_records(log))
-
-        def columns_only() -> int:
-            answers = _Answers()
-            for record in iter_records(log):
-                answers.feed(record)
-            return answers.total
-
-        def history() -> int:
-            return build_history(iter_records(log), library, now=NOW, learner="bench").answers
-
-        def cli(*command: str) -> None:
-            where = [] if command[0] == "report" else ["--scores", str(scores)]  # report refuses --scores
-            subprocess.run(
-                [sys.executable, "-m", "quiz", *where, *command],
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-
-        per = args.answers / 1e6
-        baseline = median_seconds(args.runs, bare_json)
-        print(f"{'bare json.loads of every line':<48} {baseline:8.2f} s")
-
-        def show(label: str, seconds: float) -> None:
-            print(
-                f"{label:<48} {seconds:8.2f} s   ({seconds / per:.2f} s per million answers, x{seconds / baseline:.2f})"
-            )
-
-        cold: list[tuple[str, Callable[[], object]]] = [
-            ("read the log (iter_records)", read_only),
-            ("read + history column store (no replay)", columns_only),
-            ("cold: build_history (everything the screen shows)", history),
-            ("cold: quiz history, end to end (subprocess)", lambda: cli("history", "--learner", "bench")),
-        ]
-        for label, action in cold:
-            show(label, median_seconds(args.runs, action))
-
-        # Warm: a snapshot made before the last `appended` answers were written.
-        data = log.read_bytes()
-        cut = len(data)
-        for _ in range(args.appended):
-            cut = data.rindex(b"\n", 0, cut - 1) + 1 if cut > 1 else 0
-        log.write_bytes(data[:cut])
-        os.environ["QUIZ_CACHE"] = str(cache)
-        start = time.perf_counter()
-        load_history(scores, "bench", library, now=NOW)
-        show("cold load_history, writing the snapshot (once)", time.perf_counter() - start)
-        with log.open("ab") as handle:
-            handle.write(data[cut:])
-        del data
-        size = sum(entry.stat().st_size for entry in (cache / "replay").iterdir()) / 1e6
-        print(f"snapshot: {size:.1f} MB; then {args.appended:,} answers appended to the log")
-        for label, action in (
-            ("warm: load_history", lambda: load_history(scores, "bench", library, now=NOW)),
-            ("warm: quiz history, end to end (subprocess)", lambda: cli("history", "--learner", "bench")),
-        ):
-            show(label, median_seconds(args.runs, action))
+        if not args.class_only:
+            one_log(args, root, cache, library, keys)
 
         room = root / "room"
         for index in range(args.learners):
@@ -202,6 +215,10 @@ def main() -> None:
             print(f"{f'{state}: {label}':<48} {report:8.2f} s")
             end_to_end = median_seconds(args.runs, lambda: cli("report", str(room)))
             print(f"{f'{state}: quiz report, end to end (subprocess)':<48} {end_to_end:8.2f} s   ({total:,} answers)")
+            child = in_child("bench_history", "case_report", str(room), env=dict(os.environ))
+            print(f"{f'{state}: class report, peak memory (child)':<48} {child['peak_mb']:8.0f} MB")
+        floor = in_child("bench_history", "case_library", env=dict(os.environ))
+        print(f"{'the same child loading only the banks':<48} {floor['peak_mb']:8.0f} MB")
 
 
 if __name__ == "__main__":
@@ -221,6 +238,13 @@ def case_history(scores: str, learner: str) -> float:
     library = _library()
     start = time.perf_counter()
     load_history(Path(scores), learner, library, now=NOW)
+    return time.perf_counter() - start
+
+
+def case_library() -> float:
+    """A child's case: seconds to load the banks (the floor of `case_report`'s peak memory)."""
+    start = time.perf_counter()
+    _library()
     return time.perf_counter() - start
 
 

@@ -5,10 +5,16 @@ gets) that runs `quiz.cli.main` with only `QuizApp.run` made headless (100x30):
 the parent notes the time, starts the child, and stops the clock when the
 child prints `FIRST-FRAME`, which it does from `call_after_refresh` once the home
 screen has mounted and painted: decks listed, counts pending.
-The learner's log is replayed in a worker thread, so a second mark, `COUNTS`, is
-printed once the counts are on screen; then the child exits. Both figures include
-interpreter start-up, imports, the CLI's parsing and validation, and loading the
-banks, like a real start.
+A second mark, `COUNTS`, is printed once the counts are on screen (in the first frame
+when the cached overview, `quiz.core.overview_cache`, fits the log, or when the log is
+small; else after the replay in a worker thread); then the child exits. Both figures
+include interpreter start-up, imports, the CLI's parsing and validation, and loading
+the banks, like a real start.
+
+The children share a private cache folder (`QUIZ_CACHE`), warmed by one unmeasured
+start, as a learner's second start finds it. `figures` also measures the big case
+with the overview entry deleted before every start (what a start right after another
+device's answers arrive costs): the replay then comes after the first frame.
 
 The baseline is a minimal Textual app (Header, a few Static lines, a small
 DataTable, Footer) started the same way in the same run, samples interleaved.
@@ -26,7 +32,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -65,6 +73,9 @@ tui_app.QuizApp.run = run
 HomeScreen.on_mount = on_mount
 HomeScreen._show_stats = show_stats
 
+import quiz.cli.drill
+quiz.cli.drill.fallback_reason = lambda *streams: None  # stdout is a pipe here, yet the screen is wanted
+
 from quiz.cli import main
 sys.exit(main(["--questions", sys.argv[1], "--scores", sys.argv[2], "--learner", "bench"]))
 """
@@ -96,14 +107,17 @@ Minimal().run(headless=True, size=(100, 30))
 """
 
 
-def time_child(code: str, *args: str) -> tuple[float, float]:
-    """Seconds from starting the child to its first frame, and to the deck counts shown."""
+def time_child(code: str, *args: str, cache: Path | None = None) -> tuple[float, float]:
+    """Seconds from starting the child to its first frame, and to the deck counts shown
+    (`cache`: the child's `QUIZ_CACHE`)."""
+    env = dict(os.environ, QUIZ_CACHE=str(cache)) if cache is not None else None
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", code, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     assert child.stdout is not None
     marks: dict[str, float] = {}
@@ -177,18 +191,9 @@ def make_log(scores: Path, learner: str, keys: list[str], answers: int) -> None:
             log.write(json.dumps(record, separators=(",", ":")) + "\n")
 
 
-def compare(label: str, runs: int, questions: Path, scores: Path, target: float) -> None:
+def compare(label: str, runs: int, questions: Path, scores: Path, target: float, cache: Path) -> None:
     """Interleave quiz and baseline samples; print medians and the ratio."""
-    quiz_times: list[tuple[float, float]] = []
-    base_times: list[float] = []
-    time_child(MINIMAL_CHILD)  # warm the OS caches for both
-    time_child(QUIZ_CHILD, str(questions), str(scores))
-    for _ in range(runs):
-        base_times.append(time_child(MINIMAL_CHILD)[0])
-        quiz_times.append(time_child(QUIZ_CHILD, str(questions), str(scores)))
-    first = statistics.median(t[0] for t in quiz_times)
-    counts = statistics.median(t[1] for t in quiz_times)
-    base = statistics.median(base_times)
+    first, counts, base = _medians(runs, questions, scores, cache)
     print(f"{label}")
     print(f"  quiz home screen, first frame   : median {first * 1000:8.1f} ms  ({runs} runs)")
     print(f"  quiz home screen, counts shown  : median {counts * 1000:8.1f} ms")
@@ -211,6 +216,7 @@ def main() -> None:
             bundled_questions_dir(),
             root / "empty-scores",
             1.3,
+            root / "cache",
         )
         keys = make_bank(root / "big-bank", 10_000)
         make_log(root / "big-scores", "bench", keys, 100_000)
@@ -220,6 +226,7 @@ def main() -> None:
             root / "big-bank",
             root / "big-scores",
             2.0,
+            root / "cache",
         )
 
 
@@ -230,15 +237,20 @@ if __name__ == "__main__":
 # --------------------------------------------------------------------------- for run.py
 
 
-def _medians(runs: int, questions: Path, scores: Path) -> tuple[float, float, float]:
-    """Median seconds to quiz's first frame, to its counts, and to the baseline's first frame."""
+def _medians(
+    runs: int, questions: Path, scores: Path, cache: Path, *, cold_overview: bool = False
+) -> tuple[float, float, float]:
+    """Median seconds to quiz's first frame, to its counts, and to the baseline's first
+    frame (`cold_overview`: the cached overview deleted before every quiz start)."""
     quiz_times: list[tuple[float, float]] = []
     base_times: list[float] = []
     time_child(MINIMAL_CHILD)  # warm the OS caches for both
-    time_child(QUIZ_CHILD, str(questions), str(scores))
+    time_child(QUIZ_CHILD, str(questions), str(scores), cache=cache)  # and quiz's cache folder
     for _ in range(runs):
         base_times.append(time_child(MINIMAL_CHILD)[0])
-        quiz_times.append(time_child(QUIZ_CHILD, str(questions), str(scores)))
+        if cold_overview:
+            shutil.rmtree(cache / "overview", ignore_errors=True)
+        quiz_times.append(time_child(QUIZ_CHILD, str(questions), str(scores), cache=cache))
     return (
         statistics.median(t[0] for t in quiz_times),
         statistics.median(t[1] for t in quiz_times),
@@ -256,13 +268,21 @@ def figures(quick: bool) -> list[Any]:
     rows: list[Any] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        keys = make_bank(root / "big-bank", 10_000)
+        big = root / "big-bank"
+        keys = make_bank(big, 10_000)
         make_log(root / "big-scores", "bench", keys, 100_000)
-        for label, questions, scores, limit in (
-            ("bundled banks, empty log", bundled_questions_dir(), root / "empty-scores", 1.3),
-            ("10,000 questions, 100,000 answers", root / "big-bank", root / "big-scores", 2.0),
+        for label, questions, scores, limit, cold in (
+            ("bundled banks, empty log", bundled_questions_dir(), root / "empty-scores", 1.3, False),
+            ("10,000 questions, 100,000 answers", root / "big-bank", root / "big-scores", 2.0, False),
+            (
+                "10,000 questions, 100,000 answers, overview not cached",
+                root / "big-bank",
+                root / "big-scores",
+                2.0,
+                True,
+            ),
         ):
-            first, counts, base = _medians(runs, questions, scores)
+            first, counts, base = _medians(runs, questions, scores, root / "cache", cold_overview=cold)
             rows.append(
                 Figure(
                     f"launch to home with due counts, {label} / minimal app",

@@ -45,7 +45,10 @@ def run_home(setup: Setup, io: LineIO) -> int:
         while True:
             warnings: list[str] = []
             try:
-                replayer = replay_log(setup.store.path, Scheduler(setup.settings), on_warning=warnings.append)
+                # Every log of the learner (all devices' files), as the TUI's home screen reads them.
+                replayer = replay_log(
+                    setup.store.logs(), Scheduler(setup.settings), on_warning=warnings.append, now=setup.clock()
+                )
             except StoreError as error:
                 io.warn(safe(str(error)))
                 return 1

@@ -19,7 +19,7 @@ from quiz.cli.gradebook import write_gradebook
 from quiz.cli.report_html import write_html
 from quiz.cli.report_render import json_text, render_report, report_json, write_csv_dir
 from quiz.cli.reports import load_library
-from quiz.core.class_logs import LearnerLog, find_learner_logs, load_class, log_keys
+from quiz.core.class_logs import find_learner_logs, load_class, log_keys
 from quiz.core.class_report import LearnerReport, ReportFilter, assemble
 from quiz.core.history import LearnerHistory
 from quiz.core.model import Library
@@ -115,9 +115,10 @@ def report_command(
     if not logs and not failed:
         err.write("quiz report: no score logs found; give learners' score folders or their *.jsonl log files\n")
         return 1
-    loaded = load_class(logs, settings=settings)
-    # A roster's learner whose repository could not be fetched stays in the report, with the reason.
-    loaded += [LearnerLog(name, Path(name), error=reason) for name, reason in failed]
+    now = now or utc_now()
+    # One learner's records at a time, reduced to figures; a roster's learner whose
+    # repository could not be fetched stays in the report, with the reason.
+    loaded = load_class(logs, now=now, settings=settings, filters=filters, failed=failed)
     library = load_library(question_paths, err)
     if infer_banks:
         keys = log_keys(loaded)
@@ -134,8 +135,8 @@ def report_command(
     if problem:
         err.write(f"quiz report: {problem}\n")
         return 2
-    report = assemble(loaded, library, now=now or utc_now(), settings=settings, filters=filters)
-    if not report.questions and any(log.answers.total for log in loaded) and filters.describe():
+    report = assemble(loaded, library, now=now, settings=settings, filters=filters)
+    if not report.questions and any(log.total for log in loaded) and filters.describe():
         err.write(f"quiz report: no answer in these logs matches the filters ({clean(filters.describe())})\n")
     unreadable = 0
     for learner in report.learners:

@@ -36,9 +36,9 @@ MIN_LEARNERS_FOR_STRONG_WEAK = 10
 (`class_report.MIN_LEARNERS_FOR_DISCRIMINATION`)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class FirstAttempt:
-    """A learner's first attempt at a question."""
+    """A learner's first attempt at a question (slots: a report holds one per learner and question)."""
 
     learner: int
     correct: bool

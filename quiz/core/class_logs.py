@@ -5,24 +5,27 @@ folder of such folders, or one log file standing for itself) and
 `learner_sources` which files make one learner's log (every `*.jsonl` of the
 folder, one per device: `quiz.core.logs`); a roster or another layout changes
 those two functions only. `load_class` runs each log through the history pass
-once, so the command line can look at the keys in the logs before the report
-is assembled.
+once and keeps only its figures (`quiz.core.class_learner`): one learner's
+records at a time, never the class's. The command line looks at the keys in
+those figures to infer the banks before the report is assembled.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from quiz.core.history import _Answers, _collect, _collect_log
+from quiz.core.class_cache import load_figures, save_figures, sources_identity
+from quiz.core.class_learner import LearnerFigures, ReportFilter, reduce_learner
+from quiz.core.history import _collect, _collect_log
 from quiz.core.logs import LOG_SUFFIX, log_files, scan_logs
-from quiz.core.scheduling import Scheduler, Settings
-from quiz.core.store import QuestionState, StoreError, iter_records
+from quiz.core.scheduling import Scheduler, Settings, ensure_utc
+from quiz.core.store import StoreError, iter_records
 
-__all__ = ["LearnerLog", "find_learner_logs", "learner_sources", "load_class", "log_keys"]
+__all__ = ["find_learner_logs", "learner_sources", "load_class", "log_keys"]
 
 
 def learner_sources(path: Path) -> tuple[Path, ...]:
@@ -113,43 +116,63 @@ REPORT_SNAPSHOT_LINES = 1
 small logs read again every week, and the next report then reads only what is new."""
 
 
-@dataclass
-class LearnerLog:
-    """One learner's log after the streaming pass."""
-
-    name: str
-    path: Path
-    answers: _Answers = field(default_factory=_Answers)
-    states: dict[str, QuestionState] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+def _read_learner(
+    name: str,
+    path: Path,
+    scheduler: Scheduler,
+    now: datetime,
+    filters: ReportFilter,
+    open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]],
+    shared: dict[str, str],
+) -> LearnerFigures:
+    """One learner's log through the pass, reduced to its figures. The column store and
+    the card states are this function's locals only: they are gone when it returns."""
+    warnings: list[str] = []
+    identity = None
+    try:
+        if open_records is iter_records:
+            sources = learner_sources(path)
+            identity = sources_identity(sources)  # before reading: a later answer makes it stale
+            cached = load_figures(name, path, identity, scheduler, filters, now, shared)
+            if cached is not None:
+                return cached
+            answers, states, _flags = _collect_log(
+                sources, scheduler, warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
+            )
+        else:
+            answers, states, _flags = _collect(open_records(path, warnings.append), scheduler)
+    except StoreError as error:
+        return LearnerFigures(name, path, error=str(error))
+    figures = reduce_learner(
+        name, path, answers, states, tuple(warnings), now=now, scheduler=scheduler, filters=filters, shared=shared
+    )
+    if open_records is iter_records:
+        save_figures(path, identity, scheduler, filters, figures, states, now)
+    return figures
 
 
 def load_class(
     logs: Sequence[tuple[str, Path]],
     *,
+    now: datetime,
     settings: Settings | None = None,
+    filters: ReportFilter | None = None,
+    failed: Sequence[tuple[str, str]] = (),
     open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]] = iter_records,
-) -> list[LearnerLog]:
-    """Every learner's log through the pass; one that cannot be read is kept with its
-    `error` (the report goes on with the others)."""
+) -> list[LearnerFigures]:
+    """Every learner's figures, one log read at a time (`quiz.core.class_learner`); a log
+    that cannot be read is kept with its `error` (the report goes on with the others), as
+    is each of `failed` (name, reason): a roster's learner whose repository could not be
+    fetched."""
+    now = ensure_utc(now)
+    filters = filters or ReportFilter()
     scheduler = Scheduler(settings)
-    loaded: list[LearnerLog] = []
-    for name, path in logs:
-        log = LearnerLog(name, path)
-        try:
-            if open_records is iter_records:
-                log.answers, log.states, _flags = _collect_log(
-                    learner_sources(path), scheduler, log.warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
-                )
-            else:
-                log.answers, log.states, _flags = _collect(open_records(path, log.warnings.append), scheduler)
-        except StoreError as error:
-            log = LearnerLog(name, path, error=str(error))
-        loaded.append(log)
+    shared: dict[str, str] = {}  # one copy of each text response for the whole class
+    loaded = [_read_learner(name, path, scheduler, now, filters, open_records, shared) for name, path in logs]
+    loaded += [LearnerFigures(name, Path(name), error=reason) for name, reason in failed]
     return loaded
 
 
-def log_keys(loaded: Iterable[LearnerLog]) -> set[str]:
+def log_keys(loaded: Iterable[LearnerFigures]) -> set[str]:
     """Every question key with at least one answer in the logs."""
-    return {key for log in loaded for key in log.answers.keys}
+    return {key for log in loaded for key in log.keys}

@@ -2,8 +2,10 @@
 
 Each learner's log goes through the same streaming pass as a history
 (`quiz.core.history`), resumed from a `replay_cache` snapshot when one fits;
-`load_class` does that once per learner, so the command line can look at the
-keys in the logs (to infer the banks) before `assemble` builds the figures.
+`load_class` does that once per learner and keeps only that learner's figures
+(`quiz.core.class_learner`), so the report never holds more than one learner's
+records, and the command line can look at the keys answered (to infer the
+banks) before `assemble` builds the figures from them.
 
 Definitions, so every figure can be checked by hand (docs/teaching.md explains
 them to a teacher):
@@ -54,15 +56,16 @@ from __future__ import annotations
 
 import math
 import statistics
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from quiz.core.class_choices import MIN_LEARNERS_FOR_STRONG_WEAK, ChoiceCount, FirstAttempt, choice_counts
-from quiz.core.class_logs import LearnerLog, load_class
-from quiz.core.flags import is_leech
+from quiz.core.class_learner import LearnerFigures, ReadingBasis, ReportFilter
+from quiz.core.class_logs import load_class
 from quiz.core.history import UnknownKeys
 from quiz.core.model import (
     ClozeQuestion,
@@ -71,7 +74,7 @@ from quiz.core.model import (
     Question,
 )
 from quiz.core.scheduling import Scheduler, Settings, ensure_utc
-from quiz.core.store import QuestionState, iter_records
+from quiz.core.store import iter_records
 
 __all__ = [
     "MIN_LEARNERS_FOR_DISCRIMINATION",
@@ -95,7 +98,6 @@ HARD_MIN_LEARNERS = 3
 """...once at least this many learners answered it."""
 Z_95 = 1.959963984540054
 MODES = ("drill", "practice", "exam", "cram")
-MASTERY_SPAN = timedelta(days=1)
 
 Cell: TypeAlias = Literal["right", "wrong", "overridden", "unseen", "1", "2", "3", "4"]
 """A grid cell: a first attempt's result, or a card's self-grade."""
@@ -111,38 +113,6 @@ def display_text(question: Question) -> str:
 
 
 # --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    """Which answers and questions the report counts (see the module docstring)."""
-
-    since: date | None = None
-    until: date | None = None
-    modes: frozenset[str] = frozenset()
-    decks: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-
-    def in_scope(self, question: Question) -> bool:
-        """Whether the deck and tag filters keep the question."""
-        if self.decks and question.deck not in self.decks:
-            return False
-        return not self.tags or any(tag in question.tags for tag in self.tags)
-
-    def describe(self) -> str:
-        """One line naming the filters in force ("" when none)."""
-        parts = []
-        if self.since is not None:
-            parts.append(f"since {self.since.isoformat()}")
-        if self.until is not None:
-            parts.append(f"until {self.until.isoformat()}")
-        if self.modes:
-            parts.append("mode " + "/".join(sorted(self.modes)))
-        if self.decks:
-            parts.append("deck " + ", ".join(self.decks))
-        if self.tags:
-            parts.append("tag " + ", ".join(self.tags))
-        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -268,24 +238,7 @@ class _Tally:
     def __init__(self) -> None:
         self.firsts: list[FirstAttempt] = []
         self.answers = 0
-        self.elapsed: list[float] = []
-
-
-def _window(filters: ReportFilter) -> tuple[float, float]:
-    """The `since`/`until` days as a half-open range of POSIX timestamps."""
-    low = -math.inf
-    high = math.inf
-    if filters.since is not None:
-        low = datetime.combine(filters.since, datetime.min.time(), UTC).timestamp()
-    if filters.until is not None:
-        high = datetime.combine(filters.until + timedelta(days=1), datetime.min.time(), UTC).timestamp()
-    return low, high
-
-
-def _mastered(state: QuestionState, scheduler: Scheduler, now: datetime, retention: float) -> bool:
-    if state.first is None or state.last is None or state.last - state.first < MASTERY_SPAN:
-        return False
-    return scheduler.retrievability(state.card, now) >= retention
+        self.elapsed: array[float] = array("d")
 
 
 def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
@@ -326,23 +279,25 @@ def _discrimination(
 
 
 def assemble(
-    loaded: Sequence[LearnerLog],
+    loaded: Sequence[LearnerFigures],
     library: Library,
     *,
     now: datetime,
     settings: Settings | None = None,
     filters: ReportFilter | None = None,
 ) -> ClassReport:
-    """The figures of the module docstring from logs `load_class` read."""
+    """The figures of the module docstring from what `load_class` kept of each learner
+    (read with the same `now`, `settings` and filters: `ValueError` otherwise)."""
     now = ensure_utc(now)
     filters = filters or ReportFilter()
     scheduler = Scheduler(settings)
     retention = scheduler.settings.desired_retention
+    basis = ReadingBasis(now, filters.since, filters.until, filters.modes, scheduler.settings)
+    if any(log.basis is not None and log.basis != basis for log in loaded):
+        raise ValueError("the learners' logs were read for another moment, settings or filters than this report's")
     everything = library.by_key()
     scope = [question for question in library.questions if filters.in_scope(question)]
     by_key = {question.key: question for question in scope}
-    low, high = _window(filters)
-    modes = filters.modes
     tallies: dict[str, _Tally] = {}
     unknown_answers = 0
     unknown_keys: set[str] = set()
@@ -360,48 +315,28 @@ def assemble(
         if log.error is not None:
             all_warnings.append(f"{log.name}: {log.error}")
             continue
-        answers = log.answers
-        for k, key in enumerate(answers.keys):
+        for key, figures in log.questions():
             question = by_key.get(key)
-            rows = [
-                row
-                for row in answers.all_rows(k)
-                if low <= answers.time[row] < high and (not modes or answers.mode(row) in modes)
-            ]
-            if not rows:
-                continue
             if question is None:
-                if key not in everything and (not filters.decks or key.split("/", 1)[0] in filters.decks):
-                    live = sum(1 for row in rows if answers.live(row))
-                    if live:
-                        unknown_keys.add(key)
-                        unknown_answers += live
+                in_decks = not filters.decks or key.split("/", 1)[0] in filters.decks
+                if figures.live and key not in everything and in_decks:
+                    unknown_keys.add(key)
+                    unknown_answers += figures.live
                 continue
             tally = tallies.get(key)
             if tally is None:
                 tally = tallies[key] = _Tally()
-            row = rows[0]
-            is_overridden = answers.overridden(row)
-            first = FirstAttempt(
-                index, answers.correct(row) and not is_overridden, is_overridden, answers.response[row]
-            )
+            first = FirstAttempt(index, figures.first_correct, figures.first_overridden, figures.first_response)
             tally.firsts.append(first)
             firsts_of[index][key] = first
             seen[index] += 1
             right[index] += first.correct
             overridden[index] += first.overridden
-            for row in rows:
-                if not answers.live(row):
-                    continue
-                tally.answers += 1
-                answers_of[index] += 1
-                right_of[index] += answers.correct(row) and not answers.overridden(row)
-                elapsed = answers.elapsed[row]
-                if not math.isnan(elapsed):
-                    tally.elapsed.append(elapsed)
-        mastered_of[index] = sum(
-            1 for key, state in log.states.items() if key in by_key and _mastered(state, scheduler, now, retention)
-        )
+            tally.answers += figures.live
+            answers_of[index] += figures.live
+            right_of[index] += figures.right
+            tally.elapsed.extend(figures.elapsed)
+        mastered_of[index] = sum(1 for key in log.mastered if key in by_key)
 
     scores = [right[i] / seen[i] for i in range(len(loaded)) if seen[i]]
     median_score = statistics.median(scores) if scores else None
@@ -409,12 +344,10 @@ def assemble(
     strong = {i for i in range(len(loaded)) if seen[i] and right[i] / seen[i] > middle}
     weak = {i for i in range(len(loaded)) if seen[i] and right[i] / seen[i] < middle}
 
-    threshold = scheduler.settings.leech_threshold
     leech_learners: dict[str, int] = {}
     for log in loaded:
-        for key, state in log.states.items():
-            if is_leech(state.answers - state.correct, threshold):
-                leech_learners[key] = leech_learners.get(key, 0) + 1
+        for key in log.leeches:
+            leech_learners[key] = leech_learners.get(key, 0) + 1
 
     questions: list[QuestionReport] = []
     for question in scope:
@@ -477,9 +410,9 @@ def assemble(
             right=right_of[i],
             mastered=mastered_of[i],
             scope=len(scope),
-            warnings=tuple(log.warnings),
+            warnings=log.warnings,
             error=log.error,
-            last=max((state.last for state in log.states.values() if state.last is not None), default=None),
+            last=log.last,
         )
         for i, log in enumerate(loaded)
     )
@@ -507,5 +440,5 @@ def build_class_report(
     open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]] = iter_records,
 ) -> ClassReport:
     """`load_class` then `assemble`: the class report over the learners' logs."""
-    loaded = load_class(logs, settings=settings, open_records=open_records)
+    loaded = load_class(logs, now=now, settings=settings, filters=filters, open_records=open_records)
     return assemble(loaded, library, now=now, settings=settings, filters=filters)

@@ -99,7 +99,7 @@ def roster_report(
     `on_members` hears how many repositories are about to be fetched (for a
     "fetching n repositories" line). `RosterError` for an unusable roster; a
     repository that fails is a problem line and a learner with an `error`."""
-    from quiz.core.class_logs import LearnerLog, load_class
+    from quiz.core.class_logs import load_class
     from quiz.core.class_report import assemble
 
     members = check_roster(path)
@@ -108,10 +108,6 @@ def roster_report(
     fetched = fetch_roster(members, cache, timeout=timeout)
     problems = tuple(f"{f.member.learner}: {f.problem}" for f in fetched if f.problem)
     logs = [(f.member.learner, f.folder) for f in fetched if f.folder is not None]
-    loaded = load_class(logs, settings=settings)
-    loaded += [
-        LearnerLog(f.member.learner, Path(f.member.learner), error=f.problem or "no score log")
-        for f in fetched
-        if f.folder is None
-    ]
+    failed = [(f.member.learner, f.problem or "no score log") for f in fetched if f.folder is None]
+    loaded = load_class(logs, now=now, settings=settings, failed=failed)
     return RosterReport(assemble(loaded, library, now=now, settings=settings), problems)

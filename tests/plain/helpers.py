@@ -48,8 +48,11 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def run_piped(banks: Path, scores: Path, lines: list[str], *args: str, tmp: Path) -> subprocess.CompletedProcess[bytes]:
-    """Run quiz with stdin read from a file holding `lines`, as `quiz ... < answers.txt` does."""
+def run_piped(
+    banks: Path, scores: Path, lines: list[str], *args: str, tmp: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run quiz with stdin read from a file holding `lines`, as `quiz ... < answers.txt` does
+    (`env`: variables to set besides the test's own)."""
     answers = tmp / "answers.txt"
     answers.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     with answers.open("rb") as stdin:
@@ -58,7 +61,7 @@ def run_piped(banks: Path, scores: Path, lines: list[str], *args: str, tmp: Path
             stdin=stdin,
             capture_output=True,
             timeout=60,
-            env=child_env(),
+            env=child_env(**(env or {})),
             check=False,
         )
 

@@ -134,3 +134,21 @@ def test_home_falls_back_to_the_line_mode_without_a_terminal(every: Path, scores
     assert "8 new" in out  # the counts are fresh after the session
     assert [r["key"] for r in answers(scores)] == ["every/pick"]
     assert ESC not in result.stdout
+
+
+def test_home_counts_every_device_of_the_learner(scores: Path, tmp_path: Path) -> None:
+    """Each device writes its own log; the line mode's home counts the answers of all."""
+    banks = write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE)
+    laptop = run_piped(banks, scores, ["1", "t", "quit", "quit"], tmp=tmp_path, env={"QUIZ_DEVICE": "laptop-1a2b"})
+    assert laptop.returncode == 0, laptop.stderr.decode()
+    assert "1. True or false: 3 questions, 3 new, 0 due, 0 learned." in laptop.stdout.decode()
+    assert sorted(path.name for path in (scores / "ana").glob("*.jsonl")) == ["laptop-1a2b.jsonl"]
+    phone = run_piped(banks, scores, ["1", "t", "quit", "quit"], tmp=tmp_path, env={"QUIZ_DEVICE": "phone-9f3c"})
+    assert phone.returncode == 0, phone.stderr.decode()
+    # The phone's first menu counts the laptop's answer; after its own, both.
+    menus = [line for line in phone.stdout.decode().splitlines() if line.startswith("1. True or false")]
+    assert menus[0] == "1. True or false: 3 questions, 2 new, 0 due, 0 learned."
+    assert menus[-1] == "1. True or false: 3 questions, 1 new, 0 due, 0 learned."
+    assert sorted(path.name for path in (scores / "ana").glob("*.jsonl")) == ["laptop-1a2b.jsonl", "phone-9f3c.jsonl"]
+    again = run_piped(banks, scores, ["quit"], tmp=tmp_path, env={"QUIZ_DEVICE": "laptop-1a2b"})
+    assert "1. True or false: 3 questions, 1 new, 0 due, 0 learned." in again.stdout.decode()

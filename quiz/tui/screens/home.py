@@ -8,6 +8,8 @@ class repository (when the scores folder is in git), `C` opens the class screen
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.text import Text
@@ -24,6 +26,9 @@ from quiz.tui.screens.prompt import PromptScreen
 from quiz.tui.widgets.base import literal, safe
 
 if TYPE_CHECKING:
+    from quiz.core.overview_cache import Counted
+    from quiz.core.overview_cache import Entry as OverviewEntry
+    from quiz.core.overview_cache import Key as OverviewKey
     from quiz.core.session import DeckStats
     from quiz.tui.app import QuizApp
 
@@ -75,6 +80,9 @@ class HomeScreen(Screen[None]):
         self.stats: list[DeckRow] = []
         self._table_width = 0
         self._counted = False
+        self._reading: tuple[str, OverviewKey | None] | None = None
+        """(learner, cache key) of the replay running in a worker: the first showing
+        brings both a mount and a resume, and one replay is enough for both."""
         self.unsynced: int | None = None
         """Answers not yet committed to the class repository; None when the scores are not in git."""
 
@@ -117,38 +125,67 @@ class HomeScreen(Screen[None]):
         """Replay the learner's log and redraw the table and the totals.
 
         With a long log this takes a while, so the app may do it in a thread: the
-        screen appears at once with the decks' names, and the numbers follow.
+        screen appears at once with the decks' names and the counts last computed for
+        exactly these logs, library and settings (`quiz.core.overview_cache`), or "…"
+        when there are none, and the replayed numbers follow.
         """
         app = self.quiz
         self.title = "quiz"
         self.sub_title = app.learner
         self.query_one("#home-learner", Static).update(Content.assemble("Learner: ", literal(app.learner, "bold")))
-        if app.background and self._small_log(app):
+        entry, size = self._entry(app)
+        if not app.background:
+            self._show_stats(*self._compute(app.learner, entry))
+            return
+        if entry is not None and self._reading is not None and self._reading == (app.learner, entry.key):
+            return  # these very logs, banks and settings are being read: their counts are coming
+        cached = entry.load(app.clock()) if entry is not None else None
+        if cached is not None:
+            # Counts in the first frame from the cache; the replay still follows, so a wrong entry never sticks.
+            self._show_stats(app.learner, cached, [], self.unsynced)
+            self._read_in_thread(app.learner, entry)
+        elif size is not None and size <= SYNC_LOG_BYTES:
             # Counts in the first frame; only the git status (a subprocess) waits for a thread.
-            self._show_stats(*self._compute(app.learner, git=False))
+            self._show_stats(*self._compute(app.learner, entry, git=False))
             self.call_after_refresh(
                 self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
             )
-        elif app.background:
+        else:
             if not self.stats:
                 self.stats = [DeckRow(b.deck, b.title, b.description, len(b.questions)) for b in app.library.banks]
                 self._fill_table(counts=False)
             self.query_one("#home-totals", Static).update("Reading your score log...")
-            # Start reading once the first frame is out: the screen comes first.
-            self.call_after_refresh(
-                self.run_worker, self._compute_in_thread, thread=True, exclusive=True, group="home-stats"
-            )
-        else:
-            self._show_stats(*self._compute(app.learner))
+            self._read_in_thread(app.learner, entry)
+
+    def _read_in_thread(self, learner: str, entry: OverviewEntry | None) -> None:
+        """Replay `learner`'s logs in a worker once the first frame is out (the screen comes first)."""
+        self._reading = (learner, entry.key) if entry is not None and entry.key is not None else None
+        self.call_after_refresh(
+            self.run_worker,
+            partial(self._compute_in_thread, learner, entry),
+            thread=True,
+            exclusive=True,
+            group="home-stats",
+        )
 
     @staticmethod
-    def _small_log(app: QuizApp) -> bool:
-        """Whether the learner's log is small enough to replay before the first frame
-        (a few milliseconds), so the counts come with the screen instead of after it."""
+    def _entry(app: QuizApp) -> tuple[OverviewEntry | None, int | None]:
+        """The learner's cached-overview entry, its key taken now (before any replay,
+        so an answer written meanwhile makes it stale rather than wrong), and the
+        size of the learner's logs (None when they cannot be looked at)."""
+        from quiz.core import overview_cache
+
         try:
-            return sum(path.stat().st_size for path in app.store().logs()) <= SYNC_LOG_BYTES
+            store = app.store()
+            logs = store.logs()
+            size: int | None = sum(path.stat().st_size for path in logs)
         except Exception:
-            return False
+            return None, None
+        try:
+            folder = overview_cache.cache_dir()
+            return overview_cache.Entry(store.folder, logs, app.library, app.settings, folder=folder), size
+        except Exception:
+            return None, size  # the cache is only a head start: without it, the log is replayed as ever
 
     def _pending(self, learner: str) -> int | None:
         """The learner's answers not yet synced (None outside a git work tree)."""
@@ -180,34 +217,59 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
 
     def _compute(
-        self, learner: str, *, git: bool = True
+        self, learner: str, entry: OverviewEntry | None, *, git: bool = True
     ) -> tuple[str, list[DeckStats], list[str], int | None, str | None]:
         """The deck counts for `learner`, the log's skipped lines, the answers not yet
         synced (asked of git only with `git`, else as last shown), and why the log could
-        not be read at all (None when it could). Runs in a thread when the app says so."""
+        not be read at all (None when it could). Runs in a thread when the app says so.
+        Counts from a clean read are kept in the cached overview `entry`."""
         from quiz.core.session import overview
         from quiz.core.store import StoreError
 
         app = self.quiz
         warnings: list[str] = []
         error: str | None = None
+        now = app.clock()
+        settings, library = app.settings, app.library
         try:
             states, warnings = app.states(learner)
         except StoreError as problem:
             states = {}
             error = str(problem)
+        stats = overview(library, states, settings, now)
+        # Kept only from a clean read with what the entry's key describes (the settings
+        # may have been changed meanwhile; `entry` was made for `learner`).
+        if (
+            entry is not None
+            and error is None
+            and not warnings
+            and entry.settings is settings is app.settings
+            and entry.library is library
+        ):
+            entry.save(stats, states, now)
         pending = self._pending(learner) if git else self.unsynced
-        return learner, overview(app.library, states, app.settings, app.clock()), warnings, pending, error
+        return learner, stats, warnings, pending, error
 
-    def _compute_in_thread(self) -> None:
-        result = self._compute(self.quiz.learner)
+    def _compute_in_thread(self, learner: str, entry: OverviewEntry | None) -> None:
+        result = self._compute(learner, entry)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_stats, *result)
+            self.app.call_from_thread(self._read, learner, entry, result)
+
+    def _read(
+        self,
+        learner: str,
+        entry: OverviewEntry | None,
+        result: tuple[str, list[DeckStats], list[str], int | None, str | None],
+    ) -> None:
+        """The worker's counts are in: show them, and let the next refresh read again."""
+        if entry is not None and self._reading == (learner, entry.key):
+            self._reading = None
+        self._show_stats(*result)
 
     def _show_stats(
         self,
         learner: str,
-        stats: list[DeckStats],
+        stats: Sequence[Counted],
         warnings: list[str],
         pending: int | None,
         error: str | None = None,
