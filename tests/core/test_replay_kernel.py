@@ -70,8 +70,17 @@ def test_due_dates_equal_todays_replay_on_the_benchmark_log(tmp_path: Path, fuzz
     assert _compare(path, Settings(fuzzing=fuzzing)) == 500
 
 
-@pytest.mark.slow
+def test_due_dates_equal_todays_replay_on_a_log_as_deep_as_the_full_benchmark(tmp_path: Path) -> None:
+    """The full benchmark log's depth, 100 weekly rounds of every question, on 100
+    questions: the long histories the heavy run below checks, at 1% of its size."""
+    path = tmp_path / "reviews.jsonl"
+    write_log(path, 100 * 100, 100)
+    assert _compare(path, Settings()) == 100
+
+
+@pytest.mark.heavy
 def test_due_dates_equal_todays_replay_on_the_full_benchmark_log(tmp_path: Path) -> None:
+    """A million answers (two minutes); not in the default run: `pytest -m heavy`."""
     path = tmp_path / "reviews.jsonl"
     write_log(path, 1_000_000, 10_000)
     assert _compare(path, Settings()) == 10_000

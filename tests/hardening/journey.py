@@ -4,6 +4,8 @@ dropping to 40x12 and back on each kind of screen.
 Driving Textual costs about a third of a CPU second per step, so the hostile-text
 and terminal-size tests share this one trip (made once per test run, by whichever
 test asks first) instead of making two: each asserts on what it recorded.
+Under pytest-xdist the tests that use it are one group (`JOURNEY`, run with
+`--dist loadgroup`, set in pyproject.toml), so the trip is still made once, on one worker.
 Anything that goes wrong on the way (an exception in the app, a key that does not
 answer, a screen that does not come back) fails the trip, hence every test using it.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from quiz.tui.app import QuizApp
@@ -22,6 +25,9 @@ from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.screens.too_small import TooSmallScreen
 from tests.hardening.apps import make_app, shown_text
 from tests.hardening.hostile import ANSWER_KEYS, BANK, TYPES, write_hostile_log
+
+JOURNEY = pytest.mark.xdist_group("journey")
+"""Marks every test that uses the trip: pytest-xdist runs them on one worker."""
 
 TINY = (40, 12)
 HUGE = (250, 70)

@@ -136,7 +136,7 @@ TOMORROW = (datetime.now(UTC) + timedelta(days=1)).isoformat()
 """In the future for the fixed clock of the core and for the real one of the commands."""
 
 
-@pytest.mark.parametrize("when", ["8999-01-01T00:00:00+00:00", TOMORROW])
+@pytest.mark.parametrize("when", ["8999-01-01T00:00:00+00:00", TOMORROW], ids=["year-8999", "tomorrow"])
 def test_a_time_in_the_future_is_skipped_and_buries_nothing(tmp_path: Path, bank_folder: Path, when: str) -> None:
     """A record from the future would push the question's due date away for ever."""
     write(tmp_path / "scores", [good(0), good(1, time=when, rating=4)])

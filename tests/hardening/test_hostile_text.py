@@ -18,9 +18,10 @@ from quiz.cli.reports import Format, history_command
 from quiz.core.bank import load_paths
 from tests.hardening.apps import NOW
 from tests.hardening.hostile import BANK, CONTROL, HOSTILE, TYPES, write_hostile_log
-from tests.hardening.journey import trip
+from tests.hardening.journey import JOURNEY, trip
 
 
+@JOURNEY
 async def test_hostile_bank_and_log_go_through_every_screen(tmp_path: Path) -> None:
     seen = await trip(tmp_path)
     assert seen.still_running  # no [@click=app.quit] ever ran
@@ -38,6 +39,7 @@ async def test_hostile_bank_and_log_go_through_every_screen(tmp_path: Path) -> N
     assert "explanation-match" in seen.shown["feedback match"]
 
 
+@JOURNEY
 async def test_no_control_character_from_a_bank_reaches_the_terminal(tmp_path: Path) -> None:
     seen = await trip(tmp_path)
     leaks = [

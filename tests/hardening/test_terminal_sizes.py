@@ -25,11 +25,12 @@ from quiz.tui.screens.too_small import TooSmallScreen
 from quiz.tui.widgets.order import OrderWidget
 from tests.hardening.apps import make_app
 from tests.hardening.hostile import TYPES
-from tests.hardening.journey import HUGE, TINY, TINY_CHECKED, trip
+from tests.hardening.journey import HUGE, JOURNEY, TINY, TINY_CHECKED, trip
 
 SIZE = (100, 32)
 
 
+@JOURNEY
 async def test_every_screen_at_40x12_and_250x70(tmp_path: Path) -> None:
     seen = await trip(tmp_path)  # the whole trip is at 250x70 (see journey.py)
     assert len(seen.shots) == 2 * len(TYPES) + 4 and all(seen.shots.values())
