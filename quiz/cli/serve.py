@@ -13,11 +13,15 @@ types their name (validated like everywhere else) on a start screen.
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
 import shlex
 import socket
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from quiz.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, Context, UsageError
 from quiz.core.config import Options
@@ -123,10 +127,29 @@ def run_serve(args: argparse.Namespace, ctx: Context) -> int:
             print(f"Serving quiz for {learner} at {url}  (Ctrl+C stops)", file=stdout, flush=True)
 
     server = QuizServer(command, host=host, port=args.port, title="quiz", public_url=url)
+    previous = sys.unraisablehook
+    sys.unraisablehook = partial(_quiet_closed_loop, previous)
     try:
         server.serve()
     except OSError as error:
         print(f"quiz serve: cannot listen on {host} port {args.port}: {error.strerror or error}", file=ctx.stderr)
         return EXIT_USAGE
+    finally:
+        gc.collect()  # the app processes' transports, while the hook below still hears them
+        sys.unraisablehook = previous
     print("quiz serve: stopped.", file=stdout, flush=True)
     return EXIT_OK
+
+
+def _quiet_closed_loop(previous: Callable[[Any], object], unraisable: Any) -> None:
+    """Drop asyncio's "Event loop is closed" from a subprocess transport collected after
+    the server's loop closed: each app process has already ended by then (textual-serve
+    awaits it), and only the transport object outlives the loop. Anything else is shown."""
+    error = unraisable.exc_value
+    if (
+        isinstance(error, RuntimeError)
+        and str(error) == "Event loop is closed"
+        and "SubprocessTransport" in repr(unraisable.object)
+    ):
+        return
+    previous(unraisable)

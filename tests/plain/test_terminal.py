@@ -7,6 +7,7 @@ them; the whole transcript (the terminal's echo included) must hold no escape by
 from __future__ import annotations
 
 import io
+import signal
 from pathlib import Path
 
 import pexpect
@@ -19,7 +20,16 @@ from tests.plain.helpers import CSI_8BIT, ESC, TYPES, answers, child_env, from_s
 def spawn(banks: Path, scores: Path, *args: str, **env: str) -> tuple[pexpect.spawn, io.BytesIO]:
     """quiz in a 100x40 pty; the second value collects everything it printed."""
     command = quiz_command(banks, scores, *args)
-    child = pexpect.spawn(command[0], command[1:], env=child_env(**env), dimensions=(40, 100), timeout=30)
+    child = pexpect.spawn(
+        command[0],
+        command[1:],
+        env=child_env(**env),
+        dimensions=(40, 100),
+        timeout=30,
+        # Ctrl+C as in a terminal: a test run started in the background (`&`, nohup, some CI
+        # runners) ignores SIGINT, and a child would inherit that and never see the key.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     transcript = io.BytesIO()
     child.logfile_read = transcript
     return child, transcript
