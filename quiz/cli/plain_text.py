@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
 
 from quiz.cli.plain_input import letter_labels
-from quiz.core.grading import CARD_GRADES, Outcome, Response
+from quiz.core.grading import CARD_GRADES, FeedbackLike, Outcome, Response
 from quiz.core.grading import choice_notes as grading_choice_notes
 from quiz.core.model import (
     CardQuestion,
@@ -64,21 +63,6 @@ class Paint:
     def bad(self, text: str) -> str:
         """A wrong answer."""
         return self._sgr("1;31", text)
-
-
-class FeedbackLike(Protocol):
-    """What the feedback text needs of `quiz.core.session.Feedback`."""
-
-    @property
-    def question(self) -> Question: ...
-    @property
-    def response(self) -> Response: ...
-    @property
-    def outcome(self) -> Outcome: ...
-    @property
-    def rating(self) -> int: ...
-    @property
-    def due(self) -> datetime | None: ...
 
 
 # ---------------------------------------------------------------------- questions

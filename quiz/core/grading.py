@@ -23,7 +23,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeAlias, assert_never
+from datetime import datetime
+from typing import Protocol, TypeAlias, assert_never
 
 from quiz.core.leniency import forms, read_date
 from quiz.core.model import (
@@ -71,6 +72,22 @@ one edit on "Rus" already matches "Bus", "Ru" or "Russ"."""
 
 NO_ANSWER = "No answer given"
 NOT_A_NUMBER = "Not a number"
+
+
+class FeedbackLike(Protocol):
+    """What the feedback views (the TUI's and the line mode's) need of
+    `quiz.core.session.Feedback`, without importing the session."""
+
+    @property
+    def question(self) -> Question: ...
+    @property
+    def response(self) -> Response: ...
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def rating(self) -> int: ...
+    @property
+    def due(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from textual.content import Content
 from textual.widgets import Static
 
-from quiz.core.grading import Outcome, Response
+from quiz.core.grading import FeedbackLike, Outcome, Response
 from quiz.core.grading import choice_notes as grading_choice_notes
 from quiz.core.model import (
     ClozeQuestion,
@@ -27,21 +26,6 @@ from quiz.tui.widgets.base import Hanging, literal
 
 RIGHT = "✓"
 WRONG = "✗"
-
-
-class FeedbackLike(Protocol):
-    """What this view needs of `quiz.core.session.Feedback`."""
-
-    @property
-    def question(self) -> Question: ...
-    @property
-    def response(self) -> Response: ...
-    @property
-    def outcome(self) -> Outcome: ...
-    @property
-    def rating(self) -> int: ...
-    @property
-    def due(self) -> datetime | None: ...
 
 
 def _flag(feedback: FeedbackLike, name: str) -> bool:
