@@ -164,19 +164,22 @@ def parse_line(raw: bytes, now: datetime, *, first: bool = False) -> dict[str, A
         raw = raw[len(BOM) :]
     if len(raw) > MAX_LINE_BYTES + 1:
         raise Skip(f"is longer than {MAX_LINE_BYTES // (1 << 20)} MiB")
+    try:
+        text: str | None = raw.decode("utf-8")
+    except ValueError:
+        text = None
+    if text is not None:
+        record = _canonical_answer(text)
+        if record is not None:
+            # Every field but the time is known good, the nesting too (see `_canonical_answer`).
+            problem = _check_time(record["time"], now)
+            if problem is not None:
+                raise Skip(problem)
+            return record
     if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and too_deep(raw):
         raise Skip(f"nests JSON more than {MAX_DEPTH} deep")
-    try:
-        text = raw.decode("utf-8")
-    except ValueError:
-        raise Skip("is not valid JSON", json=True) from None
-    record = _canonical_answer(text)
-    if record is not None:
-        # Every field but the time is known good (see `_canonical_answer`).
-        problem = _check_time(record["time"], now)
-        if problem is not None:
-            raise Skip(problem)
-        return record
+    if text is None:
+        raise Skip("is not valid JSON", json=True)
     try:
         # What json.loads accepts: one value, JSON whitespace around it, nothing else.
         text = text.strip(_JSON_SPACE)
@@ -245,11 +248,7 @@ _CANONICAL = re.compile(
 ).fullmatch
 
 
-def _json_number(text: str) -> int | float:
-    """A JSON number as `json` reads it: an int without fraction or exponent, else a float."""
-    if "." in text or "e" in text or "E" in text:
-        return float(text)
-    return int(text)
+_RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4}
 
 
 def _canonical_answer(text: str) -> dict[str, Any] | None:
@@ -263,11 +262,13 @@ def _canonical_answer(text: str) -> dict[str, Any] | None:
     value: Any = response[1:-1] if response[0] == '"' else _SCAN(response, 0)[0]
     seconds: int | float | None = None
     if elapsed != "null":
-        seconds = _json_number(elapsed)
-        if not (math.isfinite(seconds) and 0 <= seconds <= MAX_ELAPSED):
+        # As `json` reads a number: an int without fraction or exponent, else a float
+        # (one too big for a float is infinite, so out of range; none is NaN).
+        seconds = float(elapsed) if "." in elapsed or "e" in elapsed or "E" in elapsed else int(elapsed)
+        if not 0 <= seconds <= MAX_ELAPSED:
             return None
     record = {
-        "v": int(v),
+        "v": 1 if v == "1" else int(v),
         "app": app,
         "kind": "answer",
         "id": ident,
@@ -277,7 +278,7 @@ def _canonical_answer(text: str) -> dict[str, Any] | None:
         "type": kind_of,
         "response": value,
         "correct": correct == "true",
-        "rating": int(rating),
+        "rating": _RATINGS[rating],
         "hinted": hinted == "true",
         "typo_forgiven": typo == "true",
         "elapsed": seconds,
