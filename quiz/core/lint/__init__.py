@@ -22,6 +22,7 @@ from quiz.core.lint.bankwide import check_longest_share, check_near_duplicates
 from quiz.core.lint.base import BY_CODE, CHECKS, Check, Sink, known
 from quiz.core.lint.items import check_items
 from quiz.core.lint.leaks import check_other_questions, check_own_text
+from quiz.core.lint.words import forget
 from quiz.core.model import Bank, Library, Problem
 
 __all__ = ["CHECKS", "Check", "lint"]
@@ -45,11 +46,14 @@ def _unknown_codes(bank: Bank, sink: Sink) -> None:
 def lint(library: Library) -> list[Problem]:
     """Every item-writing warning for the banks of `library`, sorted by place."""
     sink = Sink()
-    for bank in library.banks:
-        _unknown_codes(bank, sink)
-        check_longest_share(bank, sink)
-        check_items(bank, sink)
-        check_own_text(bank, sink)
-        check_other_questions(bank, sink)
-    check_near_duplicates(library.banks, sink)
+    try:
+        for bank in library.banks:
+            _unknown_codes(bank, sink)
+            check_longest_share(bank, sink)
+            check_items(bank, sink)
+            check_own_text(bank, sink)
+            check_other_questions(bank, sink)
+        check_near_duplicates(library.banks, sink)
+    finally:
+        forget()
     return sorted(sink.problems, key=lambda p: (p.file, p.line, p.column, p.code or "", p.message))

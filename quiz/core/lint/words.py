@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache
 
 _APOSTROPHES = "'’ʼ`´ʹ"
 _DROP_ASCII = str.maketrans("", "", "'`")
@@ -73,13 +73,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c) and c not in _APOSTROPHES)
 
 
-@lru_cache(maxsize=1 << 16)
+@cache
 def words(text: str) -> tuple[str, ...]:
     """The words of `text`, compared as the module docstring says."""
     return tuple(_WORD.findall(fold(text)))
 
 
-@lru_cache(maxsize=1 << 16)
+@cache
 def phrase(text: str) -> str:
     """The words of `text` joined by single spaces: the form phrases are matched in."""
     return " ".join(words(text))
@@ -90,7 +90,7 @@ def contains(haystack: str, needle: str) -> bool:
     return bool(needle) and f" {needle} " in f" {haystack} "
 
 
-@lru_cache(maxsize=1 << 16)
+@cache
 def is_trivial(answer: str) -> bool:
     """An answer too plain to leak: empty, a number of fewer than 3 digits, or
     common words only ("True", "12", "the war")."""
@@ -100,6 +100,15 @@ def is_trivial(answer: str) -> bool:
     if all(_DIGITS.fullmatch(t) for t in tokens):
         return len("".join(tokens)) < 3
     return all(t in COMMON_WORDS for t in tokens)
+
+
+def forget() -> None:
+    """Drop what the caches above hold. They are unbounded, because every check of a
+    lint run reads the same texts (a bounded cache thrashes on a 10,000-question
+    bank and re-reads each text); `lint` empties them when it is done."""
+    words.cache_clear()
+    phrase.cache_clear()
+    is_trivial.cache_clear()
 
 
 def content_words(text: str) -> frozenset[str]:
