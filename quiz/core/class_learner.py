@@ -30,7 +30,7 @@ from sys import intern
 from typing import NamedTuple
 
 from quiz.core.flags import is_leech
-from quiz.core.history import _Answers
+from quiz.core.history_columns import _Answers
 from quiz.core.model import Question
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.store import QuestionState
