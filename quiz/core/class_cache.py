@@ -38,8 +38,8 @@ from typing import Any
 
 from quiz import __version__
 from quiz.core.atomic import write_text
-from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, ReportFilter
-from quiz.core.fsrs_kernel import DAY_US, MAX_US, STATES, from_us, kernel_for, to_us
+from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, ReportFilter, recalls
+from quiz.core.fsrs_kernel import MAX_US, STATES, from_us, kernel_for, to_us
 from quiz.core.paths import cache_dir
 from quiz.core.replay_cache import MAX_STABILITY, settings_key
 from quiz.core.scheduling import Scheduler
@@ -213,7 +213,7 @@ def _figures(
     retention = scheduler.settings.desired_retention
     answered_keys = set(keys)
     kernel = kernel_for(scheduler)
-    factor, decay, now_us = kernel.factor, kernel.decay, to_us(now)
+    now_us = to_us(now)
     mastered: list[str] = []
     memories = entry["memories"]
     _need(isinstance(memories, list))
@@ -225,9 +225,7 @@ def _figures(
         _need(type(due) is int and type(last_review) is int and (step is None or type(step) is int))
         _need(0 <= last_review <= due <= MAX_US and key in answered_keys)
         _need(stability <= MAX_STABILITY and 1.0 <= difficulty <= 10.0)
-        # fsrs's get_card_retrievability, operation for operation (the kernel's factor and decay are its own).
-        elapsed_days = max(0, (now_us - last_review) // DAY_US)
-        if (1 + factor * elapsed_days / stability) ** decay >= retention:
+        if recalls(kernel, now_us, last_review, stability) >= retention:  # as `reduce_learner` computes it
             mastered.append(intern(key))
     return LearnerFigures(
         name=name,

@@ -118,13 +118,18 @@ def odd_log(seed: int, count: int) -> list[dict[str, Any]]:
         key = rng.choice(keys)
         if answered and rng.random() < 0.12:
             rid, rkey = rng.choice(answered[-80:]) if rng.random() < 0.9 else ("nobody", key)
-            record: dict[str, Any] = {"kind": rng.choice(("undo", "rerate")), "key": rkey, "ref": rid}
+            record: dict[str, Any] = {
+                "kind": rng.choice(("undo", "rerate")),
+                "key": rkey,
+                "ref": rid,
+                "id": f"x{number}",
+            }
             if record["kind"] == "rerate":
                 record["rating"] = rng.randint(1, 4)
                 if rng.random() < 0.5:
                     record["correct"] = rng.random() < 0.8
         elif rng.random() < 0.03:
-            record = {"kind": rng.choice(("suspend", "unsuspend")), "key": key}
+            record = {"kind": rng.choice(("suspend", "unsuspend")), "key": key, "id": f"x{number}"}
         else:
             rid = f"id{number}" if rng.random() < 0.95 else "id0"  # now and then an id again
             answered.append((rid, key))
@@ -149,7 +154,7 @@ def odd_log(seed: int, count: int) -> list[dict[str, Any]]:
         offset = rng.choice(("+00:00", "+00:00", "+02:00", "-05:30"))
         stamp = when.astimezone(datetime.strptime(offset, "%z").tzinfo)
         record["time"] = stamp.isoformat(timespec=rng.choice(("microseconds", "seconds")))
-        records.append(record)
+        records.append(record | {"v": 1})
     return records
 
 
