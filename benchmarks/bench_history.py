@@ -132,7 +132,6 @@ def one_log(args: argparse.Namespace, root: Path, cache: Path, library: Any, key
         answers = _Answers()
         for record in iter_records(log):
             answers.feed(record)
-        answers.settle()
         return answers.total
 
     def history() -> int:

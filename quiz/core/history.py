@@ -282,7 +282,6 @@ def _collect(
     for record in records:
         feed_answers(record)
         feed_replay(record)
-    answers.settle()
     return answers, replayer.finish(), replayer.flags
 
 
@@ -333,7 +332,6 @@ def _collect_log(
         now=now,
         min_new_lines=min_new_lines,
     )
-    work.answers.settle()
     return work.answers, work.replayer.finish(), work.replayer.flags
 
 

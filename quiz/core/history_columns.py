@@ -2,35 +2,25 @@
 
 `quiz.core.history` draws every figure of the history screen and `quiz history`
 from it, and `quiz.core.class_learner` a learner's class-report figures. It is the
-half of the history pass that is not FSRS (`store.Replayer` is the other half).
-
-Records are not taken one at a time: `_Answers.feed` only holds them back, and
-every `CHUNK` records (or before an undo or rerate, which must find its answer,
-and before anything is read: `settle`) they are taken in bulk, field by field,
-through `map` and `array` rather than a Python statement per record per field.
-The result is the same as taking them one at a time, in file order
-(tests/core/test_history_columns.py holds a record-at-a-time oracle).
+half of the history pass that is not FSRS (`store.Replayer` is the other half);
+`_Answers.dump` and `restore` carry it to and from a `replay_cache` snapshot.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-import struct
 from array import array
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import compress, groupby, repeat
-from operator import floordiv, is_, itemgetter
-from typing import Any, cast
+from typing import Any
 
 from quiz.core import replay_cache
 from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.store import COUNT_BUCKET, PENDING_PER_KEY
 
-__all__ = ["CHUNK", "AnswerEntry"]
+__all__ = ["AnswerEntry"]
 
 _DAY_SECONDS = COUNT_BUCKET
 """Answers are counted per quarter hour of UTC time, then gathered into the learner's
@@ -71,73 +61,8 @@ _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
 _RATING_SHIFT = 4
 _RATING_MASK = 0x70
 _OVERRIDDEN = 0x80
-_BITS = {
-    (rating, right): _LIVE | (rating << _RATING_SHIFT) | (_CORRECT if right else 0)
-    for rating in (1, 2, 3, 4)
-    for right in (False, True)
-}
-"""An answer's first bits by (rating, correct)."""
-CHUNK = 2048
-"""Records an `_Answers` holds back before taking them in bulk."""
-_FIELDS = (
-    *("key", "time", "id", "rating", "correct"),  # required of an answer (`quiz.core.records`)
-    *("type", "mode", "session", "elapsed", "response", "hinted", "typo_forgiven"),
-)
-_REQUIRED = 5
-_REQUIRED_FIELDS = itemgetter(*_FIELDS[:_REQUIRED])
-_ALL_FIELDS = itemgetter(*_FIELDS)
-_FROMISO = datetime.fromisoformat
-_TIMESTAMP = datetime.timestamp
-
-
-def _codes(index: Mapping[Any, int], values: Sequence[Any], missing: Callable[[int], int]) -> list[int]:
-    """Each value's code in `index`, in bulk; when some are not in it (new ones, or a
-    value that cannot be a key), one at a time, `missing(i)` giving those, in order,
-    as a record at a time would."""
-    try:
-        return list(map(index.__getitem__, values))
-    except (KeyError, TypeError):
-        pass
-    get = index.get
-    codes: list[int] = []
-    for position, value in enumerate(values):
-        try:
-            code = get(value)
-        except TypeError:
-            code = None
-        codes.append(missing(position) if code is None else code)
-    return codes
-
-
-def _bits(ratings: Sequence[Any], correct: list[bool], hinted: Sequence[Any], typo: Sequence[Any]) -> list[int]:
-    """Each answer's bits: live, correct, hinted, typo forgiven and the rating."""
-    bits = list(map(_BITS.get, zip(ratings, correct, strict=True)))
-    if None in bits:  # a rating outside 1-4 (only from an unchecked source)
-        bits = [
-            _LIVE | (rating << _RATING_SHIFT) | (_CORRECT if right else 0)
-            for rating, right in zip(ratings, correct, strict=True)
-        ]
-    for values, flag in ((hinted, _HINTED), (typo, _TYPO)):
-        if any(values):  # rare: then checked row by row, `is True` as the records say
-            for position, value in enumerate(values):
-                if value is True:
-                    bits[position] |= flag  # type: ignore[operator]
-    return cast(list[int], bits)
-
-
-def _extend(column: array[Any], values: Sequence[Any]) -> None:
-    """`column.extend(values)`, through `struct`, which converts numbers five times
-    faster than `array` (every column grows by one value per answer)."""
-    column.frombytes(struct.pack(f"{len(values)}{column.typecode}", *values))
-
-
-def _seconds(value: object) -> float:
-    """A record's `elapsed` as a float; NaN when it holds no time."""
-    if type(value) is float:
-        return value
-    if type(value) is int and -_HUGE < value < _HUGE:
-        return float(value)
-    return _NAN
+_NONE = object()
+"""Equal to nothing a record holds: no answer before."""
 
 
 class _Answers:
@@ -177,120 +102,93 @@ class _Answers:
         self.day_right: dict[int, int] = {}
         self.total = 0
         self.right = 0
-        self._held: list[tuple[Any, ...]] = []
-        """The `_FIELDS` of answers fed and not yet taken (`settle`)."""
+        # The (type, mode) and session of the answer before, and their codes (see `feed`).
+        self._last_type: object = _NONE
+        self._last_mode: object = _NONE
+        self._last_tm = 0
+        self._last_session: object = _NONE
+        self._last_s = 0
 
     def __len__(self) -> int:
-        self.settle()
         return len(self.bits)
 
     def feed(self, record: dict[str, Any]) -> None:
         """Take one record (validated by `store.iter_records`) into account.
 
-        An answer's fields are held back, as one tuple, and taken with others
-        (`settle`); an undo or rerate is taken at once, after the answers before it.
+        The hot path of a million-answer log: few calls, no object per record
+        beyond what the JSON parser already made.
         """
         kind = record["kind"]
-        if kind == "answer":
-            held = self._held
-            try:
-                held.append(_ALL_FIELDS(record))
-            except KeyError:  # an optional field absent (None), or a required one (raised)
-                held.append(_REQUIRED_FIELDS(record) + tuple(map(record.get, _FIELDS[_REQUIRED:])))
-            if len(held) >= CHUNK:
-                self.settle()
-            return
         key = record["key"]
-        if kind == "rerate" or kind == "undo":
-            self.settle()
-            k = self.key_index.get(key)
-            if k is not None:
-                self._amend(k, record, kind == "undo")
-        # suspend, unsuspend, bury: the replayer's flags (`quiz.core.flags`)
-
-    def settle(self) -> None:
-        """Take every held-back answer, in file order, one field at a time over all of
-        them. Called before anything is read (the passes of `quiz.core.history` do)."""
-        if not self._held:
-            return
-        keys, times_text, ids, ratings, right, types, modes, sessions, elapsed, responses, hinted, typo = zip(
-            *self._held, strict=True
-        )
-        self._held.clear()
-        rows_key = _codes(self.key_index, keys, lambda index: self._key_code(keys[index]))
-        times = list(map(_TIMESTAMP, map(_FROMISO, times_text)))
-        correct = list(map(is_, right, repeat(True)))
-        pairs = list(zip(types, modes, strict=True))
-        pair_codes = _codes(self.tm_index, pairs, lambda index: self._pair_code(pairs[index]))
-        session_codes = self._count(sessions, times, correct, pair_codes)
-        self._index_rows(rows_key, ids)
-        _extend(self.row_key, rows_key)
-        _extend(self.time, times)
-        self.bits.extend(_bits(ratings, correct, hinted, typo))
-        if set(map(type, elapsed)) - {float}:
-            elapsed = tuple(map(_seconds, elapsed))
-        _extend(self.elapsed, elapsed)
-        _extend(self.session, session_codes)
-        self.tm.extend(pair_codes)
-        self.response.extend(responses)
-
-    def _count(self, sessions: Sequence[Any], times: list[float], correct: list[bool], pairs: list[int]) -> list[int]:
-        """The session, day and overall totals of new answers; their sessions' codes."""
-        codes: list[int] = []
-        position = 0
-        sess_start, sess_end = self.sess_start, self.sess_end
-        sess_answers, sess_right = self.sess_answers, self.sess_right
-        for session, run in groupby(sessions):  # a session's answers mostly come together
-            stop = position + len(list(run))
-            s = self._session_code(session, times[position], self.tm_pairs[pairs[position]][1])
-            codes += repeat(s, stop - position)
-            low, high = min(times[position:stop]), max(times[position:stop])
-            if low < sess_start[s]:
-                sess_start[s] = low
-            if high > sess_end[s]:
-                sess_end[s] = high
-            sess_answers[s] += stop - position
-            sess_right[s] += sum(correct[position:stop])
-            position = stop
-        days = list(map(int, map(floordiv, times, repeat(_DAY_SECONDS))))
-        for totals, counted in (
-            (self.day_answers, Counter(days)),
-            (self.day_right, Counter(compress(days, correct))),
-        ):
-            for day, number in counted.items():
-                totals[day] = totals.get(day, 0) + number
-        self.total += len(times)
-        self.right += sum(correct)
-        return codes
-
-    def _index_rows(self, rows_key: list[int], ids: Sequence[str]) -> None:
-        """New rows into `key_rows`, and (id, row) into `key_recent`, kept to its length."""
-        key_rows, key_recent = self.key_rows, self.key_recent
-        base = len(self.bits)
-        rows = zip(ids, range(base, base + len(ids)), strict=True)
-        for k, pending in zip(rows_key, rows, strict=True):
-            key_rows[k].append(pending[1])
-            key_recent[k].append(pending)
-        for k in set(rows_key):
-            recent = key_recent[k]
-            if len(recent) > PENDING_PER_KEY:
-                del recent[:-PENDING_PER_KEY]
-
-    def _key_code(self, key: str) -> int:
-        k = self.key_index.get(key)
-        return self._new_key(key) if k is None else k
-
-    def _pair_code(self, pair: tuple[object, object]) -> int:
+        if kind != "answer":
+            if kind == "rerate" or kind == "undo":
+                k = self.key_index.get(key)
+                if k is not None:
+                    self._amend(k, record, kind == "undo")
+            return  # suspend, unsuspend, bury: the replayer's flags (`quiz.core.flags`)
         try:
-            return self.tm_index[pair]
-        except (KeyError, TypeError):
-            return self._new_pair(pair)
-
-    def _session_code(self, session: object, ts: float, mode: str) -> int:
-        try:
-            return self.session_index[session]
-        except (KeyError, TypeError):
-            return self._new_session(session, ts, mode)
+            k = self.key_index[key]
+        except KeyError:
+            k = self._new_key(key)
+        get = record.get
+        ts = datetime.fromisoformat(record["time"]).timestamp()
+        correct = record["correct"] is True
+        qtype, mode = get("type"), get("mode")
+        if qtype == self._last_type and mode == self._last_mode:  # as the answer before
+            tm = self._last_tm
+        else:
+            pair = (qtype, mode)
+            try:
+                tm = self.tm_index[pair]
+            except (KeyError, TypeError):
+                tm = self._new_pair(pair)
+            self._last_type, self._last_mode, self._last_tm = qtype, mode, tm
+        session = get("session")
+        if session == self._last_session:  # a session's answers come together
+            s = self._last_s
+        else:
+            try:
+                s = self.session_index[session]
+            except (KeyError, TypeError):
+                s = self._new_session(session, ts, self.tm_pairs[tm][1])
+            self._last_session, self._last_s = session, s
+        if ts < self.sess_start[s]:
+            self.sess_start[s] = ts
+        elif ts > self.sess_end[s]:
+            self.sess_end[s] = ts
+        self.sess_answers[s] += 1
+        day = int(ts // _DAY_SECONDS)
+        day_answers = self.day_answers
+        day_answers[day] = day_answers.get(day, 0) + 1
+        self.total += 1
+        bits = _LIVE | (record["rating"] << _RATING_SHIFT)
+        if correct:
+            bits |= _CORRECT
+            self.sess_right[s] += 1
+            day_right = self.day_right
+            day_right[day] = day_right.get(day, 0) + 1
+            self.right += 1
+        if get("hinted") is True:
+            bits |= _HINTED
+        if get("typo_forgiven") is True:
+            bits |= _TYPO
+        elapsed: Any = get("elapsed")
+        kind_of = type(elapsed)
+        row = len(self.bits)
+        self.key_rows[k].append(row)
+        recent = self.key_recent[k]
+        recent.append((record["id"], row))
+        if len(recent) > PENDING_PER_KEY:
+            del recent[0]
+        self.row_key.append(k)
+        self.time.append(ts)
+        self.bits.append(bits)
+        if kind_of is not float:
+            elapsed = float(elapsed) if kind_of is int and -_HUGE < elapsed < _HUGE else _NAN
+        self.elapsed.append(elapsed)
+        self.session.append(s)
+        self.tm.append(tm)
+        self.response.append(get("response"))
 
     def _new_key(self, key: str) -> int:
         k = len(self.keys)
@@ -379,7 +277,6 @@ class _Answers:
         million answers repeat a few texts, and a million decoded strings would be
         most of a restore's memory. The day counts as two columns each (days, counts),
         not JSON pairs (three years of quarter hours are 100,000 lists to decode)."""
-        self.settle()
         table, codes = _response_table(self.response)
         body = {
             "keys": self.keys,

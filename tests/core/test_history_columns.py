@@ -1,8 +1,9 @@
-"""The column store of the history takes answers in bulk (`quiz.core.history_columns`):
-its columns must be exactly those of taking each record as it comes, which the
-store did before. `RecordAtATime` is that earlier code, kept here as the oracle;
-logs of every odd shape a record may take go through both, and their snapshots
-(`_Answers.dump`, every column and total) must be equal."""
+"""The column store of the history (`quiz.core.history_columns`) reuses the (type,
+mode) and session of the answer before rather than looking them up: its columns must
+be exactly those of looking every answer up, as the store did before.
+`RecordAtATime` is that earlier code, kept here as the oracle; logs of every odd
+shape a record may take (sessions and modes interleaved, absent, odd) go through
+both, and their snapshots (`_Answers.dump`, every column and total) must be equal."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from quiz.core import history_columns
 from quiz.core.history_columns import (
     _CORRECT,
     _DAY_SECONDS,
@@ -31,10 +31,10 @@ START = datetime(2026, 1, 5, 8, tzinfo=UTC)
 
 
 class RecordAtATime(_Answers):
-    """`_Answers` taking each record as it comes (the code before bulk taking)."""
+    """`_Answers` looking up every answer's (type, mode) and session (the code before)."""
 
     def feed(self, record: dict[str, Any]) -> None:
-        """The column store's feed as it was before answers were taken in bulk."""
+        """The feed as it was, every answer looked up."""
         kind = record["kind"]
         key = record["key"]
         if kind != "answer":
@@ -99,9 +99,6 @@ class RecordAtATime(_Answers):
         self.tm.append(tm)
         self.response.append(get("response"))
 
-    def settle(self) -> None:
-        pass
-
 
 def odd_log(seed: int, count: int) -> list[dict[str, Any]]:
     """Answers with undos and rerates (of recent, old and unknown answers, overrides
@@ -159,35 +156,21 @@ def odd_log(seed: int, count: int) -> list[dict[str, Any]]:
 
 
 def both(records: list[dict[str, Any]]) -> tuple[Any, Any]:
-    bulk, oracle = _Answers(), RecordAtATime()
+    store, oracle = _Answers(), RecordAtATime()
     for record in records:
-        bulk.feed(record)
+        store.feed(record)
         oracle.feed(record)
-    bulk.settle()
-    return bulk.dump(), oracle.dump()
+    return store.dump(), oracle.dump()
 
 
-@pytest.mark.parametrize("chunk", [1, 7, 2048])
-@pytest.mark.parametrize("seed", range(12))
-def test_bulk_columns_equal_a_record_at_a_time(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(history_columns, "CHUNK", chunk)
+@pytest.mark.parametrize("seed", range(24))
+def test_columns_equal_those_of_looking_every_answer_up(seed: int) -> None:
     (body, sections), (want_body, want_sections) = both(odd_log(seed, 600))
     assert body == want_body
     assert sections.keys() == want_sections.keys()
     for name, column in sections.items():
         assert bytes(column) == bytes(want_sections[name]), name  # bytes: NaN elapsed equal too
     assert body["total"] > 0 and body["recent"]
-
-
-def test_an_undo_finds_an_answer_still_held_back() -> None:
-    """An undo right after its answer, before any bulk take: the answer is taken first."""
-    records = odd_log(1, 40)
-    first = next(record for record in records if record["kind"] == "answer")
-    undo = {"kind": "undo", "key": first["key"], "ref": first["id"], "time": first["time"]}
-    bulk = _Answers()
-    bulk.feed(first)
-    bulk.feed(undo)
-    assert len(bulk) == 1 and bulk.total == 0 and not bulk.live(0)
 
 
 def test_a_generated_log_read_from_disk(tmp_path: Any) -> None:
