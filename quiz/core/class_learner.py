@@ -39,6 +39,8 @@ from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.store import QuestionState
 
 __all__ = [
+    "FIRST_CORRECT",
+    "FIRST_OVERRIDDEN",
     "MASTERY_SPAN",
     "LearnerFigures",
     "QuestionFigures",
@@ -122,7 +124,8 @@ class QuestionFigures(NamedTuple):
     """Seconds taken by each live answer that recorded a time."""
 
 
-_FIRST_CORRECT, _FIRST_OVERRIDDEN = 1, 2
+FIRST_CORRECT, FIRST_OVERRIDDEN = 1, 2
+"""The bits of `LearnerFigures.first`."""
 
 
 @dataclass(frozen=True)
@@ -175,8 +178,8 @@ class LearnerFigures:
             yield (
                 key,
                 QuestionFigures(
-                    bool(bits & _FIRST_CORRECT),
-                    bool(bits & _FIRST_OVERRIDDEN),
+                    bool(bits & FIRST_CORRECT),
+                    bool(bits & FIRST_OVERRIDDEN),
                     self.responses[index],
                     self.live[index],
                     self.right[index],
@@ -213,7 +216,7 @@ def _mastered(states: dict[str, QuestionState], kernel: Kernel, now: datetime, r
 _LIVE_OF = bytes(bits & 1 for bits in range(256))
 _RIGHT_OF = bytes(1 if bits & 0x83 == 0x03 else 0 for bits in range(256))
 """Live, right as graded and not an override."""
-_FIRST_OF = bytes((_FIRST_OVERRIDDEN if bits & 0x80 else _FIRST_CORRECT if bits & 0x02 else 0) for bits in range(256))
+_FIRST_OF = bytes((FIRST_OVERRIDDEN if bits & 0x80 else FIRST_CORRECT if bits & 0x02 else 0) for bits in range(256))
 
 
 def reduce_learner(

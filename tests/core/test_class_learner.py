@@ -15,8 +15,8 @@ from sys import intern
 import pytest
 
 from quiz.core.class_learner import (
-    _FIRST_CORRECT,
-    _FIRST_OVERRIDDEN,
+    FIRST_CORRECT,
+    FIRST_OVERRIDDEN,
     MASTERY_SPAN,
     LearnerFigures,
     ReadingBasis,
@@ -73,8 +73,7 @@ def answer_by_answer(
         row = rows[0]
         overridden = answers.overridden(row)
         first.append(
-            (_FIRST_CORRECT if answers.correct(row) and not overridden else 0)
-            | (_FIRST_OVERRIDDEN if overridden else 0)
+            (FIRST_CORRECT if answers.correct(row) and not overridden else 0) | (FIRST_OVERRIDDEN if overridden else 0)
         )
         response = answers.response[row]
         responses.append(shared.setdefault(response, response) if type(response) is str else response)
