@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import os
+import tempfile
 from array import array
 from datetime import datetime
 from pathlib import Path
@@ -37,7 +38,6 @@ from sys import intern
 from typing import Any
 
 from quiz import __version__
-from quiz.core.atomic import write_text
 from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, ReportFilter, recalls
 from quiz.core.fsrs_kernel import MAX_US, STATES, from_us, kernel_for, to_us
 from quiz.core.paths import cache_dir
@@ -133,9 +133,23 @@ def save_figures(
     }
     with contextlib.suppress(OSError, ValueError, TypeError, OverflowError, RecursionError):
         text = json.dumps(entry, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-        target = _entry_path(folder, path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_text(target, text)
+        _write(_entry_path(folder, path), text.encode("ascii"))
+
+
+def _write(target: Path, data: bytes) -> None:
+    """A temporary file renamed over `target`, not fsynced (as `replay_cache`'s snapshots):
+    an entry a crash left cut short or empty is not JSON, so a miss, and a report
+    of a thousand learners does not wait for a thousand disk flushes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def load_figures(
