@@ -41,7 +41,8 @@ from typing import Any
 from quiz.core.bank import bundled_questions_dir, load_paths
 from quiz.core.class_logs import find_learner_logs
 from quiz.core.class_report import build_class_report
-from quiz.core.history import _Answers, build_history, load_history
+from quiz.core.history import build_history, load_history
+from quiz.core.history_columns import _Answers
 from quiz.core.store import iter_records
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

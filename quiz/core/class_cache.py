@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import os
+import tempfile
 from array import array
 from datetime import datetime
 from pathlib import Path
@@ -37,9 +38,8 @@ from sys import intern
 from typing import Any
 
 from quiz import __version__
-from quiz.core.atomic import write_text
-from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, ReportFilter
-from quiz.core.fsrs_kernel import DAY_US, MAX_US, STATES, from_us, kernel_for, to_us
+from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, ReportFilter, recalls
+from quiz.core.fsrs_kernel import MAX_US, STATES, from_us, kernel_for, to_us
 from quiz.core.paths import cache_dir
 from quiz.core.replay_cache import MAX_STABILITY, settings_key
 from quiz.core.scheduling import Scheduler
@@ -133,9 +133,23 @@ def save_figures(
     }
     with contextlib.suppress(OSError, ValueError, TypeError, OverflowError, RecursionError):
         text = json.dumps(entry, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-        target = _entry_path(folder, path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_text(target, text)
+        _write(_entry_path(folder, path), text.encode("ascii"))
+
+
+def _write(target: Path, data: bytes) -> None:
+    """A temporary file renamed over `target`, not fsynced (as `replay_cache`'s snapshots):
+    an entry a crash left cut short or empty is not JSON, so a miss, and a report
+    of a thousand learners does not wait for a thousand disk flushes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def load_figures(
@@ -213,7 +227,7 @@ def _figures(
     retention = scheduler.settings.desired_retention
     answered_keys = set(keys)
     kernel = kernel_for(scheduler)
-    factor, decay, now_us = kernel.factor, kernel.decay, to_us(now)
+    now_us = to_us(now)
     mastered: list[str] = []
     memories = entry["memories"]
     _need(isinstance(memories, list))
@@ -225,9 +239,7 @@ def _figures(
         _need(type(due) is int and type(last_review) is int and (step is None or type(step) is int))
         _need(0 <= last_review <= due <= MAX_US and key in answered_keys)
         _need(stability <= MAX_STABILITY and 1.0 <= difficulty <= 10.0)
-        # fsrs's get_card_retrievability, operation for operation (the kernel's factor and decay are its own).
-        elapsed_days = max(0, (now_us - last_review) // DAY_US)
-        if (1 + factor * elapsed_days / stability) ** decay >= retention:
+        if recalls(kernel, now_us, last_review, stability) >= retention:  # as `reduce_learner` computes it
             mastered.append(intern(key))
     return LearnerFigures(
         name=name,

@@ -22,25 +22,31 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import compress
 from pathlib import Path
 from sys import intern
 from typing import NamedTuple
 
 from quiz.core.flags import is_leech
-from quiz.core.history import _Answers
+from quiz.core.fsrs_kernel import DAY_US, Kernel, kernel_for, to_us
+from quiz.core.history_columns import _Answers
 from quiz.core.model import Question
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.store import QuestionState
 
 __all__ = [
+    "FIRST_CORRECT",
+    "FIRST_OVERRIDDEN",
     "MASTERY_SPAN",
     "LearnerFigures",
     "QuestionFigures",
     "ReadingBasis",
     "ReportFilter",
+    "recalls",
     "reduce_learner",
 ]
 
@@ -118,7 +124,8 @@ class QuestionFigures(NamedTuple):
     """Seconds taken by each live answer that recorded a time."""
 
 
-_FIRST_CORRECT, _FIRST_OVERRIDDEN = 1, 2
+FIRST_CORRECT, FIRST_OVERRIDDEN = 1, 2
+"""The bits of `LearnerFigures.first`."""
 
 
 @dataclass(frozen=True)
@@ -171,8 +178,8 @@ class LearnerFigures:
             yield (
                 key,
                 QuestionFigures(
-                    bool(bits & _FIRST_CORRECT),
-                    bool(bits & _FIRST_OVERRIDDEN),
+                    bool(bits & FIRST_CORRECT),
+                    bool(bits & FIRST_OVERRIDDEN),
                     self.responses[index],
                     self.live[index],
                     self.right[index],
@@ -182,10 +189,34 @@ class LearnerFigures:
             start = stop
 
 
-def _mastered(state: QuestionState, scheduler: Scheduler, now: datetime, retention: float) -> bool:
-    if state.first is None or state.last is None or state.last - state.first < MASTERY_SPAN:
-        return False
-    return scheduler.retrievability(state.card, now) >= retention
+def recalls(kernel: Kernel, now_us: int, last_review: int | None, stability: float | None) -> float:
+    """FSRS predicted recall at `now_us` of a memory (`fsrs_kernel.Memory`'s times in
+    microseconds): fsrs's `get_card_retrievability` operation for operation, without
+    building the card (the kernel's factor and decay are fsrs's own)."""
+    if last_review is None or stability is None:
+        return 0.0
+    elapsed_days = max(0, (now_us - last_review) // DAY_US)
+    return float((1 + kernel.factor * elapsed_days / stability) ** kernel.decay)
+
+
+def _mastered(states: dict[str, QuestionState], kernel: Kernel, now: datetime, retention: float) -> tuple[str, ...]:
+    """The questions mastered at `now` (module docstring of `quiz.core.class_report`)."""
+    now_us = to_us(now)
+    return tuple(
+        intern(key)
+        for key, state in states.items()
+        if state.first is not None
+        and state.last is not None
+        and state.last - state.first >= MASTERY_SPAN
+        and recalls(kernel, now_us, state.memory.last_review, state.memory.stability) >= retention
+    )
+
+
+# Per answer bits (`quiz.core.history_columns`) -> what the report makes of them.
+_LIVE_OF = bytes(bits & 1 for bits in range(256))
+_RIGHT_OF = bytes(1 if bits & 0x83 == 0x03 else 0 for bits in range(256))
+"""Live, right as graded and not an override."""
+_FIRST_OF = bytes((FIRST_OVERRIDDEN if bits & 0x80 else FIRST_CORRECT if bits & 0x02 else 0) for bits in range(256))
 
 
 def reduce_learner(
@@ -202,63 +233,53 @@ def reduce_learner(
 ) -> LearnerFigures:
     """The figures of one learner's pass (`answers` and `states`), holding nothing of them
     but the first attempts' responses. `shared` maps each text response to one copy of
-    it, shared by the learners read with the same dict."""
+    it, shared by the learners read with the same dict.
+
+    Column by column rather than answer by answer: the answers in the filters in time
+    order (ties in log order, as `_Answers.all_rows`), the first of each question,
+    then counts per question."""
     shared = {} if shared is None else shared
+    time, bits, row_key, elapsed = answers.time, answers.bits, answers.row_key, answers.elapsed
+    ordered: list[int] = sorted(range(len(bits)), key=time.__getitem__)
     low, high = filters.window()
-    modes = filters.modes
-    time = answers.time
-    answered: list[str] = []
-    others: list[str] = []
-    first = bytearray()
-    responses: list[object] = []
-    live: array[int] = array("I")
-    right: array[int] = array("I")
-    timed: array[int] = array("I")
-    elapsed: array[float] = array("d")
-    for k, key in enumerate(answers.keys):
-        rows = [
-            row for row in answers.all_rows(k) if low <= time[row] < high and (not modes or answers.mode(row) in modes)
-        ]
-        if not rows:
-            others.append(intern(key))
-            continue
-        answered.append(intern(key))
-        row = rows[0]
-        overridden = answers.overridden(row)
-        first.append(
-            (_FIRST_CORRECT if answers.correct(row) and not overridden else 0)
-            | (_FIRST_OVERRIDDEN if overridden else 0)
-        )
-        response = answers.response[row]
-        responses.append(shared.setdefault(response, response) if type(response) is str else response)
-        count = good = times = 0
-        for row in rows:
-            if not answers.live(row):
-                continue
-            count += 1
-            good += answers.correct(row) and not answers.overridden(row)
-            seconds = answers.elapsed[row]
-            if not math.isnan(seconds):
-                elapsed.append(seconds)
-                times += 1
-        live.append(count)
-        right.append(good)
-        timed.append(times)
+    if low > -math.inf or high < math.inf:
+        ordered = [row for row in ordered if low <= time[row] < high]
+    if filters.modes:
+        pairs = answers.tm_pairs
+        kept = bytes(1 if pairs[code][1] in filters.modes else 0 for code in range(len(pairs)))
+        ordered = list(compress(ordered, map(kept.__getitem__, map(answers.tm.__getitem__, ordered))))
+    of_key = row_key.__getitem__
+    # The first row of each question: of duplicate keys, a dict keeps the last value given.
+    first_rows = dict(zip(map(of_key, reversed(ordered)), reversed(ordered), strict=True))
+    answered = sorted(first_rows)
+    firsts = [first_rows[k] for k in answered]
+    live_rows = list(compress(ordered, map(bits.translate(_LIVE_OF).__getitem__, ordered)))
+    live = Counter(map(of_key, live_rows))
+    right = Counter(map(of_key, compress(live_rows, map(bits.translate(_RIGHT_OF).__getitem__, live_rows))))
+    timed_rows = sorted((row for row in live_rows if elapsed[row] == elapsed[row]), key=of_key)  # not NaN
+    timed = Counter(map(of_key, timed_rows))
+    response = answers.response
+    keys = answers.keys
+    first_answered = set(answered)
     retention = scheduler.settings.desired_retention
     threshold = scheduler.settings.leech_threshold
     return LearnerFigures(
         name=name,
         path=path,
-        basis=ReadingBasis(now, filters.since, filters.until, modes, scheduler.settings),
-        keys=tuple(answered + others),
-        first=bytes(first),
-        responses=tuple(responses),
-        live=live,
-        right=right,
-        timed=timed,
-        elapsed=elapsed,
+        basis=ReadingBasis(now, filters.since, filters.until, filters.modes, scheduler.settings),
+        keys=tuple(intern(keys[k]) for k in answered)
+        + tuple(intern(key) for k, key in enumerate(keys) if k not in first_answered),
+        first=bytes(map(bits.translate(_FIRST_OF).__getitem__, firsts)),
+        responses=tuple(
+            shared.setdefault(value, value) if type(value) is str else value
+            for value in map(response.__getitem__, firsts)
+        ),
+        live=array("I", [live[k] for k in answered]),
+        right=array("I", [right[k] for k in answered]),
+        timed=array("I", [timed[k] for k in answered]),
+        elapsed=array("d", map(elapsed.__getitem__, timed_rows)),
         total=answers.total,
-        mastered=tuple(intern(key) for key, state in states.items() if _mastered(state, scheduler, now, retention)),
+        mastered=_mastered(states, kernel_for(scheduler), now, retention),
         leeches=tuple(
             intern(key) for key, state in states.items() if is_leech(state.answers - state.correct, threshold)
         ),

@@ -64,7 +64,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 from quiz.core.class_choices import MIN_LEARNERS_FOR_STRONG_WEAK, ChoiceCount, FirstAttempt, choice_counts
-from quiz.core.class_learner import LearnerFigures, ReadingBasis, ReportFilter
+from quiz.core.class_learner import FIRST_CORRECT, FIRST_OVERRIDDEN, LearnerFigures, ReadingBasis, ReportFilter
 from quiz.core.class_logs import load_class
 from quiz.core.history import UnknownKeys
 from quiz.core.model import (
@@ -230,6 +230,11 @@ class ClassReport:
 # --------------------------------------------------------------------------- the figures
 
 
+_FIRST_CORRECT_OF = tuple(bool(bits & FIRST_CORRECT) for bits in range(4))
+_FIRST_OVERRIDDEN_OF = tuple(bool(bits & FIRST_OVERRIDDEN) for bits in range(4))
+"""A first attempt's bits (`LearnerFigures.first`) as right, and as overridden."""
+
+
 class _Tally:
     """Running per-question totals across learners."""
 
@@ -315,27 +320,36 @@ def assemble(
         if log.error is not None:
             all_warnings.append(f"{log.name}: {log.error}")
             continue
-        for key, figures in log.questions():
+        firsts_here = firsts_of[index]
+        start = 0
+        # `log.questions()`, written out: a report goes through every learner's every question.
+        for key, bits, response, live, good, timed in zip(
+            log.keys, log.first, log.responses, log.live, log.right, log.timed, strict=False
+        ):
+            stop = start + timed
             question = by_key.get(key)
             if question is None:
                 in_decks = not filters.decks or key.split("/", 1)[0] in filters.decks
-                if figures.live and key not in everything and in_decks:
+                if live and key not in everything and in_decks:
                     unknown_keys.add(key)
-                    unknown_answers += figures.live
+                    unknown_answers += live
+                start = stop
                 continue
             tally = tallies.get(key)
             if tally is None:
                 tally = tallies[key] = _Tally()
-            first = FirstAttempt(index, figures.first_correct, figures.first_overridden, figures.first_response)
+            first = FirstAttempt(index, _FIRST_CORRECT_OF[bits], _FIRST_OVERRIDDEN_OF[bits], response)
             tally.firsts.append(first)
-            firsts_of[index][key] = first
-            seen[index] += 1
+            firsts_here[key] = first
             right[index] += first.correct
             overridden[index] += first.overridden
-            tally.answers += figures.live
-            answers_of[index] += figures.live
-            right_of[index] += figures.right
-            tally.elapsed.extend(figures.elapsed)
+            tally.answers += live
+            answers_of[index] += live
+            right_of[index] += good
+            if timed:
+                tally.elapsed.extend(log.elapsed[start:stop])
+            start = stop
+        seen[index] = len(firsts_here)
         mastered_of[index] = sum(1 for key in log.mastered if key in by_key)
 
     scores = [right[i] / seen[i] for i in range(len(loaded)) if seen[i]]
@@ -388,16 +402,25 @@ def assemble(
             )
         )
 
-    def cell(index: int, question: QuestionReport) -> Cell:
-        first = firsts_of[index].get(question.key)
-        if first is None:
-            return "unseen"
-        grade = first.response
-        if question.type == "card" and type(grade) is int and 1 <= grade <= len(_GRADE_CELLS):
-            return _GRADE_CELLS[grade - 1]
-        if first.correct:
-            return "right"
-        return "overridden" if first.overridden else "wrong"
+    cards = [(question.key, question.type == "card") for question in questions]
+
+    def row(index: int) -> tuple[Cell, ...]:
+        """The learner's first attempt at each question, as the grid shows it."""
+        firsts = firsts_of[index]
+        cells: list[Cell] = []
+        for key, card in cards:
+            first = firsts.get(key)
+            if first is None:
+                cells.append("unseen")
+                continue
+            grade = first.response
+            if card and type(grade) is int and 1 <= grade <= len(_GRADE_CELLS):
+                cells.append(_GRADE_CELLS[grade - 1])
+            elif first.correct:
+                cells.append("right")
+            else:
+                cells.append("overridden" if first.overridden else "wrong")
+        return tuple(cells)
 
     learners = tuple(
         LearnerReport(
@@ -422,7 +445,7 @@ def assemble(
         filters=filters,
         learners=learners,
         questions=tuple(questions),
-        grid=tuple(tuple(cell(i, question) for question in questions) for i in range(len(loaded))),
+        grid=tuple(row(i) for i in range(len(loaded))),
         unanswered=len(scope) - len(questions),
         unknown=UnknownKeys(unknown_answers, len(unknown_keys)),
         median_score=median_score,

@@ -134,3 +134,20 @@ def test_a_damaged_entry_is_a_miss(
     warm = report(room, library)
     assert len(reads) == LEARNERS
     assert warm == fresh(room, library, monkeypatch)
+
+
+def test_an_entry_cut_short_is_a_miss(
+    room: Path, library: Any, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries are not fsynced: a crash may leave one cut anywhere, or empty."""
+    report(room, library)
+    entries = sorted((room.parent / "cache" / "report").glob("*.json"))
+    assert len(entries) == LEARNERS
+    for number, entry in enumerate(entries):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) * number // LEARNERS])
+    reads.clear()
+    warm = report(room, library)
+    assert len(reads) == LEARNERS
+    assert warm == fresh(room, library, monkeypatch)
+    assert not list((room.parent / "cache" / "report").glob(".tmp-*"))
