@@ -39,8 +39,7 @@ from fsrs import State
 
 from quiz.core.days import Days
 from quiz.core.flags import FLAG_KINDS, Flags
-from quiz.core.fsrs_kernel import LEARNING as LEARNING_STATE
-from quiz.core.fsrs_kernel import REVIEW as REVIEW_STATE
+from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, Outcome, run_many, run_one
 from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
@@ -517,7 +516,7 @@ COUNT_BUCKET = 900
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _BUCKET_DELTA = timedelta(seconds=COUNT_BUCKET)
 
-NEW, REVIEW = 1, 2
+NEW, REVIEW = COUNTS_NEW, COUNTS_REVIEW
 """What a committed answer counts as for the daily limits (see `Replayer`)."""
 
 
@@ -612,33 +611,61 @@ class Replayer:
         return self._on_day(1)
 
     def feed(self, record: dict[str, Any]) -> None:
-        """Take one record (of any kind) into account."""
-        kind = record["kind"]
-        key = record["key"]
-        if kind == "answer":
+        """Take one record (of any kind) into account.
+
+        Runs once per line of a cold replay: the common case, an answer later than
+        its question's held-back ones, takes the first branch and nothing else.
+        """
+        if record["kind"] == "answer":
             if record.get("mode") == "cram":
                 return  # cram never moves the schedule; a rerate or undo of it finds nothing here
-            entry = [_time_us(record["time"]), record["id"], record["rating"], record["correct"] is True]
-            done = self._done.pop(key, None) if self._done else None
+            key = record["key"]
+            now = (_fromisoformat(record["time"]) - _EPOCH) // _MICROSECOND
+            entry = [now, record["id"], record["rating"], record["correct"] is True]
             held = self._pending.get(key)
-            if not held:
-                self._pending[key] = [entry]
+            if self._done or not held or held[-1][0] > now:
+                self._feed_answer(key, entry, held)
                 return
-            if held[-1][0] <= entry[0]:
-                held.append(entry)
-                if done is not None:
-                    # The same answers in the same order, one more: extend what finish() gave.
-                    done = self._extend(key, done, entry)
-            else:
-                bisect.insort(held, entry, key=lambda item: item[0])
-                done = None
+            held.append(entry)
             if len(held) > PENDING_PER_KEY:
-                self._commit(key, held.pop(0))
-                if done is not None:
-                    done = (done[0], done[1][1:])
-            if done is not None:
-                self._done[key] = done
+                # The oldest held-back answer is committed: applied with others in bulk (`_flush`).
+                entry = held.pop(0)
+                deferred = self._deferred.get(key)
+                if deferred is None:
+                    self._deferred[key] = [entry]
+                else:
+                    deferred.append(entry)
+                self._deferred_count += 1
+                if self._deferred_count >= DEFER_LIMIT:
+                    self._flush()
             return
+        self._feed_other(record)
+
+    def _feed_answer(self, key: str, entry: list[Any], held: list[list[Any]] | None) -> None:
+        """An answer: the first of its question, one out of time order, or one after `finish()`."""
+        done = self._done.pop(key, None) if self._done else None
+        if not held:
+            self._pending[key] = [entry]
+            return
+        if held[-1][0] <= entry[0]:
+            held.append(entry)
+            if done is not None:
+                # The same answers in the same order, one more: extend what finish() gave.
+                done = self._extend(key, done, entry)
+        else:
+            bisect.insort(held, entry, key=lambda item: item[0])
+            done = None
+        if len(held) > PENDING_PER_KEY:
+            self._commit(key, held.pop(0))
+            if done is not None:
+                done = (done[0], done[1][1:])
+        if done is not None:
+            self._done[key] = done
+
+    def _feed_other(self, record: dict[str, Any]) -> None:
+        """A rerate, an undo, or a flag."""
+        kind = record["kind"]
+        key = record["key"]
         if kind in FLAG_KINDS:
             self.flags.feed(record)
             return
@@ -660,58 +687,54 @@ class Replayer:
                         held[index][3] = True  # regraded right ("I was right")
                 return
 
+    @staticmethod
+    def _apply(key: str, state: QuestionState | None, outcome: Outcome) -> QuestionState | None:
+        """`state` (changed in place, or created) after a run of its answers (`fsrs_batch.Outcome`)."""
+        memory = outcome.memory
+        if memory is None:
+            return state
+        if state is None:
+            state = QuestionState(memory=memory, card_id=card_id_for(key), first=from_us(outcome.first))
+        else:
+            state.memory = memory
+            state._card = None
+        state.answers += outcome.answered
+        state.correct += outcome.right
+        if outcome.last >= 0:
+            state.last = from_us(outcome.last)
+        return state
+
     def _run(
         self, key: str, state: QuestionState | None, entries: list[list[Any]], counts: _Counts | None = None
     ) -> tuple[QuestionState | None, list[int]]:
         """`state` (changed in place, or created) after the effective answers `entries`,
         in order, and what each was for the daily counts: NEW, REVIEW of a learned
-        question, or 0; added to `counts` (new, reviews per bucket) when given.
+        question, or 0; added to `counts` (new, reviews per bucket) when given."""
+        if state is None:
+            outcome = run_one(self.kernel, None, card_id_for(key), entries, counts, _BUCKET_US)
+        else:
+            outcome = run_one(self.kernel, state.memory, state.card_id, entries, counts, _BUCKET_US)
+        return self._apply(key, state, outcome), outcome.codes
 
-        One tight loop over a question's answers: a cold replay spends its time here.
-        """
-        review = self.kernel.review
-        codes: list[int] = []
-        if state is None:
-            memory: Memory | None = None
-            card_id = card_id_for(key)
-            answers = correct = 0
-        else:
-            memory, card_id, answers, correct = state.memory, state.card_id, state.answers, state.correct
-        first = last = -1
-        for now, _id, rating, right in entries:
-            try:
-                if memory is None:
-                    memory = review(Memory(LEARNING_STATE, 0, None, None, now, None), rating, now, card_id)
-                    first = now
-                    code = NEW
-                else:
-                    code = REVIEW if memory.state == REVIEW_STATE else 0
-                    memory = review(memory, rating, now, card_id)
-            except OverflowError:
-                # A due date past the year 9999; `records` refuses such times, this is a last guard.
-                codes.append(0)
-                continue
-            codes.append(code)
-            answers += 1
-            if right:
-                correct += 1
-            last = now
-            if code and counts is not None:
-                days = counts[code - 1]
-                bucket = now // _BUCKET_US
-                days[bucket] = days.get(bucket, 0) + 1
-        if memory is None:
-            return state, codes
-        if state is None:
-            state = QuestionState(memory=memory, card_id=card_id, first=from_us(first))
-        else:
-            state.memory = memory
-            state._card = None
-        state.answers = answers
-        state.correct = correct
-        if last >= 0:
-            state.last = from_us(last)
-        return state, codes
+    def _run_many(
+        self,
+        keys: list[str],
+        states: list[QuestionState | None],
+        runs: list[list[list[Any]]],
+        counts: _Counts,
+        codes: bool,
+    ) -> list[tuple[QuestionState | None, list[int]]]:
+        """`_run` of many questions at once (`fsrs_batch.run_many`: in bulk when they are many)."""
+        lanes = [
+            (None, card_id_for(key), entries) if state is None else (state.memory, state.card_id, entries)
+            for key, state, entries in zip(keys, states, runs, strict=True)
+        ]
+        outcomes = run_many(self.kernel, lanes, counts, _BUCKET_US, codes=codes)
+        apply = self._apply
+        return [
+            (apply(key, state, outcome), outcome.codes)
+            for key, state, outcome in zip(keys, states, outcomes, strict=True)
+        ]
 
     def _extend(
         self, key: str, done: tuple[QuestionState | None, list[int]], entry: list[Any]
@@ -740,12 +763,14 @@ class Replayer:
         if not self._deferred:
             return
         base = self._base
-        counts = (self._new_days, self._review_days)
-        run = self._run
-        for key, entries in self._deferred.items():
-            state, _codes = run(key, base.get(key), entries, counts)
-            if state is not None:
-                base.setdefault(key, state)
+        keys = list(self._deferred)
+        states = [base.get(key) for key in keys]
+        results = self._run_many(
+            keys, states, list(self._deferred.values()), (self._new_days, self._review_days), False
+        )
+        for key, before, (state, _codes) in zip(keys, states, results, strict=True):
+            if before is None and state is not None:
+                base[key] = state
         self._deferred.clear()
         self._deferred_count = 0
 
@@ -760,16 +785,25 @@ class Replayer:
         self._flush()
         states = dict(self._base)
         extra: _Counts = ({}, {})
+        done = self._done
+        # The questions whose held-back answers were not applied by an earlier finish(): in bulk.
+        keys = [key for key, held in self._pending.items() if held and key not in done]
+        if keys:
+            base = self._base
+            copies = [None if (state := base.get(key)) is None else state.copy() for key in keys]
+            runs = [self._pending[key] for key in keys]
+            for key, result in zip(keys, self._run_many(keys, copies, runs, extra, True), strict=True):
+                done[key] = result
+        fresh = set(keys)
         for key, held in self._pending.items():
             if not held:
                 continue
-            done = self._done.get(key)
-            if done is None:
-                base = self._base.get(key)
-                done = self._done[key] = self._run(key, None if base is None else base.copy(), held)
-            if done[0] is not None:
-                states[key] = done[0]
-            for entry, code in zip(held, done[1], strict=True):
+            state, codes = done[key]
+            if state is not None:
+                states[key] = state
+            if key in fresh:
+                continue  # counted by the run itself
+            for entry, code in zip(held, codes, strict=True):
                 if code:
                     days = extra[code - 1]
                     bucket = entry[0] // _BUCKET_US
@@ -781,6 +815,7 @@ class Replayer:
 
 _MICROSECOND = timedelta(microseconds=1)
 _BUCKET_US = COUNT_BUCKET * 1_000_000
+_fromisoformat = datetime.fromisoformat
 DEFER_LIMIT = 1 << 16
 """Committed answers a `Replayer` gathers before applying them per question in bulk."""
 _Counts = tuple[dict[int, int], dict[int, int]]
