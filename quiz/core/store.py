@@ -559,7 +559,7 @@ class Replayer:
         # key -> (state after its held-back answers, what each did: 0, NEW or REVIEW)
         self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
         self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        # key -> committed answers not yet applied to `_base` (see `_commit`)
+        # key -> committed answers not yet applied to `_base` (see `_settle`, `_commit`)
         self._deferred: dict[str, list[list[Any]]] = {}
         self._deferred_count = 0
         self.flags = Flags()
@@ -568,7 +568,7 @@ class Replayer:
     def day_counts(self) -> tuple[dict[int, int], dict[int, int]]:
         """(new questions, reviews of learned ones) per `COUNT_BUCKET` of UTC time,
         held-back answers included once `finish()` has run."""
-        self._flush()
+        self._settle_all()
         extra_new, extra_reviews = self._finished_days
         new, reviews = dict(self._new_days), dict(self._review_days)
         for days, extra in ((new, extra_new), (reviews, extra_reviews)):
@@ -588,7 +588,7 @@ class Replayer:
         return int(start.timestamp()) // COUNT_BUCKET, int(end.timestamp()) // COUNT_BUCKET
 
     def _on_day(self, which: int) -> int:
-        self._flush()
+        self._settle_all()
         window = self._window()
         if window is None:
             return 0
@@ -627,19 +627,42 @@ class Replayer:
                 self._feed_answer(key, entry, held)
                 return
             held.append(entry)
-            if len(held) > PENDING_PER_KEY:
-                # The oldest held-back answer is committed: applied with others in bulk (`_flush`).
-                entry = held.pop(0)
-                deferred = self._deferred.get(key)
-                if deferred is None:
-                    self._deferred[key] = [entry]
-                else:
-                    deferred.append(entry)
-                self._deferred_count += 1
-                if self._deferred_count >= DEFER_LIMIT:
-                    self._flush()
+            if len(held) > _HOLD_LIMIT:
+                self._settle(key, held)
             return
         self._feed_other(record)
+
+    def _settle(self, key: str, held: list[list[Any]]) -> None:
+        """Commit the answers of `key` older than its `PENDING_PER_KEY` latest.
+
+        `feed` lets a question's held-back list run past `PENDING_PER_KEY` (to
+        `_HOLD_LIMIT`) rather than commit one answer per answer: while only later
+        answers are appended, the oldest ones are exactly those the one-at-a-time
+        rule would have committed, in that order. Anything else (an undo, a rerate,
+        an answer out of order, `finish`) settles the question first.
+        """
+        cut = len(held) - PENDING_PER_KEY
+        if cut <= 0:
+            return
+        committed = held[:cut]
+        del held[:cut]
+        deferred = self._deferred.get(key)
+        if deferred is None:
+            self._deferred[key] = committed
+        else:
+            deferred += committed
+        self._deferred_count += cut
+        if self._deferred_count >= DEFER_LIMIT:
+            self._flush()
+
+    def _settle_all(self) -> None:
+        """`_settle` every question, then apply what is committed (`_flush`)."""
+        limit = PENDING_PER_KEY
+        settle = self._settle
+        for key, held in self._pending.items():
+            if len(held) > limit:
+                settle(key, held)
+        self._flush()
 
     def _feed_answer(self, key: str, entry: list[Any], held: list[list[Any]] | None) -> None:
         """An answer: the first of its question, one out of time order, or one after `finish()`."""
@@ -647,6 +670,8 @@ class Replayer:
         if not held:
             self._pending[key] = [entry]
             return
+        if len(held) > PENDING_PER_KEY:
+            self._settle(key, held)
         if held[-1][0] <= entry[0]:
             held.append(entry)
             if done is not None:
@@ -674,6 +699,8 @@ class Replayer:
         held = self._pending.get(key)
         if not held:
             return
+        if len(held) > PENDING_PER_KEY:
+            self._settle(key, held)
         ref = record["ref"]
         for index in range(len(held) - 1, -1, -1):
             if held[index][1] == ref:
@@ -781,33 +808,41 @@ class Replayer:
             feed(record)
 
     def finish(self) -> dict[str, QuestionState]:
-        """The states by question key, every held-back answer applied (see the class)."""
-        self._flush()
-        states = dict(self._base)
+        """The states by question key, every held-back answer applied (see the class).
+
+        The keys come in the order of each question's first answer (whatever was
+        committed when), so a replay restored from a snapshot lists them as a cold one.
+        """
+        self._settle_all()
+        base = self._base
         extra: _Counts = ({}, {})
         done = self._done
+        pending = self._pending
         # The questions whose held-back answers were not applied by an earlier finish(): in bulk.
-        keys = [key for key, held in self._pending.items() if held and key not in done]
+        keys = [key for key, held in pending.items() if held and key not in done]
         if keys:
-            base = self._base
             copies = [None if (state := base.get(key)) is None else state.copy() for key in keys]
-            runs = [self._pending[key] for key in keys]
+            runs = [pending[key] for key in keys]
             for key, result in zip(keys, self._run_many(keys, copies, runs, extra, True), strict=True):
                 done[key] = result
         fresh = set(keys)
-        for key, held in self._pending.items():
-            if not held:
-                continue
-            state, codes = done[key]
-            if state is not None:
-                states[key] = state
-            if key in fresh:
+        states: dict[str, QuestionState] = {}
+        for key, held in pending.items():
+            state = done[key][0] if held else None
+            if state is None:
+                state = base.get(key)
+                if state is None:
+                    continue
+            states[key] = state
+            if not held or key in fresh:
                 continue  # counted by the run itself
-            for entry, code in zip(held, codes, strict=True):
+            for entry, code in zip(held, done[key][1], strict=True):
                 if code:
                     days = extra[code - 1]
                     bucket = entry[0] // _BUCKET_US
                     days[bucket] = days.get(bucket, 0) + 1
+        if len(states) < len(base):
+            states.update((key, state) for key, state in base.items() if key not in states)
         self.states = states
         self._finished_days = extra
         return states
@@ -818,6 +853,8 @@ _BUCKET_US = COUNT_BUCKET * 1_000_000
 _fromisoformat = datetime.fromisoformat
 DEFER_LIMIT = 1 << 16
 """Committed answers a `Replayer` gathers before applying them per question in bulk."""
+_HOLD_LIMIT = PENDING_PER_KEY + 16
+"""Answers a question's held-back list may reach before its oldest are committed (`Replayer._settle`)."""
 _Counts = tuple[dict[int, int], dict[int, int]]
 
 
