@@ -36,7 +36,17 @@ from typing import Any, NamedTuple, Protocol
 
 from quiz.core.fsrs_kernel import DAY_US, LEARNING, MAX_US, RELEARNING, REVIEW, Kernel, Memory
 
-__all__ = ["COUNTS_NEW", "COUNTS_REVIEW", "IMPORT_AT", "MIN_LANES", "Outcome", "run_many", "run_one"]
+__all__ = [
+    "COUNTS_NEW",
+    "COUNTS_REVIEW",
+    "IMPORT_AT",
+    "MIN_LANES",
+    "Outcome",
+    "bulk_worth",
+    "run_many",
+    "run_one",
+    "sort_buffer",
+]
 
 COUNTS_NEW, COUNTS_REVIEW = 1, 2
 """What an applied answer counts as for the daily limits: a new question, a review of a learned one (else 0)."""
@@ -44,6 +54,8 @@ MIN_LANES = 48
 """Questions a numpy step must advance to beat the scalar kernel (a step is ~60 numpy calls)."""
 IMPORT_AT = 32_768
 """Answers in one batch that justify importing numpy (~0.1 s), if nothing imported it yet."""
+BULK_MIN = 1024
+"""Records in a buffer worth sorting with numpy once it is imported (`sort_buffer`)."""
 
 Entry = list[Any]
 """An answer as the `Replayer` holds it: [time in microseconds, id, rating 1-4, correct]."""
@@ -126,6 +138,62 @@ def run_many(
     ):
         return _Batch(kernel, lanes, counts, bucket).run(codes)
     return [run_one(kernel, memory, card_id, entries, counts, bucket) for memory, card_id, entries in lanes]
+
+
+def bulk_worth(count: int) -> bool:
+    """Whether `count` records or answers are worth numpy (imported for them if need be)."""
+    return count >= IMPORT_AT or (count >= BULK_MIN and "numpy" in sys.modules)
+
+
+def sort_buffer(
+    keys: list[str], events: list[Any], pending: dict[str, list[Entry]]
+) -> tuple[list[str], list[tuple[str, int, int]], Sequence[Entry], list[int]]:
+    """A `Replayer`'s buffer (question keys and their events: an answer's entry, or
+    (-1, record) for a rerate or undo) sorted out by question, with numpy.
+
+    Returns the keys of the questions answered, in the order of their first
+    answer; per question whose events are only answers in time order, each no
+    earlier than the last of its held-back list in `pending`, its key and the
+    range [start, end) of its answers in the returned sequence of entries, in
+    order; and the positions in `events` of every other question's events, in order.
+    """
+    import numpy as np
+
+    count = len(keys)
+    unique = list(dict.fromkeys(keys))
+    lookup = dict(zip(unique, range(len(unique)), strict=True))
+    index = np.fromiter(map(lookup.__getitem__, keys), dtype=np.int64, count=count)
+    times = np.fromiter(map(_time_of, events), dtype=np.int64, count=count)
+    answer = times >= 0
+    answered, first = np.unique(index[answer], return_index=True)
+    first_answers = [unique[at] for at in answered[np.argsort(first, kind="stable")].tolist()]
+
+    order = np.argsort(index, kind="stable")
+    by_key, by_time = index[order], times[order]
+    dirty = np.zeros(len(unique), dtype=np.bool_)
+    dirty[index[~answer]] = True
+    same = by_key[1:] == by_key[:-1]
+    dirty[by_key[1:][same & (by_time[1:] < by_time[:-1])]] = True
+    starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    latest = np.array([held[-1][0] if (held := pending.get(key)) else -1 for key in unique], dtype=np.int64)
+    heads = by_key[starts]
+    dirty[heads[by_time[starts] < latest[heads]]] = True
+
+    clean = ~dirty[by_key]
+    positions = order[clean].tolist()
+    ordered: Sequence[Entry] = (
+        itemgetter(*positions)(events) if len(positions) > 1 else [events[at] for at in positions]
+    )
+    clean_keys = by_key[clean]
+    groups: list[tuple[str, int, int]] = []
+    if clean_keys.size:
+        bounds = np.flatnonzero(np.concatenate(([True], clean_keys[1:] != clean_keys[:-1], [True]))).tolist()
+        group_keys = clean_keys[bounds[:-1]].tolist()
+        groups = [
+            (unique[key], start, end) for key, start, end in zip(group_keys, bounds[:-1], bounds[1:], strict=True)
+        ]
+    others = np.flatnonzero(dirty[index]).tolist()
+    return first_answers, groups, ordered, others
 
 
 _time_of = itemgetter(0)

@@ -39,7 +39,7 @@ from fsrs import State
 
 from quiz.core.days import Days
 from quiz.core.flags import FLAG_KINDS, Flags
-from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, Outcome, run_many, run_one
+from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, Outcome, bulk_worth, run_many, run_one, sort_buffer
 from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
@@ -562,6 +562,10 @@ class Replayer:
         # key -> committed answers not yet applied to `_base` (see `_settle`, `_commit`)
         self._deferred: dict[str, list[list[Any]]] = {}
         self._deferred_count = 0
+        # Records fed but not yet applied to `_pending`, in order (see `feed`, `_sync`):
+        # the question's key, and an answer's entry or (-1, record) for a rerate or undo.
+        self._buffer_keys: list[str] = []
+        self._buffer_events: list[Any] = []
         self.flags = Flags()
         """Suspended and buried questions (`quiz.core.flags`)."""
 
@@ -613,24 +617,75 @@ class Replayer:
     def feed(self, record: dict[str, Any]) -> None:
         """Take one record (of any kind) into account.
 
-        Runs once per line of a cold replay: the common case, an answer later than
-        its question's held-back ones, takes the first branch and nothing else.
+        Runs once per line of a cold replay. Answers, rerates and undos are only
+        buffered here (a question's own structures are scattered in memory, and
+        touching them per line cost more than the FSRS arithmetic); `_sync`
+        applies the buffer, in bulk when it is long. After a `finish()` whose
+        results are remembered, records are applied at once (few records follow).
         """
         if record["kind"] == "answer":
             if record.get("mode") == "cram":
                 return  # cram never moves the schedule; a rerate or undo of it finds nothing here
             key = record["key"]
-            now = (_fromisoformat(record["time"]) - _EPOCH) // _MICROSECOND
-            entry = [now, record["id"], record["rating"], record["correct"] is True]
-            held = self._pending.get(key)
-            if self._done or not held or held[-1][0] > now:
-                self._feed_answer(key, entry, held)
+            entry = [
+                (_fromisoformat(record["time"]) - _EPOCH) // _MICROSECOND,
+                record["id"],
+                record["rating"],
+                record["correct"] is True,
+            ]
+            if self._done:
+                self._sync()
+                self._feed_answer(key, entry, self._pending.get(key))
                 return
-            held.append(entry)
-            if len(held) > _HOLD_LIMIT:
-                self._settle(key, held)
+            keys = self._buffer_keys
+            keys.append(key)
+            self._buffer_events.append(entry)
+            if len(keys) >= BUFFER_LIMIT:
+                self._sync()
             return
         self._feed_other(record)
+
+    def _sync(self) -> None:
+        """Apply the buffered answers, rerates and undos to the held-back lists (see `feed`).
+
+        A question's events keep their order, and questions do not interact, so
+        applying one question's events after another's gives what feeding them
+        in turn would. A long buffer is applied in bulk
+        (`fsrs_batch.sort_buffer`): the questions with only answers, each later
+        than the last, get them appended at once; the others (an undo, a rerate,
+        an answer out of order) have their events applied one at a time.
+        """
+        keys, events = self._buffer_keys, self._buffer_events
+        if not keys:
+            return
+        self._buffer_keys, self._buffer_events = [], []
+        one = self._feed_event
+        if not bulk_worth(len(keys)):
+            for key, event in zip(keys, events, strict=True):
+                one(key, event)
+            return
+        pending = self._pending
+        first_answers, groups, ordered, others = sort_buffer(keys, events, pending)
+        for key in first_answers:
+            if key not in pending:
+                pending[key] = []
+        limit = _HOLD_LIMIT
+        settle = self._settle
+        for key, start, end in groups:
+            held = pending[key]
+            held += ordered[start:end]
+            if len(held) > limit:
+                settle(key, held)
+        for index in others:
+            one(keys[index], events[index])
+
+    def _feed_event(self, key: str, event: list[Any] | tuple[int, dict[str, Any]]) -> None:
+        """One buffered event: an answer's entry, or (-1, record) for a rerate or undo."""
+        if event[0] >= 0:
+            assert isinstance(event, list)
+            self._feed_answer(key, event, self._pending.get(key))
+        else:
+            self._change(key, event[1])
 
     def _settle(self, key: str, held: list[list[Any]]) -> None:
         """Commit the answers of `key` older than its `PENDING_PER_KEY` latest.
@@ -656,7 +711,8 @@ class Replayer:
             self._flush()
 
     def _settle_all(self) -> None:
-        """`_settle` every question, then apply what is committed (`_flush`)."""
+        """`_sync`, `_settle` every question, then apply what is committed (`_flush`)."""
+        self._sync()
         limit = PENDING_PER_KEY
         settle = self._settle
         for key, held in self._pending.items():
@@ -688,7 +744,7 @@ class Replayer:
             self._done[key] = done
 
     def _feed_other(self, record: dict[str, Any]) -> None:
-        """A rerate, an undo, or a flag."""
+        """A rerate, an undo, or a flag (flags are applied at once: they stand apart from answers)."""
         kind = record["kind"]
         key = record["key"]
         if kind in FLAG_KINDS:
@@ -696,6 +752,15 @@ class Replayer:
             return
         if kind == "undo" and (key in self.flags.suspended or key in self.flags.buried):
             self.flags.feed(record)
+        if self._done:
+            self._sync()
+            self._change(key, record)
+            return
+        self._buffer_keys.append(key)
+        self._buffer_events.append((-1, record))
+
+    def _change(self, key: str, record: dict[str, Any]) -> None:
+        """A rerate or undo: applied to the held-back answer it refers to, if any."""
         held = self._pending.get(key)
         if not held:
             return
@@ -706,7 +771,7 @@ class Replayer:
             if held[index][1] == ref:
                 if self._done:
                     self._done.pop(key, None)
-                if kind == "undo":
+                if record["kind"] == "undo":
                     del held[index]
                 else:
                     held[index][2] = record["rating"]
@@ -853,6 +918,8 @@ _BUCKET_US = COUNT_BUCKET * 1_000_000
 _fromisoformat = datetime.fromisoformat
 DEFER_LIMIT = 1 << 16
 """Committed answers a `Replayer` gathers before applying them per question in bulk."""
+BUFFER_LIMIT = 1 << 16
+"""Records a `Replayer` buffers before applying them to the held-back lists (`Replayer._sync`)."""
 _HOLD_LIMIT = PENDING_PER_KEY + 16
 """Answers a question's held-back list may reach before its oldest are committed (`Replayer._settle`)."""
 _Counts = tuple[dict[int, int], dict[int, int]]
