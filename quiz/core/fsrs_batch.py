@@ -57,8 +57,8 @@ IMPORT_AT = 32_768
 BULK_MIN = 1024
 """Records in a buffer worth sorting with numpy once it is imported (`sort_buffer`)."""
 
-Entry = list[Any]
-"""An answer as the `Replayer` holds it: [time in microseconds, id, rating 1-4, correct]."""
+Entry = Sequence[Any]
+"""An answer as the `Replayer` holds it: (time in microseconds, id, rating 1-4, correct)."""
 Counts = tuple[dict[int, int], dict[int, int]]
 """(new questions, reviews of learned ones) per bucket of time."""
 Lane = tuple[Memory | None, int, Sequence[Entry]]
@@ -146,7 +146,7 @@ def bulk_worth(count: int) -> bool:
 
 
 def sort_buffer(
-    keys: list[str], events: list[Any], pending: dict[str, list[Entry]]
+    keys: list[str], events: list[Any], pending: dict[str, list[Any]]
 ) -> tuple[list[str], list[tuple[str, int, int]], Sequence[Entry], list[int]]:
     """A `Replayer`'s buffer (question keys and their events: an answer's entry, or
     (-1, record) for a rerate or undo) sorted out by question, with numpy.

@@ -29,7 +29,7 @@ import json
 import os
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -552,7 +552,7 @@ class Replayer:
         self.states: dict[str, QuestionState] = self._base
         """The states; complete once `finish()` has run."""
         # key -> held-back answers [time, id, rating, correct], oldest first
-        self._pending: dict[str, list[list[Any]]] = {}
+        self._pending: dict[str, list[Any]] = {}
         # COUNT_BUCKET number -> questions introduced / reviews of learned questions in it
         self._new_days: dict[int, int] = {}
         self._review_days: dict[int, int] = {}
@@ -560,7 +560,7 @@ class Replayer:
         self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
         self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
         # key -> committed answers not yet applied to `_base` (see `_settle`, `_commit`)
-        self._deferred: dict[str, list[list[Any]]] = {}
+        self._deferred: dict[str, list[Any]] = {}
         self._deferred_count = 0
         # Records fed but not yet applied to `_pending`, in order (see `feed`, `_sync`):
         # the question's key, and an answer's entry or (-1, record) for a rerate or undo.
@@ -627,12 +627,14 @@ class Replayer:
             if record.get("mode") == "cram":
                 return  # cram never moves the schedule; a rerate or undo of it finds nothing here
             key = record["key"]
-            entry = [
+            # A tuple of plain values: the garbage collector stops tracking it at its first
+            # pass, so the hundreds of thousands held back are not traversed again and again.
+            entry = (
                 (_fromisoformat(record["time"]) - _EPOCH) // _MICROSECOND,
                 record["id"],
                 record["rating"],
                 record["correct"] is True,
-            ]
+            )
             if self._done:
                 self._sync()
                 self._feed_answer(key, entry, self._pending.get(key))
@@ -679,15 +681,14 @@ class Replayer:
         for index in others:
             one(keys[index], events[index])
 
-    def _feed_event(self, key: str, event: list[Any] | tuple[int, dict[str, Any]]) -> None:
+    def _feed_event(self, key: str, event: Sequence[Any]) -> None:
         """One buffered event: an answer's entry, or (-1, record) for a rerate or undo."""
         if event[0] >= 0:
-            assert isinstance(event, list)
             self._feed_answer(key, event, self._pending.get(key))
         else:
             self._change(key, event[1])
 
-    def _settle(self, key: str, held: list[list[Any]]) -> None:
+    def _settle(self, key: str, held: list[Any]) -> None:
         """Commit the answers of `key` older than its `PENDING_PER_KEY` latest.
 
         `feed` lets a question's held-back list run past `PENDING_PER_KEY` (to
@@ -720,7 +721,7 @@ class Replayer:
                 settle(key, held)
         self._flush()
 
-    def _feed_answer(self, key: str, entry: list[Any], held: list[list[Any]] | None) -> None:
+    def _feed_answer(self, key: str, entry: Sequence[Any], held: list[Any] | None) -> None:
         """An answer: the first of its question, one out of time order, or one after `finish()`."""
         done = self._done.pop(key, None) if self._done else None
         if not held:
@@ -774,9 +775,9 @@ class Replayer:
                 if record["kind"] == "undo":
                     del held[index]
                 else:
-                    held[index][2] = record["rating"]
-                    if record.get("correct") is True:
-                        held[index][3] = True  # regraded right ("I was right")
+                    when, ident, _rating, correct = held[index]
+                    # regraded right ("I was right") with `correct`
+                    held[index] = (when, ident, record["rating"], correct or record.get("correct") is True)
                 return
 
     @staticmethod
@@ -797,7 +798,7 @@ class Replayer:
         return state
 
     def _run(
-        self, key: str, state: QuestionState | None, entries: list[list[Any]], counts: _Counts | None = None
+        self, key: str, state: QuestionState | None, entries: list[Any], counts: _Counts | None = None
     ) -> tuple[QuestionState | None, list[int]]:
         """`state` (changed in place, or created) after the effective answers `entries`,
         in order, and what each was for the daily counts: NEW, REVIEW of a learned
@@ -812,7 +813,7 @@ class Replayer:
         self,
         keys: list[str],
         states: list[QuestionState | None],
-        runs: list[list[list[Any]]],
+        runs: list[list[Any]],
         counts: _Counts,
         codes: bool,
     ) -> list[tuple[QuestionState | None, list[int]]]:
@@ -829,7 +830,7 @@ class Replayer:
         ]
 
     def _extend(
-        self, key: str, done: tuple[QuestionState | None, list[int]], entry: list[Any]
+        self, key: str, done: tuple[QuestionState | None, list[int]], entry: Sequence[Any]
     ) -> tuple[QuestionState | None, list[int]]:
         """A remembered `finish()` result with one more answer applied (on a copy)."""
         state, codes = done
@@ -838,7 +839,7 @@ class Replayer:
         state, more = self._run(key, state, [entry])
         return state, codes + more
 
-    def _commit(self, key: str, entry: list[Any]) -> None:
+    def _commit(self, key: str, entry: Sequence[Any]) -> None:
         """An answer no longer held back: applied to its question's state with others,
         in bulk (`_flush`), which costs far less than one at a time."""
         deferred = self._deferred.get(key)
