@@ -28,7 +28,6 @@ exceptional behaviour is the scalar kernel's.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from itertools import chain
 from operator import itemgetter
@@ -52,10 +51,11 @@ COUNTS_NEW, COUNTS_REVIEW = 1, 2
 """What an applied answer counts as for the daily limits: a new question, a review of a learned one (else 0)."""
 MIN_LANES = 48
 """Questions a numpy step must advance to beat the scalar kernel (a step is ~60 numpy calls)."""
-IMPORT_AT = 32_768
-"""Answers in one batch that justify importing numpy (~0.1 s), if nothing imported it yet."""
-BULK_MIN = 1024
-"""Records in a buffer worth sorting with numpy once it is imported (`sort_buffer`)."""
+IMPORT_AT = 16_384
+"""Answers (or buffered records) in one batch worth numpy, and its import (~0.1 s) with them.
+
+The choice depends on the batch alone, never on whether numpy happens to be
+imported already, so a replay computes the same floats in any process."""
 
 Entry = Sequence[Any]
 """An answer as the `Replayer` holds it: (time in microseconds, id, rating 1-4, correct)."""
@@ -130,24 +130,19 @@ def run_many(
     total = 0
     for lane in lanes:
         total += len(lane[2])
-    if (
-        type(kernel) is Kernel
-        and len(lanes) >= MIN_LANES
-        and ("numpy" in sys.modules or total >= IMPORT_AT)
-        and all(lane[2] for lane in lanes)
-    ):
+    if type(kernel) is Kernel and len(lanes) >= MIN_LANES and total >= IMPORT_AT and all(lane[2] for lane in lanes):
         return _Batch(kernel, lanes, counts, bucket).run(codes)
     return [run_one(kernel, memory, card_id, entries, counts, bucket) for memory, card_id, entries in lanes]
 
 
 def bulk_worth(count: int) -> bool:
-    """Whether `count` records or answers are worth numpy (imported for them if need be)."""
-    return count >= IMPORT_AT or (count >= BULK_MIN and "numpy" in sys.modules)
+    """Whether `count` buffered records are worth sorting with numpy (`sort_buffer`)."""
+    return count >= IMPORT_AT
 
 
 def sort_buffer(
-    keys: list[str], events: list[Any], pending: dict[str, list[Any]]
-) -> tuple[list[str], list[tuple[str, int, int]], Sequence[Entry], list[int]]:
+    keys: list[str], events: list[Any], pending: dict[str, Sequence[Any]]
+) -> tuple[list[str], list[tuple[str, int, int]], tuple[Entry, ...], list[int]]:
     """A `Replayer`'s buffer (question keys and their events: an answer's entry, or
     (-1, record) for a rerate or undo) sorted out by question, with numpy.
 
@@ -181,8 +176,8 @@ def sort_buffer(
 
     clean = ~dirty[by_key]
     positions = order[clean].tolist()
-    ordered: Sequence[Entry] = (
-        itemgetter(*positions)(events) if len(positions) > 1 else [events[at] for at in positions]
+    ordered: tuple[Entry, ...] = (
+        itemgetter(*positions)(events) if len(positions) > 1 else tuple(events[at] for at in positions)
     )
     clean_keys = by_key[clean]
     groups: list[tuple[str, int, int]] = []
@@ -197,8 +192,6 @@ def sort_buffer(
 
 
 _time_of = itemgetter(0)
-_rating_of = itemgetter(2)
-_correct_of = itemgetter(3)
 _NO_TIME = -(1 << 62)
 """The `last review` of a question never reviewed."""
 
@@ -277,17 +270,19 @@ class _Batch:
         kernel, tables, lanes = self.kernel, self.tables, self.lanes
         count = len(lanes)
         lengths = self.lengths
-        total = int(lengths.sum())
         steps = int(lengths[0])
-        flat = list(chain.from_iterable([lane[2] for lane in lanes]))
+        # One pass over the answers (scattered in memory: each is read once), then numpy.
+        flat_times, _ids, flat_ratings, flat_rights = zip(
+            *chain.from_iterable([lane[2] for lane in lanes]), strict=True
+        )
         filled = np.arange(steps) < lengths[:, None]  # lane x step
         times = np.zeros((count, steps), dtype=np.int64)
-        times[filled] = np.fromiter(map(_time_of, flat), dtype=np.int64, count=total)
+        times[filled] = np.array(flat_times, dtype=np.int64)
         ratings = np.ones((count, steps), dtype=np.int64)
-        ratings[filled] = np.fromiter(map(_rating_of, flat), dtype=np.int64, count=total)
+        ratings[filled] = np.array(flat_ratings, dtype=np.int64)
         rights = np.zeros((count, steps), dtype=np.bool_)
-        rights[filled] = np.fromiter(map(_correct_of, flat), dtype=np.bool_, count=total)
-        del flat
+        rights[filled] = np.array(flat_rights, dtype=np.bool_)
+        del flat_times, _ids, flat_ratings, flat_rights
         times_by_step = np.ascontiguousarray(times.T)
         ratings_by_step = np.ascontiguousarray(ratings.T)
         active = filled.sum(axis=0).tolist()  # lanes with a k-th answer, per step k

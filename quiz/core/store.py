@@ -552,7 +552,7 @@ class Replayer:
         self.states: dict[str, QuestionState] = self._base
         """The states; complete once `finish()` has run."""
         # key -> held-back answers [time, id, rating, correct], oldest first
-        self._pending: dict[str, list[Any]] = {}
+        self._pending: dict[str, Sequence[Any]] = {}
         # COUNT_BUCKET number -> questions introduced / reviews of learned questions in it
         self._new_days: dict[int, int] = {}
         self._review_days: dict[int, int] = {}
@@ -560,7 +560,7 @@ class Replayer:
         self._done: dict[str, tuple[QuestionState | None, list[int]]] = {}
         self._finished_days: tuple[dict[int, int], dict[int, int]] = ({}, {})
         # key -> committed answers not yet applied to `_base` (see `_settle`, `_commit`)
-        self._deferred: dict[str, list[Any]] = {}
+        self._deferred: dict[str, Sequence[Any]] = {}
         self._deferred_count = 0
         # Records fed but not yet applied to `_pending`, in order (see `feed`, `_sync`):
         # the question's key, and an answer's entry or (-1, record) for a rerate or undo.
@@ -670,12 +670,14 @@ class Replayer:
         first_answers, groups, ordered, others = sort_buffer(keys, events, pending)
         for key in first_answers:
             if key not in pending:
-                pending[key] = []
+                pending[key] = ()
         limit = _HOLD_LIMIT
         settle = self._settle
+        # Tuples of tuples of plain values: the garbage collector stops tracking them, so its
+        # full collections do not visit the hundreds of thousands of answers held back.
         for key, start, end in groups:
             held = pending[key]
-            held += ordered[start:end]
+            held = pending[key] = (held if type(held) is tuple else tuple(held)) + ordered[start:end]
             if len(held) > limit:
                 settle(key, held)
         for index in others:
@@ -688,10 +690,10 @@ class Replayer:
         else:
             self._change(key, event[1])
 
-    def _settle(self, key: str, held: list[Any]) -> None:
-        """Commit the answers of `key` older than its `PENDING_PER_KEY` latest.
+    def _settle(self, key: str, held: Sequence[Any]) -> Sequence[Any]:
+        """Commit the answers of `key` older than its `PENDING_PER_KEY` latest; its held-back answers after.
 
-        `feed` lets a question's held-back list run past `PENDING_PER_KEY` (to
+        `_sync` lets a question's held-back answers run past `PENDING_PER_KEY` (to
         `_HOLD_LIMIT`) rather than commit one answer per answer: while only later
         answers are appended, the oldest ones are exactly those the one-at-a-time
         rule would have committed, in that order. Anything else (an undo, a rerate,
@@ -699,17 +701,28 @@ class Replayer:
         """
         cut = len(held) - PENDING_PER_KEY
         if cut <= 0:
-            return
+            return held
         committed = held[:cut]
-        del held[:cut]
+        held = self._pending[key] = held[cut:]
         deferred = self._deferred.get(key)
         if deferred is None:
             self._deferred[key] = committed
-        else:
+        elif type(deferred) is list:
             deferred += committed
+        else:
+            self._deferred[key] = tuple(deferred) + tuple(committed)
         self._deferred_count += cut
         if self._deferred_count >= DEFER_LIMIT:
             self._flush()
+        return held
+
+    def _held(self, key: str, held: Sequence[Any]) -> list[Any]:
+        """The held-back answers of `key` as a list to change in place (after `_settle`)."""
+        if len(held) > PENDING_PER_KEY:
+            held = self._settle(key, held)
+        if type(held) is not list:
+            held = self._pending[key] = list(held)
+        return held
 
     def _settle_all(self) -> None:
         """`_sync`, `_settle` every question, then apply what is committed (`_flush`)."""
@@ -721,14 +734,13 @@ class Replayer:
                 settle(key, held)
         self._flush()
 
-    def _feed_answer(self, key: str, entry: Sequence[Any], held: list[Any] | None) -> None:
-        """An answer: the first of its question, one out of time order, or one after `finish()`."""
+    def _feed_answer(self, key: str, entry: Sequence[Any], held: Sequence[Any] | None) -> None:
+        """An answer applied at once: after `finish()`, or from `_sync`."""
         done = self._done.pop(key, None) if self._done else None
         if not held:
             self._pending[key] = [entry]
             return
-        if len(held) > PENDING_PER_KEY:
-            self._settle(key, held)
+        held = self._held(key, held)
         if held[-1][0] <= entry[0]:
             held.append(entry)
             if done is not None:
@@ -762,11 +774,10 @@ class Replayer:
 
     def _change(self, key: str, record: dict[str, Any]) -> None:
         """A rerate or undo: applied to the held-back answer it refers to, if any."""
-        held = self._pending.get(key)
-        if not held:
+        found = self._pending.get(key)
+        if not found:
             return
-        if len(held) > PENDING_PER_KEY:
-            self._settle(key, held)
+        held = self._held(key, found)
         ref = record["ref"]
         for index in range(len(held) - 1, -1, -1):
             if held[index][1] == ref:
@@ -798,7 +809,7 @@ class Replayer:
         return state
 
     def _run(
-        self, key: str, state: QuestionState | None, entries: list[Any], counts: _Counts | None = None
+        self, key: str, state: QuestionState | None, entries: Sequence[Any], counts: _Counts | None = None
     ) -> tuple[QuestionState | None, list[int]]:
         """`state` (changed in place, or created) after the effective answers `entries`,
         in order, and what each was for the daily counts: NEW, REVIEW of a learned
@@ -813,7 +824,7 @@ class Replayer:
         self,
         keys: list[str],
         states: list[QuestionState | None],
-        runs: list[list[Any]],
+        runs: list[Sequence[Any]],
         counts: _Counts,
         codes: bool,
     ) -> list[tuple[QuestionState | None, list[int]]]:
@@ -845,8 +856,10 @@ class Replayer:
         deferred = self._deferred.get(key)
         if deferred is None:
             self._deferred[key] = [entry]
-        else:
+        elif type(deferred) is list:
             deferred.append(entry)
+        else:
+            self._deferred[key] = [*deferred, entry]
         self._deferred_count += 1
         if self._deferred_count >= DEFER_LIMIT:
             self._flush()

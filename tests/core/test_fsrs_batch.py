@@ -134,7 +134,7 @@ def test_the_numpy_pass_equals_the_scalar_kernel_on_random_histories() -> None:
 
 @pytest.mark.slow
 def test_the_numpy_pass_equals_the_scalar_kernel_on_100000_random_histories() -> None:
-    assert check_random(100_000, seed=1515, longest=12) > 500_000
+    assert check_random(100_000, seed=1515, longest=12) > 400_000
 
 
 def test_a_question_whose_due_date_would_pass_9999_is_replayed_by_the_scalar_kernel() -> None:
@@ -191,7 +191,6 @@ def test_the_fuzz_ranges_are_the_kernels(settings: Settings) -> None:
 def _force(monkeypatch: pytest.MonkeyPatch, bulk: bool, fsrs_bulk: bool | None = None) -> None:
     """Bulk sorting and bulk FSRS whatever the sizes (or never); small buffers, so both run often."""
     fsrs_bulk = bulk if fsrs_bulk is None else fsrs_bulk
-    monkeypatch.setattr(fsrs_batch, "BULK_MIN", 1 if bulk else 10**12)
     monkeypatch.setattr(fsrs_batch, "IMPORT_AT", 1 if bulk else 10**12)
     monkeypatch.setattr(fsrs_batch, "MIN_LANES", 8 if fsrs_bulk else 10**12)
     monkeypatch.setattr(store, "BUFFER_LIMIT", 700)
@@ -231,10 +230,8 @@ def test_a_bigger_benchmark_log_gives_the_due_dates_of_the_one_at_a_time_replay(
     write_log(path, 300_000, 3_000)
     records = list(iter_records(path))
     scheduler = Scheduler()
-    monkeypatch.setattr(fsrs_batch, "BULK_MIN", 10**12)
     monkeypatch.setattr(fsrs_batch, "IMPORT_AT", 10**12)
     want, _ = _replay(records, scheduler)
-    monkeypatch.setattr(fsrs_batch, "BULK_MIN", 1)
     monkeypatch.setattr(fsrs_batch, "IMPORT_AT", 1)
     got, _ = _replay(records, scheduler)
     _same_states(got, want)
