@@ -266,6 +266,35 @@ class _Batch:
         self.lengths = np.array([lengths[index] for index in order], dtype=np.int64)
 
     def run(self, want_codes: bool) -> list[Outcome]:
+        """Every lane's `Outcome`, in the caller's order."""
+        self.advance(*self._initial())
+        self.count()
+        return self._outcomes(want_codes)
+
+    def _initial(self) -> tuple[Any, ...]:
+        """The lanes' memories as arrays: state, step, stability, difficulty, due, last review, card id, fresh."""
+        np = self.np
+        lanes = self.lanes
+        memories = [lane[0] for lane in lanes]
+        fresh = np.array([memory is None for memory in memories], dtype=np.bool_)
+        blank = (LEARNING, 0, None, None, 0, None)
+        columns = list(zip(*[blank if memory is None else memory for memory in memories], strict=True))
+        return (
+            np.array(columns[0], dtype=np.int64),
+            np.array([-1 if value is None else value for value in columns[1]], dtype=np.int64),
+            np.array(columns[2], dtype=np.float64),
+            np.array(columns[3], dtype=np.float64),
+            np.array(columns[4], dtype=np.int64),
+            np.array([_NO_TIME if value is None else value for value in columns[5]], dtype=np.int64),
+            np.array([lane[1] & 0xFFFFFFFF for lane in lanes], dtype=np.int64),
+            fresh,
+        )
+
+    def advance(
+        self, state: Any, step: Any, stability: Any, difficulty: Any, due: Any, last: Any, card_ids: Any, fresh: Any
+    ) -> None:
+        """Run the lanes from these memories (arrays in the lanes' sorted order, changed in place)
+        until they end or too few are left (`stopped`); `bad` marks the lanes `run_one` must redo."""
         np = self.np
         kernel, tables, lanes = self.kernel, self.tables, self.lanes
         count = len(lanes)
@@ -286,19 +315,6 @@ class _Batch:
         times_by_step = np.ascontiguousarray(times.T)
         ratings_by_step = np.ascontiguousarray(ratings.T)
         active = filled.sum(axis=0).tolist()  # lanes with a k-th answer, per step k
-
-        memories = [lane[0] for lane in lanes]
-        fresh = np.array([memory is None for memory in memories], dtype=np.bool_)
-        blank = (LEARNING, 0, None, None, 0, None)
-        columns = list(zip(*[blank if memory is None else memory for memory in memories], strict=True))
-        state = np.array(columns[0], dtype=np.int64)
-        step = np.array([-1 if value is None else value for value in columns[1]], dtype=np.int64)
-        stability = np.array(columns[2], dtype=np.float64)
-        difficulty = np.array(columns[3], dtype=np.float64)
-        due = np.array(columns[4], dtype=np.int64)
-        last = np.array([_NO_TIME if value is None else value for value in columns[5]], dtype=np.int64)
-        card_ids = np.array([lane[1] & 0xFFFFFFFF for lane in lanes], dtype=np.int64)
-        del columns
 
         # Memories the kernel would not produce go through `run_one`, whole.
         with np.errstate(invalid="ignore"):
@@ -391,9 +407,41 @@ class _Batch:
                 difficulty[:n] = new_d
                 due[:n] = new_due
                 last[:n] = now
-        return self._outcomes(
-            stopped, bad, codes, times_by_step, rights, fresh, state, step, stability, difficulty, due, last, want_codes
+        codes[:, bad] = 0
+        self.stopped, self.bad, self.codes, self.times, self.rights, self.fresh = (
+            stopped,
+            bad,
+            codes,
+            times_by_step,
+            rights,
+            fresh,
         )
+        self.memory = (state, step, stability, difficulty, due, last)
+        self.done = np.minimum(lengths, stopped)
+        """Per lane: the answers applied by the arrays."""
+
+    def count(self) -> None:
+        """Add the answers the arrays applied to the daily counts (the `run_one` ones add their own)."""
+        np = self.np
+        counts, bucket, codes, times = self.counts, self.bucket, self.codes, self.times
+        if counts is None:
+            return
+        for code in (COUNTS_NEW, COUNTS_REVIEW):
+            buckets, numbers = np.unique(times[codes == code] // bucket, return_counts=True)
+            days = counts[code - 1]
+            get = days.get
+            for number, many in zip(buckets.tolist(), numbers.tolist(), strict=True):
+                days[number] = get(number, 0) + many
+
+    def lane_right(self) -> Any:
+        """Per lane: the correct answers among those the arrays applied."""
+        np = self.np
+        return self.rights.cumsum(axis=1)[np.arange(len(self.lanes)), self.done - 1]
+
+    def lane_last(self) -> Any:
+        """Per lane: the time of the last answer the arrays applied."""
+        np = self.np
+        return self.times[self.done - 1, np.arange(len(self.lanes))]
 
     def _steps(self, st: Any, sp: Any, rating: Any, is_review: Any, failed: Any) -> tuple[Any, Any, Any, Any]:
         """(state, step, interval in microseconds, scheduled by stability) after the answers."""
@@ -440,44 +488,20 @@ class _Batch:
             scheduled = scheduled | graduate
         return new_state, new_step, interval, scheduled
 
-    def _outcomes(
-        self,
-        stopped: int,
-        bad: Any,
-        codes: Any,
-        times: Any,
-        rights: Any,
-        fresh: Any,
-        state: Any,
-        step: Any,
-        stability: Any,
-        difficulty: Any,
-        due: Any,
-        last: Any,
-        want_codes: bool,
-    ) -> list[Outcome]:
+    def _outcomes(self, want_codes: bool) -> list[Outcome]:
         """Per lane, in the caller's order: the arrays' result, finished by `run_one` past
         `stopped` (the lanes still going there) or redone by it whole (the `bad` lanes)."""
         np = self.np
         kernel, lanes, counts, bucket = self.kernel, self.lanes, self.counts, self.bucket
-        lengths = self.lengths
-        codes[:, bad] = 0
-        if counts is not None:
-            for code in (COUNTS_NEW, COUNTS_REVIEW):
-                buckets, numbers = np.unique(times[codes == code] // bucket, return_counts=True)
-                days = counts[code - 1]
-                get = days.get
-                for number, many in zip(buckets.tolist(), numbers.tolist(), strict=True):
-                    days[number] = get(number, 0) + many
-        done = np.minimum(lengths, stopped)
-        right = (rights.cumsum(axis=1)[np.arange(len(lanes)), done - 1]).tolist()
-        firsts = np.where(fresh, times[0], -1).tolist()
-        lasts = times[done - 1, np.arange(len(lanes))].tolist()
-        steps_list = step.tolist()
+        codes, bad, done = self.codes, self.bad, self.done
+        state, step, stability, difficulty, due, last = self.memory
+        right = self.lane_right().tolist()
+        firsts = np.where(self.fresh, self.times[0], -1).tolist()
+        lasts = self.lane_last().tolist()
         memories = list(
             zip(
                 state.tolist(),
-                steps_list,
+                step.tolist(),
                 stability.tolist(),
                 difficulty.tolist(),
                 due.tolist(),
