@@ -41,10 +41,8 @@ __all__ = [
     "IMPORT_AT",
     "MIN_LANES",
     "Outcome",
-    "bulk_worth",
     "run_many",
     "run_one",
-    "sort_buffer",
 ]
 
 COUNTS_NEW, COUNTS_REVIEW = 1, 2
@@ -133,62 +131,6 @@ def run_many(
     if type(kernel) is Kernel and len(lanes) >= MIN_LANES and total >= IMPORT_AT and all(lane[2] for lane in lanes):
         return _Batch(kernel, lanes, counts, bucket).run(codes)
     return [run_one(kernel, memory, card_id, entries, counts, bucket) for memory, card_id, entries in lanes]
-
-
-def bulk_worth(count: int) -> bool:
-    """Whether `count` buffered records are worth sorting with numpy (`sort_buffer`)."""
-    return count >= IMPORT_AT
-
-
-def sort_buffer(
-    keys: list[str], events: list[Any], pending: dict[str, Sequence[Any]]
-) -> tuple[list[str], list[tuple[str, int, int]], tuple[Entry, ...], list[int]]:
-    """A `Replayer`'s buffer (question keys and their events: an answer's entry, or
-    (-1, record) for a rerate or undo) sorted out by question, with numpy.
-
-    Returns the keys of the questions answered, in the order of their first
-    answer; per question whose events are only answers in time order, each no
-    earlier than the last of its held-back list in `pending`, its key and the
-    range [start, end) of its answers in the returned sequence of entries, in
-    order; and the positions in `events` of every other question's events, in order.
-    """
-    import numpy as np
-
-    count = len(keys)
-    unique = list(dict.fromkeys(keys))
-    lookup = dict(zip(unique, range(len(unique)), strict=True))
-    index = np.fromiter(map(lookup.__getitem__, keys), dtype=np.int64, count=count)
-    times = np.fromiter(map(_time_of, events), dtype=np.int64, count=count)
-    answer = times >= 0
-    answered, first = np.unique(index[answer], return_index=True)
-    first_answers = [unique[at] for at in answered[np.argsort(first, kind="stable")].tolist()]
-
-    order = np.argsort(index, kind="stable")
-    by_key, by_time = index[order], times[order]
-    dirty = np.zeros(len(unique), dtype=np.bool_)
-    dirty[index[~answer]] = True
-    same = by_key[1:] == by_key[:-1]
-    dirty[by_key[1:][same & (by_time[1:] < by_time[:-1])]] = True
-    starts = np.flatnonzero(np.concatenate(([True], ~same)))
-    latest = np.array([held[-1][0] if (held := pending.get(key)) else -1 for key in unique], dtype=np.int64)
-    heads = by_key[starts]
-    dirty[heads[by_time[starts] < latest[heads]]] = True
-
-    clean = ~dirty[by_key]
-    positions = order[clean].tolist()
-    ordered: tuple[Entry, ...] = (
-        itemgetter(*positions)(events) if len(positions) > 1 else tuple(events[at] for at in positions)
-    )
-    clean_keys = by_key[clean]
-    groups: list[tuple[str, int, int]] = []
-    if clean_keys.size:
-        bounds = np.flatnonzero(np.concatenate(([True], clean_keys[1:] != clean_keys[:-1], [True]))).tolist()
-        group_keys = clean_keys[bounds[:-1]].tolist()
-        groups = [
-            (unique[key], start, end) for key, start, end in zip(group_keys, bounds[:-1], bounds[1:], strict=True)
-        ]
-    others = np.flatnonzero(dirty[index]).tolist()
-    return first_answers, groups, ordered, others
 
 
 _time_of = itemgetter(0)

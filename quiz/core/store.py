@@ -39,10 +39,11 @@ from fsrs import State
 
 from quiz.core.days import Days
 from quiz.core.flags import FLAG_KINDS, Flags
-from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, Outcome, bulk_worth, run_many, run_one, sort_buffer
-from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for
+from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, IMPORT_AT, MIN_LANES, Outcome, run_many, run_one
+from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for, to_us
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
+from quiz.core.replay_bulk import Base, Memories, bulk_worth, sort_buffer
 from quiz.core.scheduling import Card, Scheduler, card_id_for, ensure_utc
 
 __all__ = [
@@ -566,6 +567,9 @@ class Replayer:
         # the question's key, and an answer's entry or (-1, record) for a rerate or undo.
         self._buffer_keys: list[str] = []
         self._buffer_events: list[Any] = []
+        # The states of questions whose committed answers were applied in bulk: numpy
+        # columns, taken back into `_base` by `_settle_all` (see `_flush`).
+        self._memories = Memories()
         self.flags = Flags()
         """Suspended and buried questions (`quiz.core.flags`)."""
 
@@ -733,6 +737,7 @@ class Replayer:
             if len(held) > limit:
                 settle(key, held)
         self._flush()
+        self._materialize()
 
     def _feed_answer(self, key: str, entry: Sequence[Any], held: Sequence[Any] | None) -> None:
         """An answer applied at once: after `finish()`, or from `_sync`."""
@@ -865,20 +870,66 @@ class Replayer:
             self._flush()
 
     def _flush(self) -> None:
-        """Apply the committed answers not yet applied to the states and the day counts."""
-        if not self._deferred:
+        """Apply the committed answers not yet applied to the states and the day counts.
+
+        Many questions' answers go through `fsrs_batch` in bulk, their states kept in
+        numpy columns (`replay_bulk.Memories`) until `_settle_all` needs them, so a
+        flush costs no Python object per question; a few go one answer at a time.
+        """
+        deferred = self._deferred
+        if not deferred:
+            return
+        keys = list(deferred)
+        runs = list(deferred.values())
+        counts = (self._new_days, self._review_days)
+        if type(self.kernel) is Kernel and len(keys) >= MIN_LANES and self._deferred_count >= IMPORT_AT:
+            self._memories.advance(self.kernel, keys, runs, self._base_of, counts, _BUCKET_US)
+        else:
+            self._materialize()
+            base = self._base
+            states = [base.get(key) for key in keys]
+            for key, before, (state, _codes) in zip(
+                keys, states, self._run_many(keys, states, runs, counts, False), strict=True
+            ):
+                if before is None and state is not None:
+                    base[key] = state
+        deferred.clear()
+        self._deferred_count = 0
+
+    def _base_of(self, key: str) -> Base:
+        """The committed state of `key` as `replay_bulk.Memories` holds it."""
+        state = self._base.get(key)
+        if state is None:
+            return (None, card_id_for(key), 0, 0, -1, -1)
+        first, last = state.first, state.last
+        return (
+            state.memory,
+            state.card_id,
+            state.answers,
+            state.correct,
+            -1 if first is None else to_us(first),
+            -1 if last is None else to_us(last),
+        )
+
+    def _materialize(self) -> None:
+        """The states held in numpy columns back into `_base`."""
+        if not len(self._memories):
             return
         base = self._base
-        keys = list(self._deferred)
-        states = [base.get(key) for key in keys]
-        results = self._run_many(
-            keys, states, list(self._deferred.values()), (self._new_days, self._review_days), False
-        )
-        for key, before, (state, _codes) in zip(keys, states, results, strict=True):
-            if before is None and state is not None:
-                base[key] = state
-        self._deferred.clear()
-        self._deferred_count = 0
+        for key, (memory, card_id, answers, correct, first, last) in self._memories.drain():
+            if memory is None:
+                continue  # never answered: no state (its answers all failed)
+            moment = None if last < 0 else from_us(last)
+            state = base.get(key)
+            if state is None:
+                start = None if first < 0 else from_us(first)
+                base[key] = QuestionState(None, answers, correct, moment, start, memory=memory, card_id=card_id)
+            else:
+                state.memory = memory
+                state._card = None
+                state.answers = answers
+                state.correct = correct
+                state.last = moment
 
     def feed_all(self, records: Iterable[dict[str, Any]]) -> None:
         """`feed` every record."""
