@@ -129,6 +129,8 @@ class Kernel:
         self.w19 = w[19]
         self.w7_easy = w[7] * self.easy_difficulty
         self.one_minus_w7 = 1 - w[7]
+        self.tables: object = None
+        """The settings as numpy tables, made by `quiz.core.fsrs_batch` on the kernel's first batch."""
 
     @staticmethod
     def _hard(steps: tuple[timedelta, ...]) -> int | None:
