@@ -107,10 +107,20 @@ Minimal().run(headless=True, size=(100, 30))
 """
 
 
+def child_env(cache: Path | None) -> dict[str, str]:
+    """The environment of a child: this one's, minus `PYTHONDONTWRITEBYTECODE` (an installed
+    quiz has its bytecode, as textual's has here; with the variable every start would
+    compile quiz from source), plus `QUIZ_CACHE` when given."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    if cache is not None:
+        env["QUIZ_CACHE"] = str(cache)
+    return env
+
+
 def time_child(code: str, *args: str, cache: Path | None = None) -> tuple[float, float]:
     """Seconds from starting the child to its first frame, and to the deck counts shown
     (`cache`: the child's `QUIZ_CACHE`)."""
-    env = dict(os.environ, QUIZ_CACHE=str(cache)) if cache is not None else None
+    env = child_env(cache)
     start = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-c", code, *args],

@@ -456,3 +456,41 @@ def test_the_class_report_uses_each_learners_snapshot(
     assert restored[0] == before + 2 * len(logs)
     monkeypatch.setenv("QUIZ_CACHE", "off")
     assert warm == build_class_report(logs, bank(), now=now)
+
+
+def test_a_snapshot_restored_with_no_new_line_gives_the_finished_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
+) -> None:
+    """Restored without a record since, the replayer is finished as saved (no `finish()`
+    walk over the held-back answers) and gives what a full replay gives, on any day, and
+    goes on exactly like one when records come after."""
+    lines = random_log(11, 360)  # 50 answers a question: many leave the held-back window
+    log = tmp_path / "reviews.jsonl"
+    folder = tmp_path / "cache"
+    log.write_bytes(b"".join(lines[:240]))
+    cached(log, folder)
+    monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 1)  # no snapshot written again (it would finish())
+    finished = [0]
+    real_finish = Replayer.finish
+
+    def counting(self: Replayer) -> dict[str, Any]:
+        finished[0] += 1
+        return real_finish(self)
+
+    monkeypatch.setattr(Replayer, "finish", counting)
+    for day in (None, T0.date(), (T0 + timedelta(days=40)).date()):
+        before = restored[0], finished[0]
+        got = cached(log, folder, day)
+        assert (restored[0], finished[0]) == (before[0] + 1, before[1])
+        assert_same(got, full(log, day))
+        assert len(got[0]._base) > 0 and len(got[0]._pending) > 0
+    more = tmp_path / "more.jsonl"
+    got, _ = cached(log, folder)
+    reference, _ = full(log)
+    for line in lines[240:]:
+        more.write_bytes(line)
+        for record in iter_records(more):
+            got.feed(record)
+            reference.feed(record)
+    assert real_finish(got) == real_finish(reference)
+    assert got.day_counts() == reference.day_counts()
