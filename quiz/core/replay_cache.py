@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
 from quiz import __version__
-from quiz.core.bank_cache import cache_dir
+from quiz.core.bank_cache import cache_dir, collection_paused
 from quiz.core.days import Days
 from quiz.core.flags import Flags
 from quiz.core.fsrs_kernel import Memory, from_us
@@ -666,14 +666,15 @@ def run_pass(
             return run_merged(logs, kind, scheduler, fresh, restore, on_warning, where, now=now, threshold=threshold)
         log = logs[0]
     where = _default_folder() if folder == "auto" else folder
-    snapshot = load(where, log, kind, scheduler) if where is not None else None
     work: P | None = None
-    if snapshot is not None:
-        with contextlib.suppress(*_DAMAGE):
-            work = restore(snapshot)
-        # The pass holds what it needs; the decoded body (its lists of pairs) goes now,
-        # so the records read next reuse that memory rather than add to the peak.
-        snapshot.body, snapshot.sections = {}, {}
+    with collection_paused():  # a restore makes objects by the hundred thousand, all kept
+        snapshot = load(where, log, kind, scheduler) if where is not None else None
+        if snapshot is not None:
+            with contextlib.suppress(*_DAMAGE):
+                work = restore(snapshot)
+            # The pass holds what it needs; the decoded body (its lists of pairs) goes now,
+            # so the records read next reuse that memory rather than add to the peak.
+            snapshot.body, snapshot.sections = {}, {}
     if work is None or snapshot is None:
         work = fresh()
         reader = LogReader(log, on_warning, now=now)
