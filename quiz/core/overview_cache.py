@@ -82,6 +82,48 @@ class Key:
         return {"logs": [list(item) for item in self.logs], "library": self.library, "settings": self.settings}
 
 
+def overview(
+    library: Library,
+    states: Mapping[str, QuestionState],
+    settings: Settings,
+    now: datetime,
+) -> list[DeckCounts]:
+    """Per deck counts in library order, then one `is_total` row for all decks.
+
+    A learned question counts as due when it falls due before the end of the
+    learner's day (`settings.days`), as in a drill; limits apply when a session starts.
+    Here rather than in `quiz.core.session` (which re-exports it) so that the home
+    screen counts a short log in its first frame without importing the engine.
+    """
+    from fsrs import State
+
+    from quiz.core.scheduling import ensure_utc
+
+    now = ensure_utc(now)
+    day_end = settings.days.end_of_today(now)
+    rows: list[DeckCounts] = []
+    totals = [0, 0, 0, 0]
+    for bank in library.banks:
+        counts = [len(bank.questions), 0, 0, 0]
+        for question in bank.questions:
+            state = states.get(question.key)
+            if state is None:
+                counts[1] += 1
+                continue
+            if state.fsrs_state == State.Review:
+                counts[3] += 1
+                if state.due < day_end:
+                    counts[2] += 1
+            elif state.due <= now:
+                counts[2] += 1
+        total, new, due, learned = counts
+        rows.append(DeckCounts(bank.deck, bank.title, bank.description, total, new, due, learned))
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+    total, new, due, learned = totals
+    rows.append(DeckCounts("", "All decks", "", total, new, due, learned, is_total=True))
+    return rows
+
+
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     """The cache folder (see `quiz.core.paths.cache_dir`); None when caching is off."""
     return paths.cache_dir(env)

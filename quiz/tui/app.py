@@ -73,11 +73,14 @@ class QuizApp(App[int]):
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
         self._watch_size = False
-        from quiz.core.class_roster import configured_roster
-
-        self.roster = configured_roster(load_prefs(self.prefs_file))
+        prefs = load_prefs(self.prefs_file)
+        self.roster: Path | None = None
         """The class roster configured for this installation (`quiz config roster PATH`):
         the home screen then offers the class screen."""
+        if prefs:  # with no preferences there is no roster, and the class code is not imported
+            from quiz.core.class_roster import configured_roster
+
+            self.roster = configured_roster(prefs)
 
     # ------------------------------------------------------------------ engine access
 

@@ -215,7 +215,7 @@ class HomeScreen(QuizScreen):
         synced (asked of git only with `git`, else as last shown), and why the log could
         not be read at all (None when it could). Runs in a thread when the app says so.
         Counts from a clean read are kept in the cached overview `entry`."""
-        from quiz.core.session import overview
+        from quiz.core.overview_cache import overview
         from quiz.core.store import StoreError
 
         app = self.quiz
