@@ -706,21 +706,37 @@ def _default_folder() -> Path | None:
         return None
 
 
+class _Fed:
+    """A replayer's `feed` that notes whether it was called."""
+
+    __slots__ = ("called", "feed")
+
+    def __init__(self, feed: Callable[[dict[str, Any]], None]) -> None:
+        self.feed = feed
+        self.called = False
+
+    def __call__(self, record: dict[str, Any]) -> None:
+        self.called = True
+        self.feed(record)
+
+
 class _ReplayPass:
     """The replayer alone: what a session needs at start.
 
     A replayer restored from a snapshot is finished as it was saved; `fed` says whether
     a record came since, so that only then `finish()` runs again (which walks every
-    held-back answer)."""
+    held-back answer). No reference cycle: the pass, once dropped, frees the replayer's
+    held-back answers at once rather than at the next full collection."""
 
     def __init__(self, replayer: Replayer, *, restored: bool = False) -> None:
         self.replayer = replayer
-        self.fed = not restored
-        self.feed = replayer.feed if not restored else self._feed_restored
+        self._fed = _Fed(replayer.feed) if restored else None
+        self.feed = replayer.feed if self._fed is None else self._fed
 
-    def _feed_restored(self, record: dict[str, Any]) -> None:
-        self.fed = True
-        self.replayer.feed(record)
+    @property
+    def fed(self) -> bool:
+        """Whether the replayer needs a `finish()`: built afresh, or fed since its restore."""
+        return self._fed is None or self._fed.called
 
     def dump(self) -> tuple[dict[str, Any], Sections]:
         return {"replay": replayer_to_json(self.replayer)}, {}
