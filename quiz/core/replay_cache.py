@@ -45,13 +45,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeAlias, TypeVar
+from typing import Any, Literal, NamedTuple, Protocol, TypeAlias, TypeVar
 
 from quiz import __version__
 from quiz.core.bank_cache import cache_dir, collection_paused
 from quiz.core.days import Days
 from quiz.core.flags import Flags
-from quiz.core.fsrs_kernel import Memory, from_us
+from quiz.core.fsrs_kernel import Memory
 from quiz.core.scheduling import Scheduler, State
 from quiz.core.store import COUNT_BUCKET, NEW, PENDING_PER_KEY, REVIEW, LogReader, QuestionState, Replayer
 
@@ -64,6 +64,7 @@ __all__ = [
     "byte_section",
     "load",
     "replay_log",
+    "replayed_states",
     "replayer_from_json",
     "replayer_to_json",
     "require",
@@ -454,30 +455,33 @@ def _unpack_states(data: object, count: int) -> list[QuestionState]:
     require(
         all((s != s) == (d != d) == (r == _NONE) for s, d, r in zip(stability, difficulty, last_review, strict=True))
     )
-    states: list[QuestionState] = []
-    add = states.append
-    for n in range(count):
-        s, d, r, at = stability[n], difficulty[n], last_review[n], step[n]
-        memory = Memory(
-            state[n],
-            None if at == _NONE else at,
-            None if s != s else s,
-            None if d != d else d,
-            due[n],
-            None if r == _NONE else r,
+    steps = [None if at == _NONE else at for at in step.tolist()]
+    stabilities = [None if value != value else value for value in stability.tolist()]
+    difficulties = [None if value != value else value for value in difficulty.tolist()]
+    reviews = [None if at == _NONE else at for at in last_review.tolist()]
+    memories = map(
+        Memory._make, zip(state.tolist(), steps, stabilities, difficulties, due.tolist(), reviews, strict=True)
+    )
+    _delta = timedelta  # `from_us`, inline with positional arguments: half its cost, the same datetimes
+    return [
+        QuestionState(
+            memory=memory,
+            card_id=card_id,
+            answers=answered,
+            correct=right,
+            last=None if seen == _NONE else _EPOCH + _delta(0, seen // 1_000_000, seen % 1_000_000),
+            first=None if begun == _NONE else _EPOCH + _delta(0, begun // 1_000_000, begun % 1_000_000),
         )
-        seen, begun = last[n], first[n]
-        add(
-            QuestionState(
-                memory=memory,
-                card_id=columns["card_id"][n],
-                answers=answers[n],
-                correct=correct[n],
-                last=None if seen == _NONE else from_us(seen),
-                first=None if begun == _NONE else from_us(begun),
-            )
+        for memory, card_id, answered, right, seen, begun in zip(
+            memories,
+            columns["card_id"].tolist(),
+            answers.tolist(),
+            correct.tolist(),
+            last.tolist(),
+            first.tolist(),
+            strict=True,
         )
-    return states
+    ]
 
 
 def _pack_days(counts: Mapping[int, int]) -> list[str]:
@@ -546,23 +550,58 @@ def _keys_at(keys: list[str], data: object) -> list[str]:
     return named
 
 
-def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, days: Days | None = None) -> Replayer:
-    """A replayer in the state `replayer_to_json` saved, finished as it was; CacheError if
-    anything is off (checked column by column, not answer by answer)."""
+class _Finished(NamedTuple):
+    """The part of a saved replayer that `finish()` gave, checked (see `_finished`)."""
+
+    keys: list[str]
+    base: dict[str, QuestionState]
+    held: list[tuple[str, int]]
+    """(key, number of held-back answers), in the replayer's order."""
+    done: dict[str, QuestionState | None]
+    states: dict[str, QuestionState]
+    """What `finish()` gave: the committed states, then those after the held-back answers."""
+
+
+def _finished(data: object) -> _Finished:
+    """The states of a `replayer_to_json` snapshot, without its held-back answers (a
+    tenth of the entries); CacheError if anything is off."""
     require(isinstance(data, dict))
     assert isinstance(data, dict)
     keys = data["keys"]
     require(isinstance(keys, list) and all(type(key) is str for key in keys) and len(set(keys)) == len(keys))
-    replayer = Replayer(scheduler, day, days=days)
     base, pending, done = data["base"], data["pending"], data["done"]
     require(isinstance(base, dict) and isinstance(pending, dict) and isinstance(done, dict))
     named = _keys_at(keys, base.get("at"))
-    replayer._base.update(zip(named, _unpack_states(base, len(named)), strict=True))
-
+    committed = dict(zip(named, _unpack_states(base, len(named)), strict=True))
     named = _keys_at(keys, pending.get("at"))
     counts = _unpack(pending.get("count"), "i", len(named))
     require(_within(counts, 0, PENDING_PER_KEY))
-    total = sum(counts)
+    held = list(zip(named, counts.tolist(), strict=True))
+    named = _keys_at(keys, done.get("at"))
+    stateful = _unpack(done.get("stateful"), "b", len(named))
+    require(_within(stateful, 0, 1))
+    states = iter(_unpack_states(done, sum(stateful)))
+    finished = {key: next(states) if has_state else None for key, has_state in zip(named, stateful, strict=True)}
+    # finish() gave a result for every question with held-back answers, and for no other.
+    require(finished.keys() == {key for key, count in held if count})
+    result = dict(committed)
+    for key, count in held:
+        if count:
+            state = finished[key]
+            if state is not None:
+                result[key] = state
+    return _Finished(keys, committed, held, finished, result)
+
+
+def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, days: Days | None = None) -> Replayer:
+    """A replayer in the state `replayer_to_json` saved, finished as it was; CacheError if
+    anything is off (checked column by column, not answer by answer)."""
+    part = _finished(data)
+    assert isinstance(data, dict)
+    replayer = Replayer(scheduler, day, days=days)
+    replayer._base.update(part.base)
+    pending, done = data["pending"], data["done"]
+    total = sum(count for _key, count in part.held)
     times = _unpack(pending.get("time"), "q", total).tolist()
     ratings = _unpack(pending.get("rating"), "b", total)
     rights = _unpack(pending.get("correct"), "b", total)
@@ -573,44 +612,60 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, 
     entries = list(map(list, zip(times, ids, ratings.tolist(), map(bool, rights), strict=True)))
     held = replayer._pending
     start = 0
-    for key, count in zip(named, counts, strict=True):
+    for key, count in part.held:
         end = start + count
         span = times[start:end]
         require(span == sorted(span))
         held[key] = entries[start:end]
         start = end
-
-    named = _keys_at(keys, done.get("at"))
-    stateful = _unpack(done.get("stateful"), "b", len(named))
-    require(_within(stateful, 0, 1))
-    states = iter(_unpack_states(done, sum(stateful)))
     codes = _unpack(done.get("codes"), "b").tolist()
     require(set(codes) <= {0, NEW, REVIEW})
     start = 0
-    for key, has_state in zip(named, stateful, strict=True):
-        end = start + len(held.get(key) or ())
-        require(end > start)  # only a question with held-back answers has a finish() result
-        replayer._done[key] = (next(states) if has_state else None, codes[start:end])
+    for key, state in part.done.items():
+        end = start + len(held[key])
+        replayer._done[key] = (state, codes[start:end])
         start = end
     require(start == len(codes))
-
     replayer._new_days.update(_unpack_days(data["new_days"]))
     replayer._review_days.update(_unpack_days(data["review_days"]))
     finished = data["finished_days"]
     require(isinstance(finished, list) and len(finished) == 2)
     replayer.flags = Flags.from_json(data["flags"])
-    # What finish() gave when the snapshot was taken (its states are those of `_done`).
-    finished_states = dict(replayer._base)
-    for key, entries in held.items():
-        if entries:
-            found = replayer._done.get(key)
-            require(found is not None)
-            assert found is not None
-            if found[0] is not None:
-                finished_states[key] = found[0]
-    replayer.states = finished_states
+    replayer.states = part.states
     replayer._finished_days = (_unpack_days(finished[0]), _unpack_days(finished[1]))
     return replayer
+
+
+def replayed_states(
+    log: Path | Sequence[Path],
+    scheduler: Scheduler,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+    folder: Path | Literal["auto"] | None = "auto",
+    now: datetime | None = None,
+) -> dict[str, QuestionState]:
+    """`replay_log(...).states`, and only them (the home screen's counts need no more).
+
+    When the learner has one log and nothing was appended to it since its snapshot (the
+    first start of a day, or after a change of settings or banks: the cached overview
+    no longer holds, the log is as it was), the states are read from the snapshot
+    alone: its held-back answers, nine entries in ten, are not rebuilt, since nothing
+    will be fed to them. Otherwise this is `replay_log`."""
+    logs = (log,) if isinstance(log, Path) else tuple(log)
+    where = _default_folder() if folder == "auto" else folder
+    if len(logs) == 1 and where is not None:
+        with collection_paused():
+            snapshot = load(where, logs[0], "states", scheduler)
+            states: dict[str, QuestionState] | None = None
+            with contextlib.suppress(*_DAMAGE):
+                if snapshot is not None and os.stat(logs[0]).st_size == snapshot.offset:
+                    states = _finished(snapshot.body.get("replay")).states
+        if states is not None and snapshot is not None:
+            if on_warning is not None:
+                for problem in snapshot.problems:
+                    on_warning(f"{logs[0]}: {problem}")
+            return states
+    return replay_log(logs, scheduler, on_warning=on_warning, folder=folder, now=now).states
 
 
 # --------------------------------------------------------------------------- the pass

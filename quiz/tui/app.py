@@ -93,12 +93,12 @@ class QuizApp(App[int]):
 
         Thread-safe: it touches no widget, so screens may call it from a worker.
         """
-        from quiz.core.replay_cache import replay_log
+        from quiz.core.replay_cache import replayed_states
 
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
-        return replayer.states, warnings
+        states = replayed_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
+        return states, warnings
 
     def new_session(
         self,

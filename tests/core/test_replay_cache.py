@@ -494,3 +494,33 @@ def test_a_snapshot_restored_with_no_new_line_gives_the_finished_replay(
             reference.feed(record)
     assert real_finish(got) == real_finish(reference)
     assert got.day_counts() == reference.day_counts()
+
+
+def test_the_states_alone_are_those_of_the_whole_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
+) -> None:
+    """`replayed_states` (the home screen's counts) gives `replay_log(...).states`, in the
+    same order, with the same warnings: without a snapshot, from one with nothing appended
+    since (read without rebuilding its held-back answers), and with lines appended."""
+    lines = random_log(12, 300)
+    log = tmp_path / "reviews.jsonl"
+    folder = tmp_path / "cache"
+
+    def both() -> tuple[Any, Any]:
+        got_warnings: list[str] = []
+        got = replay_cache.replayed_states(log, SCHEDULER, on_warning=got_warnings.append, folder=folder)
+        want = full(log)
+        return (list(got.items()), got_warnings), (list(want[0].states.items()), want[1])
+
+    log.write_bytes(b"".join(lines[:200]))
+    got, want = both()  # no snapshot yet: the replay, which writes one
+    assert got == want and got[1]  # the random log has bad lines: warnings to repeat
+    monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 1000)  # none written from now on
+    before = restored[0]
+    got, want = both()  # nothing appended: from the snapshot alone
+    assert got == want
+    assert restored[0] == before  # no replayer was rebuilt
+    log.write_bytes(b"".join(lines))
+    got, want = both()  # appended: restored and fed
+    assert got == want
+    assert restored[0] == before + 1
