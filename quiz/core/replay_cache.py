@@ -35,6 +35,7 @@ import base64
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -77,7 +78,7 @@ CACHE_FORMAT = 4
 """2: the daily counts are per quarter hour of UTC time (local days), no longer per UTC day.
 3: the history's responses as a table of distinct values and a column of indexes, its
 day counts as columns. 4: the replayer in columns (`replayer_to_json`), with what its
-`finish()` gave."""
+`finish()` gave; the held-back answers' ids as one string and a column of lengths."""
 MIN_NEW_LINES = 2000
 """Lines replayed since the snapshot (or from scratch) before a new one is worth writing."""
 PROBE_BYTES = 65536
@@ -524,7 +525,10 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
             "at": _pack(map(index.__getitem__, pending), "i"),
             "count": _pack(map(len, pending.values()), "i"),
             "time": _pack([entry[0] for entry in held], "q"),
-            "id": [entry[1] for entry in held],
+            # The ids as one string and their lengths: a list of 100,000 strings is a JSON
+            # decoder call each, and a read of the states alone does not need them.
+            "id": "".join(entry[1] for entry in held),
+            "id_length": _pack([len(entry[1]) for entry in held], "i"),
             "rating": _pack([int(entry[2]) for entry in held], "b"),
             "correct": _pack([bool(entry[3]) for entry in held], "b"),
         },
@@ -605,10 +609,13 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, 
     times = _unpack(pending.get("time"), "q", total).tolist()
     ratings = _unpack(pending.get("rating"), "b", total)
     rights = _unpack(pending.get("correct"), "b", total)
-    ids = pending.get("id")
-    require(isinstance(ids, list) and len(ids) == total and all(type(ident) is str for ident in ids))
+    text = pending.get("id")
+    lengths = _unpack(pending.get("id_length"), "i", total)
+    require(isinstance(text, str) and _within(lengths, 0, len(text or "")) and sum(lengths) == len(text or ""))
+    assert isinstance(text, str)
+    ends = list(itertools.accumulate(lengths))
+    ids = list(map(text.__getitem__, map(slice, [0, *ends[:-1]], ends)))
     require(_within(times, 0, _LATEST_US) and _within(ratings, 1, 4) and _within(rights, 0, 1))
-    assert isinstance(ids, list)
     entries = list(map(list, zip(times, ids, ratings.tolist(), map(bool, rights), strict=True)))
     held = replayer._pending
     start = 0

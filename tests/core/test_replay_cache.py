@@ -524,3 +524,28 @@ def test_the_states_alone_are_those_of_the_whole_replay(
     got, want = both()  # appended: restored and fed
     assert got == want
     assert restored[0] == before + 1
+
+
+def test_held_back_ids_of_any_text_come_back_as_written() -> None:
+    """The held-back answers' ids are kept as one string and their lengths: ids empty,
+    accented, beyond the BMP, with a lone surrogate, or alike come back each as it was."""
+    ids = ["", "é", "a𝄞b", "\ud800x", "é", "plain-id", "x" * 300]
+    replayer = Replayer(SCHEDULER)
+    for n, ident in enumerate(ids):
+        replayer.feed(
+            {
+                "kind": "answer",
+                "key": f"d/q{n % 3}",
+                "id": ident,
+                "time": (T0 + timedelta(minutes=n)).isoformat(),
+                "rating": 3,
+                "correct": True,
+            }
+        )
+    data = json.loads(json.dumps(replay_cache.replayer_to_json(replayer)))
+    back = replay_cache.replayer_from_json(data, SCHEDULER, None)
+    assert back._pending == replayer._pending
+    assert [entry[1] for held in back._pending.values() for entry in held] == [
+        entry[1] for held in replayer._pending.values() for entry in held
+    ]
+    assert back.states == replayer.finish()
