@@ -159,3 +159,32 @@ async def test_a_wrong_cached_entry_is_corrected_by_the_replay_that_follows(
         await pilot.pause()
         assert first_row(app) == REPLAYED
     assert json.loads(path.read_text(encoding="utf-8"))["rows"][0][4:7] == [1, 1, 2]
+
+
+async def test_the_first_showing_reads_the_log_once_and_every_return_again(
+    tmp_path: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first showing is a mount and a resume: the log is read for the mount only. Each
+    return to the home screen (from a session, history, help) reads it again."""
+    from quiz.tui.screens.help import HOME_KEYS, HelpScreen
+
+    banks = write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE)
+    app = make_app(banks)
+    reads: list[str | None] = []
+    real = app.states
+
+    def counting(learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]]:
+        reads.append(learner)
+        return real(learner)
+
+    monkeypatch.setattr(app, "states", counting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(reads) == 1
+        assert first_row(app) == ["True or false", "3", "3", "0", "0"]
+        for returns in (2, 3):
+            await app.push_screen(HelpScreen("Keys", HOME_KEYS))
+            await pilot.pause()
+            app.pop_screen()
+            await pilot.pause()
+            assert len(reads) == returns

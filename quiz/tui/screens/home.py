@@ -93,6 +93,8 @@ class HomeScreen(QuizScreen):
         self._reading: tuple[str, OverviewKey | None] | None = None
         """(learner, cache key) of the replay running in a worker: the first showing
         brings both a mount and a resume, and one replay is enough for both."""
+        self._counted_at_mount = False
+        self._resumed = False
         self.unsynced: int | None = None
         """Answers not yet committed to the class repository; None when the scores are not in git."""
 
@@ -108,6 +110,7 @@ class HomeScreen(QuizScreen):
 
     def on_mount(self) -> None:
         self.refresh_decks()
+        self._counted_at_mount = True
         self.query_one("#decks", DataTable).focus()
 
     def on_resize(self) -> None:
@@ -120,7 +123,11 @@ class HomeScreen(QuizScreen):
         return max(MIN_DECK_WIDTH, self.app.size.width - DECK_COLUMN_MARGIN)
 
     def on_screen_resume(self) -> None:
-        """Back from a session or history: the numbers have changed."""
+        """Back from a session or history: the numbers have changed. (The first showing
+        brings a mount and then a resume: the mount has just counted.)"""
+        first, self._resumed = not self._resumed, True
+        if first and self._counted_at_mount:
+            return
         self.refresh_decks()
 
     def refresh_decks(self) -> None:
