@@ -72,6 +72,7 @@ __all__ = [
     "run_pass",
     "save",
     "section",
+    "snapshot_states",
 ]
 
 CACHE_FORMAT = 4
@@ -651,28 +652,53 @@ def replayed_states(
     folder: Path | Literal["auto"] | None = "auto",
     now: datetime | None = None,
 ) -> dict[str, QuestionState]:
-    """`replay_log(...).states`, and only them (the home screen's counts need no more).
+    """`replay_log(...).states`, and only them (the home screen's counts need no more):
+    `snapshot_states` when it has them, else `replay_log`."""
+    logs = (log,) if isinstance(log, Path) else tuple(log)
+    states = snapshot_states(logs, scheduler, on_warning=on_warning, folder=folder)
+    if states is not None:
+        return states
+    return replay_log(logs, scheduler, on_warning=on_warning, folder=folder, now=now).states
 
-    When the learner has one log and nothing was appended to it since its snapshot (the
-    first start of a day, or after a change of settings or banks: the cached overview
-    no longer holds, the log is as it was), the states are read from the snapshot
-    alone: its held-back answers, nine entries in ten, are not rebuilt, since nothing
-    will be fed to them. Otherwise this is `replay_log`."""
+
+def snapshot_states(
+    log: Path | Sequence[Path],
+    scheduler: Scheduler,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+    folder: Path | Literal["auto"] | None = "auto",
+) -> dict[str, QuestionState] | None:
+    """`replay_log(...).states` read from the log's snapshot alone, or None when that
+    cannot be: several logs, no snapshot that fits, or lines appended since it.
+
+    Nothing appended since the snapshot is the first start of a day, or one after a
+    change of settings or banks: the cached overview no longer holds, the log is as it
+    was. The snapshot's held-back answers, nine entries in ten, are then not rebuilt
+    (nothing will be fed to them), and its body is not even read when its header says
+    it ends before the log does. The warnings are those `replay_log` would give."""
     logs = (log,) if isinstance(log, Path) else tuple(log)
     where = _default_folder() if folder == "auto" else folder
-    if len(logs) == 1 and where is not None:
+    if len(logs) != 1 or where is None:
+        return None
+    path = logs[0]
+    states: dict[str, QuestionState] | None = None
+    try:
+        size = os.stat(path).st_size
+        with open(_entry_path(where, path, "states"), "rb") as handle:
+            header = json.loads(handle.readline(MAX_HEADER_BYTES))
+        if header["log"]["offset"] != size:
+            return None
         with collection_paused():
-            snapshot = load(where, logs[0], "states", scheduler)
-            states: dict[str, QuestionState] | None = None
-            with contextlib.suppress(*_DAMAGE):
-                if snapshot is not None and os.stat(logs[0]).st_size == snapshot.offset:
-                    states = _finished(snapshot.body.get("replay")).states
-        if states is not None and snapshot is not None:
-            if on_warning is not None:
-                for problem in snapshot.problems:
-                    on_warning(f"{logs[0]}: {problem}")
-            return states
-    return replay_log(logs, scheduler, on_warning=on_warning, folder=folder, now=now).states
+            snapshot = load(where, path, "states", scheduler)
+            if snapshot is None or snapshot.offset != size:
+                return None
+            states = _finished(snapshot.body.get("replay")).states
+    except (*_DAMAGE, AttributeError):
+        return None
+    if on_warning is not None:
+        for problem in snapshot.problems:
+            on_warning(f"{path}: {problem}")
+    return states
 
 
 # --------------------------------------------------------------------------- the pass

@@ -100,6 +100,17 @@ class QuizApp(App[int]):
         states = replayed_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
         return states, warnings
 
+    def snapshot_states(self, learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]] | None:
+        """`states`, when they can be read from the log's replay snapshot alone (nothing
+        appended since it: see `quiz.core.replay_cache.snapshot_states`), else None. As
+        cheap as replaying a short log, so the home screen asks before its first frame."""
+        from quiz.core.replay_cache import snapshot_states
+
+        store = Store(self.options.scores_dir, learner or self.learner)
+        warnings: list[str] = []
+        states = snapshot_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
+        return None if states is None else (states, warnings)
+
     def new_session(
         self,
         mode: str,

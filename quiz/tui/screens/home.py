@@ -159,6 +159,18 @@ class HomeScreen(QuizScreen):
             self.call_after_refresh(
                 self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
             )
+        elif (counted := self._count_from_snapshot(app.learner)) is not None:
+            # The log as its replay snapshot left it: its states are read at once, counts
+            # in the first frame; keeping them and asking git wait for it.
+            stats, _states, warnings, error, _settings, _library, _now = counted
+            self._show_stats(app.learner, stats, warnings, self.unsynced, error)
+            self.call_after_refresh(
+                self.run_worker,
+                partial(self._keep_in_thread, entry, counted),
+                thread=True,
+                exclusive=True,
+                group="home-pending",
+            )
         else:
             if not self.stats:
                 self.stats = [DeckRow(b.deck, b.title, b.description, len(b.questions)) for b in app.library.banks]
@@ -204,6 +216,11 @@ class HomeScreen(QuizScreen):
             return unsynced(self.quiz.options.scores_dir / learner)
         except Exception:
             return None
+
+    def _keep_in_thread(self, entry: OverviewEntry | None, counted: _Counted) -> None:
+        """Keep counts shown in the first frame in the cached overview, then ask git."""
+        self._keep(entry, counted)
+        self._pending_in_thread()
 
     def _pending_in_thread(self) -> None:
         learner = self.quiz.learner
@@ -256,6 +273,22 @@ class HomeScreen(QuizScreen):
             states = {}
             error = str(problem)
         return overview(library, states, settings, now), states, warnings, error, settings, library, now
+
+    def _count_from_snapshot(self, learner: str) -> _Counted | None:
+        """`_count`, when the log's replay snapshot alone gives the states; else None."""
+        from quiz.core.overview_cache import overview
+
+        app = self.quiz
+        now = app.clock()
+        settings, library = app.settings, app.library
+        try:
+            found = app.snapshot_states(learner)
+        except Exception:
+            return None  # the snapshot is only a head start: the worker replays as ever
+        if found is None:
+            return None
+        states, warnings = found
+        return overview(library, states, settings, now), states, warnings, None, settings, library, now
 
     def _keep(self, entry: OverviewEntry | None, counted: _Counted) -> None:
         """Keep counts in the cached overview `entry`: only from a clean read with what the
