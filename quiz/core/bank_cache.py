@@ -139,8 +139,8 @@ def _from_json_value(cls: type[Any], name: str, value: list[Any]) -> Any:
 
 class _Template:
     """What `_question_from_json` starts from for one class: every field with a plain
-    default (None for the ones the bank gives), the ones made by a factory, and the
-    required ones."""
+    default (None for the ones the bank gives or a factory makes), the factories, the
+    required fields and all of them."""
 
     def __init__(self, cls: type[Any]) -> None:
         layout = LAYOUTS[cls]
@@ -151,6 +151,7 @@ class _Template:
         self.required = frozenset(
             name for name, default, factory in layout if default is MISSING and factory is None and name not in _DERIVED
         )
+        self.names = frozenset(self.values)
 
 
 TEMPLATES = {cls: _Template(cls) for cls in CLASSES.values()}
@@ -163,16 +164,18 @@ def _question_from_json(data: dict[str, Any], deck: str, file: str, sources: Map
     the JSON. KeyError for a field missing or unknown (not an entry this code wrote)."""
     cls = CLASSES[data["type"]]
     template = TEMPLATES[cls]
-    values = dict(template.values)
-    if not template.required <= data.keys() or not data.keys() <= values.keys():
+    given = data.keys()
+    if not template.required <= given or not given <= template.names:
         raise KeyError("not a question's fields")
-    values["deck"] = deck
-    values["file"] = file
+    # The template's order (the fields'), its defaults replaced by what the entry gives.
+    values = {**template.values, "deck": deck, "file": file, **data}
     for name, factory in template.factories:
-        values[name] = factory()
+        if name not in given:
+            values[name] = factory()
     for name, value in data.items():
-        values[name] = _from_json_value(cls, name, value) if type(value) is list else value
-    if "citation" not in data:
+        if type(value) is list:
+            values[name] = _from_json_value(cls, name, value)
+    if "citation" not in given:
         source = values["source"]
         values["citation"] = None if source is None else sources.get(source)
     question: Question = object.__new__(cls)
