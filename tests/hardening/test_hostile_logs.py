@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from quiz.cli import main
-from quiz.core import replay_cache
+from quiz.core import replay_cache, replay_columns
 from quiz.core.history import load_history, response_text
 from quiz.core.records import CLOCK_SKEW, MAX_DEPTH, MAX_LINE_BYTES, Skip, parse_line, too_deep
 from quiz.core.session import Session
@@ -329,20 +329,20 @@ def many_answers(count: int) -> list[bytes]:
 def test_a_forged_snapshot_with_impossible_card_values_falls_back_to_the_replay(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: Any
 ) -> None:
-    """A state column (`replay_cache._STATE_COLUMNS`) set to a value no replay gives."""
+    """A state column (`replay_columns._STATE_COLUMNS`) set to a value no replay gives."""
     monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 0)
     monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
     store = write(tmp_path / "scores", many_answers(200))
     later = datetime(2026, 1, 1, tzinfo=UTC)
     reference = Session(LIBRARY, store, clock=lambda: later)
     (entry,) = (tmp_path / "cache" / "replay").glob("*.states")
-    typecode = dict(replay_cache._STATE_COLUMNS)[column]
+    typecode = dict(replay_columns._STATE_COLUMNS)[column]
 
     def change(body: dict[str, Any]) -> None:
         for table in (body["replay"]["base"], body["replay"]["done"]):
-            count = len(replay_cache._unpack(table[column], typecode))
-            table[column] = replay_cache._pack([value] * count, typecode)
-        assert replay_cache._unpack(body["replay"]["done"][column], typecode)  # a value was forged
+            count = len(replay_columns._unpack(table[column], typecode))
+            table[column] = replay_columns._pack([value] * count, typecode)
+        assert replay_columns._unpack(body["replay"]["done"][column], typecode)  # a value was forged
 
     forge(entry, change)
     assert replay_cache.load(tmp_path / "cache", store.path, "states", reference.scheduler) is not None
@@ -360,12 +360,12 @@ def test_a_forged_snapshot_with_impossible_card_values_falls_back_to_the_replay(
 @pytest.mark.parametrize(
     "change",
     [
-        lambda replay: replay["pending"].update(rating=replay_cache._pack([5], "b")),  # wrong length, and no rating 5
+        lambda replay: replay["pending"].update(rating=replay_columns._pack([5], "b")),  # wrong length, and no rating 5
         lambda replay: replay["pending"].update(id=replay["pending"]["id"][:-1]),
         lambda replay: replay["pending"].update(time=replay["pending"]["time"][:-4] + "!!!!"),  # not base64
         lambda replay: replay.update(keys=[*replay["keys"][:-1], replay["keys"][0]]),  # a key twice
-        lambda replay: replay["done"].update(codes=replay_cache._pack([7], "b")),
-        lambda replay: replay.update(new_days=[replay_cache._pack([-1], "q"), replay_cache._pack([1], "q")]),
+        lambda replay: replay["done"].update(codes=replay_columns._pack([7], "b")),
+        lambda replay: replay.update(new_days=[replay_columns._pack([-1], "q"), replay_columns._pack([1], "q")]),
     ],
 )
 def test_a_forged_snapshot_with_impossible_columns_falls_back_to_the_replay(
