@@ -73,11 +73,14 @@ class QuizApp(App[int]):
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
         self._watch_size = False
-        from quiz.core.class_roster import configured_roster
-
-        self.roster = configured_roster(load_prefs(self.prefs_file))
+        prefs = load_prefs(self.prefs_file)
+        self.roster: Path | None = None
         """The class roster configured for this installation (`quiz config roster PATH`):
         the home screen then offers the class screen."""
+        if prefs:  # with no preferences there is no roster, and the class code is not imported
+            from quiz.core.class_roster import configured_roster
+
+            self.roster = configured_roster(prefs)
 
     # ------------------------------------------------------------------ engine access
 
@@ -90,12 +93,23 @@ class QuizApp(App[int]):
 
         Thread-safe: it touches no widget, so screens may call it from a worker.
         """
-        from quiz.core.replay_cache import replay_log
+        from quiz.core.replay_cache import replayed_states
 
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
-        return replayer.states, warnings
+        states = replayed_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
+        return states, warnings
+
+    def snapshot_states(self, learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]] | None:
+        """`states`, when they can be read from the log's replay snapshot alone (nothing
+        appended since it: see `quiz.core.replay_cache.snapshot_states`), else None. As
+        cheap as replaying a short log, so the home screen asks before its first frame."""
+        from quiz.core.replay_cache import snapshot_states
+
+        store = Store(self.options.scores_dir, learner or self.learner)
+        warnings: list[str] = []
+        states = snapshot_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
+        return None if states is None else (states, warnings)
 
     def new_session(
         self,
