@@ -195,9 +195,11 @@ def replayer_to_json(replayer: Replayer) -> dict[str, Any]:
     the states and day counts `finish()` gave, so a restore without new records skips it.
 
     Numbers go in columns (`_pack`); keys are indexes into one list of keys."""
-    replayer.finish()
+    replayer.finish()  # also empties what a cold replay keeps aside: its buffer, deferred answers, numpy columns
+    assert not replayer._buffer_keys and not replayer._deferred and not len(replayer._memories)
     index: dict[str, int] = {}
-    for part in (replayer._base, replayer._pending, replayer._done):
+    # The held-back lists first: their order is that of `finish()`'s states (by first answer).
+    for part in (replayer._pending, replayer._base, replayer._done):
         for key in part:
             index.setdefault(key, len(index))
     pending = replayer._pending
@@ -252,7 +254,8 @@ class _Finished(NamedTuple):
     """(key, number of held-back answers), in the replayer's order."""
     done: dict[str, QuestionState | None]
     states: dict[str, QuestionState]
-    """What `finish()` gave: the committed states, then those after the held-back answers."""
+    """What `finish()` gave, in its order: by question's first answer (the held-back
+    lists' order), each question's state after its held-back answers, else its committed one."""
 
 
 def _finished(data: object) -> _Finished:
@@ -277,12 +280,17 @@ def _finished(data: object) -> _Finished:
     finished = {key: next(states) if has_state else None for key, has_state in zip(named, stateful, strict=True)}
     # finish() gave a result for every question with held-back answers, and for no other.
     require(finished.keys() == {key for key, count in held if count})
-    result = dict(committed)
+    # As `Replayer.finish()` lists them: a cold replay and a restored one give one order.
+    result: dict[str, QuestionState] = {}
     for key, count in held:
-        if count:
-            state = finished[key]
-            if state is not None:
-                result[key] = state
+        state = finished[key] if count else None
+        if state is None:
+            state = committed.get(key)
+            if state is None:
+                continue
+        result[key] = state
+    if len(result) < len(committed):
+        result.update((key, state) for key, state in committed.items() if key not in result)
     return _Finished(keys, committed, held, finished, result)
 
 
@@ -305,7 +313,8 @@ def replayer_from_json(data: object, scheduler: Scheduler, day: date | None, *, 
     ends = list(itertools.accumulate(lengths))
     ids = list(map(text.__getitem__, map(slice, [0, *ends[:-1]], ends)))
     require(_within(times, 0, _LATEST_US) and _within(ratings, 1, 4) and _within(rights, 0, 1))
-    entries = list(map(list, zip(times, ids, ratings.tolist(), map(bool, rights), strict=True)))
+    # Tuples of plain values, as `Replayer.feed` makes them (the garbage collector stops tracking them).
+    entries = list(zip(times, ids, ratings.tolist(), map(bool, rights), strict=True))
     held = replayer._pending
     start = 0
     for key, count in part.held:
