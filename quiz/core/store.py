@@ -745,6 +745,14 @@ class Replayer:
         if not held:
             self._pending[key] = [entry]
             return
+        if done is None and held[-1][0] <= entry[0]:
+            # In order, nothing remembered to keep in step: commit lazily (see `_settle`).
+            if type(held) is not list:
+                held = self._pending[key] = list(held)
+            held.append(entry)
+            if len(held) > _HOLD_LIMIT:
+                self._settle(key, held)
+            return
         held = self._held(key, held)
         if held[-1][0] <= entry[0]:
             held.append(entry)
