@@ -16,7 +16,8 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from quiz.core.fsrs_batch import IMPORT_AT, Counts, Entry, _Batch, run_one
+from quiz.core import fsrs_batch
+from quiz.core.fsrs_batch import Counts, Entry, _Batch, run_one
 from quiz.core.fsrs_kernel import LEARNING, Kernel, Memory
 
 __all__ = ["Base", "Memories", "bulk_worth", "sort_buffer"]
@@ -28,7 +29,7 @@ _NO_TIME = -(1 << 62)
 
 def bulk_worth(count: int) -> bool:
     """Whether `count` buffered records are worth sorting with numpy (`sort_buffer`)."""
-    return count >= IMPORT_AT
+    return count >= fsrs_batch.IMPORT_AT
 
 
 def sort_buffer(

@@ -37,9 +37,10 @@ from typing import Any, BinaryIO
 
 from fsrs import State
 
+from quiz.core import fsrs_batch
 from quiz.core.days import Days
 from quiz.core.flags import FLAG_KINDS, Flags
-from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, IMPORT_AT, MIN_LANES, Outcome, run_many, run_one
+from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, Outcome, run_many, run_one
 from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for, to_us
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
@@ -890,7 +891,11 @@ class Replayer:
         keys = list(deferred)
         runs = list(deferred.values())
         counts = (self._new_days, self._review_days)
-        if type(self.kernel) is Kernel and len(keys) >= MIN_LANES and self._deferred_count >= IMPORT_AT:
+        if (
+            type(self.kernel) is Kernel
+            and len(keys) >= fsrs_batch.MIN_LANES
+            and self._deferred_count >= fsrs_batch.IMPORT_AT
+        ):
             self._memories.advance(self.kernel, keys, runs, self._base_of, counts, _BUCKET_US)
         else:
             self._materialize()

@@ -262,6 +262,7 @@ def messy_records(seed: int, count: int, keys: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     records: list[dict[str, Any]] = []
     answered: dict[str, list[str]] = {}
+    latest: dict[str, datetime] = {}
     when = T0
     for n in range(count):
         key = f"d{rng.randrange(3)}/q{rng.randrange(keys)}"
@@ -282,8 +283,10 @@ def messy_records(seed: int, count: int, keys: int) -> list[dict[str, Any]]:
             continue
         when += timedelta(minutes=rng.choice([1, 10, 300, 1500, 6000, 20000]))
         moment = when
-        if roll > 0.97:
-            moment = when - timedelta(days=rng.choice([1, 30, 200]))  # out of order, maybe far
+        if roll > 0.96 and key in latest:
+            # Before the question's latest answer: out of order, maybe past its whole window.
+            moment = latest[key] - timedelta(minutes=rng.choice([0, 1, 600, 3000, 30000, 300000, 3000000]))
+        latest[key] = max(latest.get(key, moment), moment)
         correct = rng.random() < 0.7
         records.append(
             base
