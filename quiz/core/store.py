@@ -686,15 +686,27 @@ class Replayer:
         for key in first_answers:
             if key not in pending:
                 pending[key] = ()
-        limit = _HOLD_LIMIT
-        settle = self._settle
+        limit, keep = _HOLD_LIMIT, PENDING_PER_KEY
+        commit = self._commit_many
         # Tuples of tuples of plain values: the garbage collector stops tracking them, so its
         # full collections do not visit the hundreds of thousands of answers held back.
+        # Each answer is copied once: to the held-back ones, or to the committed ones.
         for key, start, end in groups:
             held = pending[key]
-            held = pending[key] = (held if type(held) is tuple else tuple(held)) + ordered[start:end]
-            if len(held) > limit:
-                settle(key, held)
+            if type(held) is not tuple:
+                held = tuple(held)
+            total = len(held) + end - start
+            if total <= limit:
+                pending[key] = held + ordered[start:end]
+                continue
+            cut = total - keep
+            if cut <= len(held):
+                pending[key] = held[cut:] + ordered[start:end]
+                commit(key, held[:cut])
+            else:
+                middle = start + cut - len(held)
+                pending[key] = ordered[middle:end]
+                commit(key, held + ordered[start:middle])
         for index in others:
             one(keys[index], events[index])
 
@@ -719,6 +731,11 @@ class Replayer:
             return held
         committed = held[:cut]
         held = self._pending[key] = held[cut:]
+        self._commit_many(key, committed)
+        return held
+
+    def _commit_many(self, key: str, committed: Sequence[Any]) -> None:
+        """`_commit` of several answers of `key`, oldest first."""
         deferred = self._deferred.get(key)
         if deferred is None:
             self._deferred[key] = committed
@@ -726,10 +743,9 @@ class Replayer:
             deferred += committed
         else:
             self._deferred[key] = tuple(deferred) + tuple(committed)
-        self._deferred_count += cut
+        self._deferred_count += len(committed)
         if self._deferred_count >= DEFER_LIMIT:
             self._flush()
-        return held
 
     def _held(self, key: str, held: Sequence[Any]) -> list[Any]:
         """The held-back answers of `key` as a list to change in place (after `_settle`)."""
