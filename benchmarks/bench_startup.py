@@ -4,7 +4,9 @@ Each sample is a fresh subprocess (a new interpreter, as a learner starting `qui
 gets) that runs `quiz.cli.main` with only `QuizApp.run` made headless (100x30):
 the parent notes the time, starts the child, and stops the clock when the
 child prints `FIRST-FRAME`, which it does from `call_after_refresh` once the home
-screen has mounted and painted, and `COUNTS` once the deck counts are on screen.
+screen has mounted and painted, and `COUNTS` once the deck counts are on screen;
+it then lets the app's workers finish (keeping the counts in the cache, as a learner's
+app does after the first frame), untimed, and exits.
 Both figures include interpreter start-up, imports, the CLI's parsing and validation,
 and loading the banks, like a real start. The counts are in the first frame when the
 log is short (replayed before it), when the cached overview (`quiz.core.overview_cache`)
@@ -68,10 +70,15 @@ def on_mount(self):
 
 def show_stats(self, *args):
     original_show(self, *args)
+    async def leave():
+        await self.app.workers.wait_for_complete()
+        self.app.exit()
     def counted():
         print("FIRST-FRAME", flush=True)  # counts on screen mean a frame is out (kept only if first)
         print("COUNTS", flush=True)
-        self.app.exit()
+        # Untimed: what a learner's app goes on to do after the first frame (keep the
+        # counts in the cache, ask git), its workers started by then.
+        self.call_after_refresh(leave)
     self.call_after_refresh(counted)
 
 tui_app.QuizApp.run = run

@@ -298,12 +298,10 @@ class _Batch:
                     codes[k, :n] = where(is_review, COUNTS_REVIEW, 0)
                 # Stability: fsrs's initial, short-term, forgetting and recall formulas.
                 known = ~np.isnan(s)
+                all_known = bool(known.all())
                 elapsed = (now - last[:n]) // DAY_US
                 short = elapsed < 1
                 failed = rating == 1
-                increase = tables.short_increase[rating] * power(s, -w[19])
-                increase = where(~failed & (increase < 1.0), 1.0, increase)
-                short_s = s * increase
                 r = power(1 + factor * elapsed.astype(np.float64) / s, decay)
                 forget = w[11] * power(d, -w[12]) * (power(s + 1, w[13]) - 1) * power(e, (1 - r) * w[14])
                 forget_cap = s / forget_short
@@ -317,14 +315,20 @@ class _Batch:
                     * tables.hard_penalty[rating]
                     * tables.easy_bonus[rating]
                 )
-                new_s = where(short, short_s, where(failed, forget, recall))
+                new_s = where(failed, forget, recall)
+                if short.any():
+                    increase = tables.short_increase[rating] * power(s, -w[19])
+                    increase = where(~failed & (increase < 1.0), 1.0, increase)
+                    new_s = where(short, s * increase, new_s)
                 new_s = where(new_s < STABILITY_MIN, STABILITY_MIN, new_s)
-                new_s = where(known, new_s, tables.init_s[rating])
+                if not all_known:
+                    new_s = where(known, new_s, tables.init_s[rating])
                 new_d = w7_easy + one_minus_w7 * (d + (10.0 - d) * tables.delta[rating] / 9.0)
                 new_d = where(
                     new_d < MIN_DIFFICULTY, MIN_DIFFICULTY, where(new_d > MAX_DIFFICULTY, MAX_DIFFICULTY, new_d)
                 )
-                new_d = where(known, new_d, tables.init_d[rating])
+                if not all_known:
+                    new_d = where(known, new_d, tables.init_d[rating])
                 # State and step: `Kernel.review`'s branches as masks.
                 new_state, new_step, interval, scheduled = self._steps(st, sp, rating, is_review, failed)
                 days = np.fmin(np.fmax(np.rint((new_s / factor) * retention_scale), 1.0), maximum).astype(np.int64)

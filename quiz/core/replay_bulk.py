@@ -16,7 +16,8 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
-from quiz.core.fsrs_batch import IMPORT_AT, Counts, Entry, _Batch, run_one
+from quiz.core import fsrs_batch
+from quiz.core.fsrs_batch import Counts, Entry, _Batch, run_one
 from quiz.core.fsrs_kernel import LEARNING, Kernel, Memory
 
 __all__ = ["Base", "Memories", "bulk_worth", "sort_buffer"]
@@ -28,7 +29,7 @@ _NO_TIME = -(1 << 62)
 
 def bulk_worth(count: int) -> bool:
     """Whether `count` buffered records are worth sorting with numpy (`sort_buffer`)."""
-    return count >= IMPORT_AT
+    return count >= fsrs_batch.IMPORT_AT
 
 
 def sort_buffer(
@@ -38,10 +39,12 @@ def sort_buffer(
     (-1, record) for a rerate or undo) sorted out by question, with numpy.
 
     Returns the keys of the questions answered, in the order of their first
-    answer; per question whose events are only answers in time order, each no
-    earlier than the last of its held-back list in `pending`, its key and the
-    range [start, end) of its answers in the returned sequence of entries, in
-    order; and the positions in `events` of every other question's events, in order.
+    answer; per question, its answers up to its first irregular event (a rerate,
+    an undo, an answer earlier than the one before it or than the last of its
+    held-back answers in `pending`): its key and their range [start, end) in the
+    returned sequence of entries, in order; and the positions in `events` of the
+    other events (each question's from its first irregular one), in order, to be
+    applied one at a time after those.
     """
     import numpy as np
 
@@ -56,16 +59,19 @@ def sort_buffer(
 
     order = np.argsort(index, kind="stable")
     by_key, by_time = index[order], times[order]
-    dirty = np.zeros(len(unique), dtype=np.bool_)
-    dirty[index[~answer]] = True
+    rows = np.arange(count)
+    # A question's events are taken in bulk up to its first irregular one: a rerate or
+    # undo (time -1), an answer earlier than the one before it or than its held-back answers.
     same = by_key[1:] == by_key[:-1]
-    dirty[by_key[1:][same & (by_time[1:] < by_time[:-1])]] = True
     starts = np.flatnonzero(np.concatenate(([True], ~same)))
     latest = np.array([held[-1][0] if (held := pending.get(key)) else -1 for key in unique], dtype=np.int64)
-    heads = by_key[starts]
-    dirty[heads[by_time[starts] < latest[heads]]] = True
+    irregular = by_time < 0
+    irregular[1:] |= same & (by_time[1:] < by_time[:-1])
+    irregular[starts] |= by_time[starts] < latest[by_key[starts]]
+    first_irregular = np.minimum.reduceat(np.where(irregular, rows, count), starts)
+    group_of = np.cumsum(np.concatenate(([False], ~same)))
+    clean = rows < first_irregular[group_of]
 
-    clean = ~dirty[by_key]
     positions = order[clean].tolist()
     ordered: tuple[Entry, ...] = (
         itemgetter(*positions)(events) if len(positions) > 1 else tuple(events[at] for at in positions)
@@ -78,7 +84,7 @@ def sort_buffer(
         groups = [
             (unique[key], start, end) for key, start, end in zip(group_keys, bounds[:-1], bounds[1:], strict=True)
         ]
-    others = np.flatnonzero(dirty[index]).tolist()
+    others = np.sort(order[~clean]).tolist()
     return first_answers, groups, ordered, others
 
 

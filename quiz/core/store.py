@@ -14,7 +14,11 @@ still leave a torn last line; the next append first ends it with a newline so
 the new record starts on its own line, and reading skips it with a warning.
 
 Reading and replaying stream the file line by line and are linear in its size:
-a million answers must not need a million records in memory at once.
+a million answers must not need a million records in memory at once. A long
+replay buffers records and applies them in bulk (`quiz.core.replay_bulk`, FSRS on
+numpy arrays by `quiz.core.fsrs_batch`): due dates and states are those of
+applying every answer with the scalar `fsrs_kernel.Kernel`, stability and
+difficulty within ~1e-14 relative (`tests/core/test_fsrs_batch.py`).
 `LogReader` can start at a byte offset, and a `Replayer`'s state can be saved
 and restored (`quiz.core.replay_cache`), so a log read before need only be read
 from where it grew.
@@ -37,9 +41,10 @@ from typing import Any, BinaryIO
 
 from fsrs import State
 
+from quiz.core import fsrs_batch
 from quiz.core.days import Days
 from quiz.core.flags import FLAG_KINDS, Flags
-from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, IMPORT_AT, MIN_LANES, Outcome, run_many, run_one
+from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, Outcome, run_many, run_one
 from quiz.core.fsrs_kernel import STATES, Kernel, Memory, card_of, from_card, from_us, kernel_for, to_us
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
@@ -537,6 +542,12 @@ class Replayer:
     per question, what applying its held-back answers gave, until a record of
     that question arrives: a replay restored from a snapshot then only pays
     FSRS for the questions answered since, not for every held-back answer.
+
+    The result is that of applying each record in turn (the reference path,
+    `_feed_answer` and `_change`), but a cold replay gets there in bulk: records
+    are buffered (`feed`), sorted out by question (`_sync`), committed answers
+    applied to many questions at once (`_flush`), states kept in numpy columns
+    until `finish()`. `states` lists questions in the order of their first answer.
     """
 
     def __init__(
@@ -675,15 +686,27 @@ class Replayer:
         for key in first_answers:
             if key not in pending:
                 pending[key] = ()
-        limit = _HOLD_LIMIT
-        settle = self._settle
+        limit, keep = _HOLD_LIMIT, PENDING_PER_KEY
+        commit = self._commit_many
         # Tuples of tuples of plain values: the garbage collector stops tracking them, so its
         # full collections do not visit the hundreds of thousands of answers held back.
+        # Each answer is copied once: to the held-back ones, or to the committed ones.
         for key, start, end in groups:
             held = pending[key]
-            held = pending[key] = (held if type(held) is tuple else tuple(held)) + ordered[start:end]
-            if len(held) > limit:
-                settle(key, held)
+            if type(held) is not tuple:
+                held = tuple(held)
+            total = len(held) + end - start
+            if total <= limit:
+                pending[key] = held + ordered[start:end]
+                continue
+            cut = total - keep
+            if cut <= len(held):
+                pending[key] = held[cut:] + ordered[start:end]
+                commit(key, held[:cut])
+            else:
+                middle = start + cut - len(held)
+                pending[key] = ordered[middle:end]
+                commit(key, held + ordered[start:middle])
         for index in others:
             one(keys[index], events[index])
 
@@ -708,6 +731,11 @@ class Replayer:
             return held
         committed = held[:cut]
         held = self._pending[key] = held[cut:]
+        self._commit_many(key, committed)
+        return held
+
+    def _commit_many(self, key: str, committed: Sequence[Any]) -> None:
+        """`_commit` of several answers of `key`, oldest first."""
         deferred = self._deferred.get(key)
         if deferred is None:
             self._deferred[key] = committed
@@ -715,10 +743,9 @@ class Replayer:
             deferred += committed
         else:
             self._deferred[key] = tuple(deferred) + tuple(committed)
-        self._deferred_count += cut
+        self._deferred_count += len(committed)
         if self._deferred_count >= DEFER_LIMIT:
             self._flush()
-        return held
 
     def _held(self, key: str, held: Sequence[Any]) -> list[Any]:
         """The held-back answers of `key` as a list to change in place (after `_settle`)."""
@@ -744,6 +771,14 @@ class Replayer:
         done = self._done.pop(key, None) if self._done else None
         if not held:
             self._pending[key] = [entry]
+            return
+        if done is None and held[-1][0] <= entry[0]:
+            # In order, nothing remembered to keep in step: commit lazily (see `_settle`).
+            if type(held) is not list:
+                held = self._pending[key] = list(held)
+            held.append(entry)
+            if len(held) > _HOLD_LIMIT:
+                self._settle(key, held)
             return
         held = self._held(key, held)
         if held[-1][0] <= entry[0]:
@@ -882,7 +917,11 @@ class Replayer:
         keys = list(deferred)
         runs = list(deferred.values())
         counts = (self._new_days, self._review_days)
-        if type(self.kernel) is Kernel and len(keys) >= MIN_LANES and self._deferred_count >= IMPORT_AT:
+        if (
+            type(self.kernel) is Kernel
+            and len(keys) >= fsrs_batch.MIN_LANES
+            and self._deferred_count >= fsrs_batch.IMPORT_AT
+        ):
             self._memories.advance(self.kernel, keys, runs, self._base_of, counts, _BUCKET_US)
         else:
             self._materialize()

@@ -112,6 +112,7 @@ class HomeScreen(QuizScreen):
         self.refresh_decks()
         self._counted_at_mount = True
         self.query_one("#decks", DataTable).focus()
+        self.call_after_refresh(self.quiz.first_frame_drawn)
 
     def on_resize(self) -> None:
         """Give the deck column whatever width the numbers leave."""
