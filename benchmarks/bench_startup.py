@@ -263,10 +263,6 @@ def main() -> None:
         )
 
 
-if __name__ == "__main__":
-    main()
-
-
 # --------------------------------------------------------------------------- for run.py
 
 
@@ -328,3 +324,7 @@ def figures(quick: bool) -> list[Any]:
                 )
             )
     return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -17,7 +17,7 @@ time): the due dates and states are equal, the floats equal to the last bit
 A cold replay applies most answers through `quiz.core.fsrs_batch` instead: the
 same operations on numpy arrays, many questions at once. There states, steps and
 due dates are the kernel's, but `numpy.power` may differ from `**` in the last
-bit, so stability and difficulty agree to ~1e-14 relative, not to the bit. This
+bit, so stability and difficulty agree to ~1e-13 relative, not to the bit. This
 kernel stays the reference, and applies single answers and small batches.
 
 Why not `fsrs-rs-python` (FSRS in Rust): it computes memory states from whole

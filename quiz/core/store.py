@@ -18,7 +18,7 @@ a million answers must not need a million records in memory at once. A long
 replay buffers records and applies them in bulk (`quiz.core.replay_bulk`, FSRS on
 numpy arrays by `quiz.core.fsrs_batch`): due dates and states are those of
 applying every answer with the scalar `fsrs_kernel.Kernel`, stability and
-difficulty within ~1e-14 relative (`tests/core/test_fsrs_batch.py`).
+difficulty within ~1e-13 relative (`tests/core/test_fsrs_batch.py`).
 `LogReader` can start at a byte offset, and a `Replayer`'s state can be saved
 and restored (`quiz.core.replay_cache`), so a log read before need only be read
 from where it grew.

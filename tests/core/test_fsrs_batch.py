@@ -3,7 +3,7 @@
 The scalar `Kernel.review` is proved equal to `fsrs` (tests/core/test_fsrs_kernel.py);
 here the numpy pass is checked against it: on random histories (states, steps
 and due dates equal, stability and difficulty within 1e-6 relative, in fact
-~1e-14), and through the `Replayer` on the engine benchmark's log and on logs
+~1e-13), and through the `Replayer` on the engine benchmark's log and on logs
 full of undos, rerates and answers out of order (the bulk sorting of the
 replay's buffer is exact: no float enters it).
 """
