@@ -15,7 +15,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, NoReturn, TextIO
 
 from quiz import __version__
 from quiz.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, Context, UsageError
@@ -81,9 +81,9 @@ def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, for `main` and for the docs."""
-    parser = argparse.ArgumentParser(
+def _top_level(kind: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The parser of the options given before any command (`build_parser` adds the commands)."""
+    parser = kind(
         prog="quiz",
         description="Drill question banks in the terminal, with spaced repetition and score history.",
         epilog="With no command, quiz opens the home screen.",
@@ -91,6 +91,42 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0, help="show the installed version and exit")
     _add_common(parser, top=True)
     importlib.import_module("quiz.cli.drill").add_line_options(parser, top=True)
+    return parser
+
+
+class _NotPlain(Exception):
+    """The command line is not options alone: `build_parser`'s parser reads it."""
+
+
+class _OptionsOnly(argparse.ArgumentParser):
+    """The top-level options without the commands, for a start with no command (the home
+    screen): building every command's parser costs as much as drawing a screen. Anything
+    it does not take as it stands (a command, help, an error) goes to the whole parser."""
+
+    def __init__(self, **keywords: Any) -> None:
+        super().__init__(**keywords, add_help=False)
+
+    def error(self, message: str) -> NoReturn:
+        raise _NotPlain(message)
+
+
+def _parse_options_only(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The namespace `build_parser().parse_args(argv)` gives when `argv` holds only
+    top-level options, or None (then the whole parser must read it)."""
+    parser = _top_level(_OptionsOnly)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except _NotPlain:
+        return None
+    if rest:
+        return None  # a command, its options, -h, or something the whole parser reports
+    args.command = None
+    return args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, for `main` and for the docs."""
+    parser = _top_level()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -107,9 +143,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
     """Run the command line; returns the exit status instead of raising."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse_options_only(argv) or build_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     try:

@@ -12,11 +12,13 @@ deleting the folder loses nothing. `QUIZ_CACHE=off` disables it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,9 @@ from quiz.core.model import (
     TrueFalseQuestion,
 )
 
-CACHE_FORMAT = 2
-"""2: banks carry `parameters` (the `scheduling:` header)."""
+CACHE_FORMAT = 3
+"""2: banks carry `parameters` (the `scheduling:` header). 3: a question keeps only the
+fields that differ from their defaults and from what its bank gives (`_DERIVED`)."""
 CLASSES: dict[str, type[Any]] = {
     "choice": ChoiceQuestion,
     "multi": MultiQuestion,
@@ -52,6 +55,23 @@ CLASSES: dict[str, type[Any]] = {
 }
 
 
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a cache entry becomes objects.
+
+    Restoring an entry makes tens of thousands of objects that are all kept (no
+    cycles to find), and each few hundred allocations start a collection that walks
+    them again: a 10,000-question bank took 40% longer to restore with it. Whoever
+    saw the collector enabled enables it again, so threads that overlap leave it on."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     """The cache folder (see `quiz.core.paths.cache_dir`); None when caching is off."""
     return paths.cache_dir(env)
@@ -62,43 +82,108 @@ def _entry_path(folder: Path, bank_file: Path) -> Path:
     return folder / "banks" / f"{name}.json"
 
 
-def _question_to_json(question: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for name, value in vars(question).items():
-        if name == "marks":
+def _layout(cls: type[Any]) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+    """A question class's fields in order: (name, default, default factory)."""
+    return tuple(
+        (item.name, item.default, None if item.default_factory is MISSING else item.default_factory)
+        for item in fields(cls)
+    )
+
+
+LAYOUTS: dict[type[Any], tuple[tuple[str, Any, Callable[[], Any] | None], ...]] = {
+    cls: _layout(cls) for cls in CLASSES.values()
+}
+_DERIVED = ("deck", "file", "citation")
+"""Fields left out of an entry when they are what the bank gives (its deck, its file,
+the text of the cited source): the same long strings would otherwise come 10,000 times."""
+
+
+def _json_value(name: str, value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if name == "parts":
+        return [{"gap": list(part.answers)} if isinstance(part, Gap) else part for part in value]
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, tuple):
+        return [list(item) if isinstance(item, tuple) else item for item in value]
+    return value
+
+
+def _question_to_json(question: Question, bank: Bank, file: str) -> dict[str, Any]:
+    """The fields that differ from their defaults (and from what the bank gives), as JSON."""
+    data: dict[str, Any] = {"type": question.type}
+    source = question.source
+    given = {"deck": bank.deck, "file": file, "citation": None if source is None else bank.sources.get(source)}
+    for name, default, factory in LAYOUTS[type(question)]:
+        if name in ("marks", "type"):
             continue  # only `quiz check --lint` asks for marks, and it bypasses the cache
-        if isinstance(value, frozenset):
-            data[name] = sorted(value)
-        elif name == "parts":
-            data[name] = [{"gap": list(part.answers)} if isinstance(part, Gap) else part for part in value]
-        elif isinstance(value, Mapping):
-            data[name] = dict(value)
-        elif isinstance(value, tuple):
-            data[name] = [list(item) if isinstance(item, tuple) else item for item in value]
-        else:
-            data[name] = value
+        value = getattr(question, name)
+        expected = given[name] if name in _DERIVED else factory() if factory is not None else default
+        if type(value) is type(expected) and value == expected:
+            continue
+        data[name] = _json_value(name, value)
     return data
 
 
-def _question_from_json(data: dict[str, Any]) -> Question:
+def _from_json_value(cls: type[Any], name: str, value: list[Any]) -> Any:
+    """A field that JSON holds as a list, as the question holds it."""
+    if name == "parts":
+        return tuple(Gap(tuple(p["gap"])) if isinstance(p, dict) else p for p in value)
+    if name == "answers" and cls is MultiQuestion:
+        return frozenset(value)
+    if name == "pairs":
+        return tuple((left, right) for left, right in value)
+    return tuple(value)
+
+
+class _Template:
+    """What `_question_from_json` starts from for one class: every field with a plain
+    default (None for the ones the bank gives or a factory makes), the factories, the
+    required fields and all of them."""
+
+    def __init__(self, cls: type[Any]) -> None:
+        layout = LAYOUTS[cls]
+        self.values = {
+            name: None if factory is not None or default is MISSING else default for name, default, factory in layout
+        }
+        self.factories = tuple((name, factory) for name, _default, factory in layout if factory is not None)
+        self.required = frozenset(
+            name for name, default, factory in layout if default is MISSING and factory is None and name not in _DERIVED
+        )
+        self.names = frozenset(self.values)
+
+
+TEMPLATES = {cls: _Template(cls) for cls in CLASSES.values()}
+
+
+def _question_from_json(data: dict[str, Any], deck: str, file: str, sources: Mapping[str, str]) -> Question:
+    """The question `_question_to_json` wrote. Built as the dataclass's `__init__` would
+    (every field in order, defaults from their factories), without its call per field:
+    a frozen dataclass sets each through `object.__setattr__`, which costs more than
+    the JSON. KeyError for a field missing or unknown (not an entry this code wrote)."""
     cls = CLASSES[data["type"]]
-    kwargs: dict[str, Any] = {}
+    template = TEMPLATES[cls]
+    given = data.keys()
+    if not template.required <= given or not given <= template.names:
+        raise KeyError("not a question's fields")
+    # The template's order (the fields'), its defaults replaced by what the entry gives.
+    values = {**template.values, "deck": deck, "file": file, **data}
+    for name, factory in template.factories:
+        if name not in given:
+            values[name] = factory()
     for name, value in data.items():
-        if name == "parts":
-            kwargs[name] = tuple(Gap(tuple(p["gap"])) if isinstance(p, dict) else p for p in value)
-        elif name == "answers" and cls is MultiQuestion:
-            kwargs[name] = frozenset(value)
-        elif name == "pairs":
-            kwargs[name] = tuple((left, right) for left, right in value)
-        elif isinstance(value, list):
-            kwargs[name] = tuple(value)
-        else:
-            kwargs[name] = value
-    question: Question = cls(**kwargs)
+        if type(value) is list:
+            values[name] = _from_json_value(cls, name, value)
+    if "citation" not in given:
+        source = values["source"]
+        values["citation"] = None if source is None else sources.get(source)
+    question: Question = object.__new__(cls)
+    question.__dict__.update(values)
     return question
 
 
-def _bank_to_json(bank: Bank) -> dict[str, Any]:
+def _bank_to_json(bank: Bank, file: str) -> dict[str, Any]:
     return {
         "deck": bank.deck,
         "title": bank.title,
@@ -107,19 +192,20 @@ def _bank_to_json(bank: Bank) -> dict[str, Any]:
         "sources": dict(bank.sources),
         "parameters": None if bank.parameters is None else list(bank.parameters),
         "strict": bank.strict,
-        "questions": [_question_to_json(q) for q in bank.questions],
+        "questions": [_question_to_json(q, bank, file) for q in bank.questions],
         "lint_ignore": list(bank.lint_ignore),
     }
 
 
 def _bank_from_json(data: dict[str, Any], path: Path) -> Bank:
+    deck, file, sources = data["deck"], str(path), dict(data["sources"])
     return Bank(
-        deck=data["deck"],
+        deck=deck,
         title=data["title"],
         description=data["description"],
         tags=tuple(data["tags"]),
-        sources=dict(data["sources"]),
-        questions=tuple(_question_from_json(q) for q in data["questions"]),
+        sources=sources,
+        questions=tuple(_question_from_json(q, deck, file, sources) for q in data["questions"]),
         path=path,
         parameters=None if data["parameters"] is None else tuple(float(v) for v in data["parameters"]),
         strict=bool(data.get("strict", False)),
@@ -135,18 +221,23 @@ def digest(data: bytes) -> str:
 def get(folder: Path, bank_file: Path, sha: str) -> Bank | None:
     """The cached bank for these exact bytes, or None (missing, stale or unreadable)."""
     try:
-        with _entry_path(folder, bank_file).open(encoding="utf-8") as handle:
-            entry = json.load(handle)
-        if (
-            entry.get("format") != CACHE_FORMAT
-            or entry.get("app") != __version__
-            or entry.get("sha256") != sha
-            or entry.get("file") != str(bank_file)
-        ):
-            return None
-        return _bank_from_json(entry["bank"], bank_file)
+        with collection_paused():
+            return _get(folder, bank_file, sha)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
+
+
+def _get(folder: Path, bank_file: Path, sha: str) -> Bank | None:
+    with _entry_path(folder, bank_file).open(encoding="utf-8") as handle:
+        entry = json.load(handle)
+    if (
+        entry.get("format") != CACHE_FORMAT
+        or entry.get("app") != __version__
+        or entry.get("sha256") != sha
+        or entry.get("file") != str(bank_file)
+    ):
+        return None
+    return _bank_from_json(entry["bank"], bank_file)
 
 
 def put(folder: Path, bank_file: Path, sha: str, bank: Bank) -> None:
@@ -156,7 +247,7 @@ def put(folder: Path, bank_file: Path, sha: str, bank: Bank) -> None:
         "app": __version__,
         "file": str(bank_file),
         "sha256": sha,
-        "bank": _bank_to_json(bank),
+        "bank": _bank_to_json(bank, str(bank_file)),
     }
     target = _entry_path(folder, bank_file)
     with contextlib.suppress(OSError):

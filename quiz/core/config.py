@@ -8,7 +8,6 @@ the source checkout's `scores/` when run from one, else the platform's data fold
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -70,6 +69,8 @@ def default_learner(env: Mapping[str, str] | None = None) -> str:
     name = env.get("QUIZ_LEARNER", "").strip()
     if name:
         return name
+    import getpass  # here: a learner named on the command line or in QUIZ_LEARNER needs no user name
+
     try:
         return getpass.getuser() or "learner"
     except (OSError, KeyError, ImportError):  # ImportError: no pwd module (Windows without USERNAME)

@@ -13,9 +13,6 @@ import contextlib
 import json
 import os
 import re
-import secrets
-import socket
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -31,6 +28,8 @@ class DeviceError(ValueError):
 
 
 def _host() -> str:
+    import socket  # here: only a new installation names itself, and every start needs the name
+
     try:
         host = socket.gethostname()
     except OSError:
@@ -41,6 +40,8 @@ def _host() -> str:
 
 def make_name() -> str:
     """A new name: the host name made safe, a dash and four random hex digits."""
+    import secrets
+
     return f"{_host()}-{secrets.token_hex(2)}"
 
 
@@ -77,6 +78,8 @@ def device_name(env: Mapping[str, str] | None = None) -> str:
     saved = _saved(file)
     if saved is not None:
         return saved
+    import tempfile
+
     name = make_name()
     with contextlib.suppress(OSError):
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,12 @@ time): the due dates and states are equal, the floats equal to the last bit
 (`tests/core/test_fsrs_kernel.py` checks it against `fsrs` on random histories).
 `Kernel.card` builds the full `fsrs.Card` only for a question about to be shown.
 
+A cold replay applies most answers through `quiz.core.fsrs_batch` instead: the
+same operations on numpy arrays, many questions at once. There states, steps and
+due dates are the kernel's, but `numpy.power` may differ from `**` in the last
+bit, so stability and difficulty agree to ~1e-13 relative, not to the bit. This
+kernel stays the reference, and applies single answers and small batches.
+
 Why not `fsrs-rs-python` (FSRS in Rust): it computes memory states from whole
 day-granular histories about 40x faster, but in 32-bit floats (its default
 parameters read 0.21199999749660492 for 0.212; one four-answer history gave a
@@ -129,6 +135,8 @@ class Kernel:
         self.w19 = w[19]
         self.w7_easy = w[7] * self.easy_difficulty
         self.one_minus_w7 = 1 - w[7]
+        self.tables: object = None
+        """The settings as numpy tables, made by `quiz.core.fsrs_batch` on the kernel's first batch."""
 
     @staticmethod
     def _hard(steps: tuple[timedelta, ...]) -> int | None:

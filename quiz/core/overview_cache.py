@@ -82,6 +82,50 @@ class Key:
         return {"logs": [list(item) for item in self.logs], "library": self.library, "settings": self.settings}
 
 
+def overview(
+    library: Library,
+    states: Mapping[str, QuestionState],
+    settings: Settings,
+    now: datetime,
+) -> list[DeckCounts]:
+    """Per deck counts in library order, then one `is_total` row for all decks.
+
+    A learned question counts as due when it falls due before the end of the
+    learner's day (`settings.days`), as in a drill; limits apply when a session starts.
+    Here rather than in `quiz.core.session` (which re-exports it) so that the home
+    screen counts a short log in its first frame without importing the engine.
+    """
+    from quiz.core.fsrs_kernel import REVIEW, to_us
+    from quiz.core.scheduling import ensure_utc
+
+    now = ensure_utc(now)
+    day_end = settings.days.end_of_today(now)
+    # In microseconds, as the states keep them (`state.due` would make a datetime each).
+    now_us, end_us = to_us(now), to_us(day_end)
+    rows: list[DeckCounts] = []
+    totals = [0, 0, 0, 0]
+    get = states.get
+    for bank in library.banks:
+        new = due = learned = 0
+        for question in bank.questions:
+            state = get(question.key)
+            if state is None:
+                new += 1
+                continue
+            memory = state.memory
+            if memory.state == REVIEW:
+                learned += 1
+                if memory.due < end_us:
+                    due += 1
+            elif memory.due <= now_us:
+                due += 1
+        rows.append(DeckCounts(bank.deck, bank.title, bank.description, len(bank.questions), new, due, learned))
+        totals = [a + b for a, b in zip(totals, (len(bank.questions), new, due, learned), strict=True)]
+    total, new, due, learned = totals
+    rows.append(DeckCounts("", "All decks", "", total, new, due, learned, is_total=True))
+    return rows
+
+
 def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     """The cache folder (see `quiz.core.paths.cache_dir`); None when caching is off."""
     return paths.cache_dir(env)
@@ -139,19 +183,22 @@ def valid_until(library: Library, states: Mapping[str, QuestionState], settings:
     """Until when counts computed at `now` stay right with no new answer: the end of
     the learner's day, or earlier the first due time of a question in a learning step
     (it counts as due once due; a learned question counts all day)."""
-    from fsrs import State
+    from quiz.core.fsrs_kernel import REVIEW, from_us, to_us
 
     now = _utc(now)
     until = settings.days.end_of_today(now)
+    now_us = to_us(now)
+    first = until_us = to_us(until)
+    get = states.get
     for bank in library.banks:
         for question in bank.questions:
-            state = states.get(question.key)
-            if state is None or state.fsrs_state == State.Review:
+            state = get(question.key)
+            if state is None or state.memory.state == REVIEW:
                 continue
-            due = state.due
-            if now < due < until:
-                until = due
-    return until
+            due = state.memory.due  # microseconds, as `state.due` is made from
+            if now_us < due < first:
+                first = due
+    return until if first == until_us else from_us(first)
 
 
 def _utc(value: datetime) -> datetime:

@@ -49,7 +49,7 @@ import heapq
 import random
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -73,6 +73,7 @@ from quiz.core.model import (
     TrueFalseQuestion,
 )
 from quiz.core.overview_cache import DeckCounts as DeckStats
+from quiz.core.overview_cache import overview as overview
 from quiz.core.plan import exam_due, new_quota
 from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
@@ -919,39 +920,3 @@ def _after(previous: QuestionState | None, card: Any, correct: bool, when: datet
         when,
         previous.first,
     )
-
-
-def overview(
-    library: Library,
-    states: Mapping[str, QuestionState],
-    settings: Settings,
-    now: datetime,
-) -> list[DeckStats]:
-    """Per deck counts in library order, then one `is_total` row for all decks.
-
-    A learned question counts as due when it falls due before the end of the
-    learner's day (`settings.days`), as in a drill; limits apply when a session starts.
-    """
-    now = ensure_utc(now)
-    day_end = settings.days.end_of_today(now)
-    rows: list[DeckStats] = []
-    totals = [0, 0, 0, 0]
-    for bank in library.banks:
-        counts = [len(bank.questions), 0, 0, 0]
-        for question in bank.questions:
-            state = states.get(question.key)
-            if state is None:
-                counts[1] += 1
-                continue
-            if state.fsrs_state == State.Review:
-                counts[3] += 1
-                if state.due < day_end:
-                    counts[2] += 1
-            elif state.due <= now:
-                counts[2] += 1
-        total, new, due, learned = counts
-        rows.append(DeckStats(bank.deck, bank.title, bank.description, total, new, due, learned))
-        totals = [a + b for a, b in zip(totals, counts, strict=True)]
-    total, new, due, learned = totals
-    rows.append(DeckStats("", "All decks", "", total, new, due, learned, is_total=True))
-    return rows

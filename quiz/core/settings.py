@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -197,13 +196,17 @@ def load_settings(path: Path | None = None, *, base: Settings | None = None) -> 
     path = settings_path() if path is None else path
     base = Settings() if base is None else base
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return base
     except OSError as error:
         raise SettingsError(f"{path}: cannot be read ({error.strerror or error})") from None
     except UnicodeDecodeError:
         raise SettingsError(f"{path}: is not UTF-8 text") from None
+    import tomllib  # here: most starts have no settings file
+
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"{path}: is not valid TOML ({error})") from None
     problems: list[str] = []
@@ -247,12 +250,16 @@ def save_settings(path: Path, settings: Settings, *, only: Mapping[str, Any] | N
             lines.append(f"{name} = {_toml_value(values[name], key.kind)}")
     text = "\n".join(lines) + "\n"
     # What is written must read back as the same settings: never save a file that fails.
+    import tomllib
+
     tomllib.loads(text)
     atomic.write_text(path, text, prefix=".settings-")
 
 
 def _file_values(path: Path) -> dict[str, Any]:
     """The keys present in the file (checked), so saving one key keeps the others as they were."""
+    import tomllib
+
     current = load_settings(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

@@ -8,6 +8,7 @@ or a new `Session`; none of them opens a file.
 
 from __future__ import annotations
 
+import gc
 import random
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -73,11 +74,16 @@ class QuizApp(App[int]):
         self.background = background
         """Replay long logs in threads (tests turn this off to stay step by step)."""
         self._watch_size = False
-        from quiz.core.class_roster import configured_roster
-
-        self.roster = configured_roster(load_prefs(self.prefs_file))
+        self.collect_after_first_frame = False
+        """Set by `run`: the cyclic collector is paused until the first frame is drawn."""
+        prefs = load_prefs(self.prefs_file)
+        self.roster: Path | None = None
         """The class roster configured for this installation (`quiz config roster PATH`):
         the home screen then offers the class screen."""
+        if prefs:  # with no preferences there is no roster, and the class code is not imported
+            from quiz.core.class_roster import configured_roster
+
+            self.roster = configured_roster(prefs)
 
     # ------------------------------------------------------------------ engine access
 
@@ -90,12 +96,23 @@ class QuizApp(App[int]):
 
         Thread-safe: it touches no widget, so screens may call it from a worker.
         """
-        from quiz.core.replay_cache import replay_log
+        from quiz.core.replay_cache import replayed_states
 
         store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        replayer = replay_log(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
-        return replayer.states, warnings
+        states = replayed_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
+        return states, warnings
+
+    def snapshot_states(self, learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]] | None:
+        """`states`, when they can be read from the log's replay snapshot alone (nothing
+        appended since it: see `quiz.core.replay_cache.snapshot_states`), else None. As
+        cheap as replaying a short log, so the home screen asks before its first frame."""
+        from quiz.core.replay_cache import snapshot_states
+
+        store = Store(self.options.scores_dir, learner or self.learner)
+        warnings: list[str] = []
+        states = snapshot_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
+        return None if states is None else (states, warnings)
 
     def new_session(
         self,
@@ -281,9 +298,18 @@ class QuizApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.options.ask_learner:
             self.call_after_refresh(self._ask_learner)
+            self.call_after_refresh(self.first_frame_drawn)  # a visitor may take long to type
         else:
             self._start_home()
         self.call_after_refresh(self._start_watching_size)
+
+    def first_frame_drawn(self) -> None:
+        """The first screen is out (the home screen calls this after its first frame): what
+        start-up made is frozen (`gc.freeze`) and the cyclic collector resumes (see `run`)."""
+        if self.collect_after_first_frame:
+            self.collect_after_first_frame = False
+            gc.freeze()
+            gc.enable()
 
     def _ask_learner(self) -> None:
         """`quiz serve` on an open address: each visitor says who they are first.
@@ -423,7 +449,17 @@ class QuizApp(App[int]):
 
 
 def run(options: Options, library: Library, settings: Settings | None = None) -> int:
-    """Start the TUI; the exit code for the shell."""
+    """Start the TUI; the exit code for the shell.
+
+    Textual's start-up makes the first screen's objects, kept as long as it is shown: the
+    cyclic collector waits for the first frame (`QuizApp.first_frame_drawn`), which
+    then freezes what was made, as `quiz.cli.drill` does for the library."""
     app = QuizApp(options, library, settings=settings)
-    app.run()
+    app.collect_after_first_frame = gc.isenabled()
+    gc.disable()
+    try:
+        app.run()
+    finally:
+        if app.collect_after_first_frame:
+            gc.enable()  # never drawn (an error, no terminal)
     return app.return_code or 0

@@ -321,3 +321,42 @@ def test_a_pipe_in_place_of_the_entry_is_a_miss_without_blocking(learner: Learne
     entry.path.unlink()
     os.mkfifo(entry.path)  # opening it for reading would wait for a writer for ever
     assert learner.cached(T0) is None
+
+
+def test_counts_and_validity_in_microseconds_are_those_of_the_due_dates(tmp_path: Path) -> None:
+    """`overview` and `valid_until` compare the states' due times as the replay keeps them
+    (microseconds); they give what comparing `state.due` and `state.fsrs_state` gives,
+    also for states whose card was set by a session, at any moment of the day."""
+    from fsrs import Rating, State
+
+    learner = Learner(tmp_path)
+    keys = [question.key for question in learner.library.questions]
+    for n in range(40):
+        when = T0 - timedelta(days=9) + timedelta(hours=5 * n)
+        write(learner.store.path, answer(n, keys[n % 4], when, correct=n % 3 != 0))
+    scheduler = Scheduler(learner.settings)
+    states = replay_log(learner.store.logs(), scheduler, now=T0, folder=None).states
+    assert {state.fsrs_state for state in states.values()} >= {State.Review}
+    reviewed = states[keys[0]]
+    reviewed.card = scheduler.review(reviewed.card, Rating.Again, T0 - timedelta(minutes=3))  # as a session does
+    for moment in (T0 - timedelta(hours=4), T0, T0 + timedelta(minutes=7), T0 + timedelta(hours=15)):
+        day_end = learner.settings.days.end_of_today(moment)
+        expected = []
+        for bank in learner.library.banks:
+            got = [states.get(question.key) for question in bank.questions]
+            known = [state for state in got if state is not None]
+            learned = [state for state in known if state.fsrs_state == State.Review]
+            due = sum(1 for state in learned if state.due < day_end)
+            due += sum(1 for state in known if state.fsrs_state != State.Review and state.due <= moment)
+            expected.append((len(bank.questions), len(got) - len(known), due, len(learned)))
+        rows = overview(learner.library, states, learner.settings, moment)
+        assert [(row.total, row.new, row.due, row.learned) for row in rows[:-1]] == expected
+        until = min(
+            [day_end]
+            + [
+                state.due
+                for state in states.values()
+                if state.fsrs_state != State.Review and moment < state.due < day_end
+            ]
+        )
+        assert overview_cache.valid_until(learner.library, states, learner.settings, moment) == until

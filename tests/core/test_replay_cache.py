@@ -456,3 +456,96 @@ def test_the_class_report_uses_each_learners_snapshot(
     assert restored[0] == before + 2 * len(logs)
     monkeypatch.setenv("QUIZ_CACHE", "off")
     assert warm == build_class_report(logs, bank(), now=now)
+
+
+def test_a_snapshot_restored_with_no_new_line_gives_the_finished_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
+) -> None:
+    """Restored without a record since, the replayer is finished as saved (no `finish()`
+    walk over the held-back answers) and gives what a full replay gives, on any day, and
+    goes on exactly like one when records come after."""
+    lines = random_log(11, 360)  # 50 answers a question: many leave the held-back window
+    log = tmp_path / "reviews.jsonl"
+    folder = tmp_path / "cache"
+    log.write_bytes(b"".join(lines[:240]))
+    cached(log, folder)
+    monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 1)  # no snapshot written again (it would finish())
+    finished = [0]
+    real_finish = Replayer.finish
+
+    def counting(self: Replayer) -> dict[str, Any]:
+        finished[0] += 1
+        return real_finish(self)
+
+    monkeypatch.setattr(Replayer, "finish", counting)
+    for day in (None, T0.date(), (T0 + timedelta(days=40)).date()):
+        before = restored[0], finished[0]
+        got = cached(log, folder, day)
+        assert (restored[0], finished[0]) == (before[0] + 1, before[1])
+        assert_same(got, full(log, day))
+        assert len(got[0]._base) > 0 and len(got[0]._pending) > 0
+    more = tmp_path / "more.jsonl"
+    got, _ = cached(log, folder)
+    reference, _ = full(log)
+    for line in lines[240:]:
+        more.write_bytes(line)
+        for record in iter_records(more):
+            got.feed(record)
+            reference.feed(record)
+    assert real_finish(got) == real_finish(reference)
+    assert got.day_counts() == reference.day_counts()
+
+
+def test_the_states_alone_are_those_of_the_whole_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restored: list[int]
+) -> None:
+    """`replayed_states` (the home screen's counts) gives `replay_log(...).states`, in the
+    same order, with the same warnings: without a snapshot, from one with nothing appended
+    since (read without rebuilding its held-back answers), and with lines appended."""
+    lines = random_log(12, 300)
+    log = tmp_path / "reviews.jsonl"
+    folder = tmp_path / "cache"
+
+    def both() -> tuple[Any, Any]:
+        got_warnings: list[str] = []
+        got = replay_cache.replayed_states(log, SCHEDULER, on_warning=got_warnings.append, folder=folder)
+        want = full(log)
+        return (list(got.items()), got_warnings), (list(want[0].states.items()), want[1])
+
+    log.write_bytes(b"".join(lines[:200]))
+    got, want = both()  # no snapshot yet: the replay, which writes one
+    assert got == want and got[1]  # the random log has bad lines: warnings to repeat
+    monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 1000)  # none written from now on
+    before = restored[0]
+    got, want = both()  # nothing appended: from the snapshot alone
+    assert got == want
+    assert restored[0] == before  # no replayer was rebuilt
+    log.write_bytes(b"".join(lines))
+    got, want = both()  # appended: restored and fed
+    assert got == want
+    assert restored[0] == before + 1
+
+
+def test_held_back_ids_of_any_text_come_back_as_written() -> None:
+    """The held-back answers' ids are kept as one string and their lengths: ids empty,
+    accented, beyond the BMP, with a lone surrogate, or alike come back each as it was."""
+    ids = ["", "é", "a𝄞b", "\ud800x", "é", "plain-id", "x" * 300]
+    replayer = Replayer(SCHEDULER)
+    for n, ident in enumerate(ids):
+        replayer.feed(
+            {
+                "kind": "answer",
+                "key": f"d/q{n % 3}",
+                "id": ident,
+                "time": (T0 + timedelta(minutes=n)).isoformat(),
+                "rating": 3,
+                "correct": True,
+            }
+        )
+    data = json.loads(json.dumps(replay_cache.replayer_to_json(replayer)))
+    back = replay_cache.replayer_from_json(data, SCHEDULER, None)
+    assert back._pending == replayer._pending
+    assert [entry[1] for held in back._pending.values() for entry in held] == [
+        entry[1] for held in replayer._pending.values() for entry in held
+    ]
+    assert back.states == replayer.finish()

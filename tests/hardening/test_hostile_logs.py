@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from quiz.cli import main
-from quiz.core import replay_cache
+from quiz.core import replay_cache, replay_columns
 from quiz.core.history import load_history, response_text
 from quiz.core.records import CLOCK_SKEW, MAX_DEPTH, MAX_LINE_BYTES, Skip, parse_line, too_deep
 from quiz.core.session import Session
@@ -312,28 +312,76 @@ def many_answers(count: int) -> list[bytes]:
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [(7, float("nan")), (7, -2.0), (7, float("inf")), (8, 11.0), (8, float("nan")), (6, -1), (6, "1"), (9, 10**18)],
+    [
+        ("stability", float("nan")),
+        ("stability", -2.0),
+        ("stability", float("inf")),
+        ("difficulty", 11.0),
+        ("difficulty", float("nan")),
+        ("step", -2),
+        ("step", 1001),
+        ("due", 10**18),
+        ("last", -5),
+        ("answers", -1),
+        ("state", 9),
+    ],
 )
 def test_a_forged_snapshot_with_impossible_card_values_falls_back_to_the_replay(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: int, value: Any
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: Any
 ) -> None:
-    """Columns of a state row: 6 step, 7 stability, 8 difficulty, 9 due (µs)."""
+    """A state column (`replay_columns._STATE_COLUMNS`) set to a value no replay gives."""
     monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 0)
     monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
     store = write(tmp_path / "scores", many_answers(200))
     later = datetime(2026, 1, 1, tzinfo=UTC)
     reference = Session(LIBRARY, store, clock=lambda: later)
     (entry,) = (tmp_path / "cache" / "replay").glob("*.states")
+    typecode = dict(replay_columns._STATE_COLUMNS)[column]
 
     def change(body: dict[str, Any]) -> None:
-        for row in body["replay"]["states"]:
-            row[1 + column] = value
-        for _key, row, _codes in body["replay"]["done"]:
-            if row is not None:
-                row[column] = value
+        for table in (body["replay"]["base"], body["replay"]["done"]):
+            count = len(replay_columns._unpack(table[column], typecode))
+            table[column] = replay_columns._pack([value] * count, typecode)
+        assert replay_columns._unpack(body["replay"]["done"][column], typecode)  # a value was forged
 
     forge(entry, change)
     assert replay_cache.load(tmp_path / "cache", store.path, "states", reference.scheduler) is not None
+    with pytest.raises(replay_cache.CacheError):
+        replay_cache.replayer_from_json(
+            replay_cache.load(tmp_path / "cache", store.path, "states", reference.scheduler).body["replay"],  # type: ignore[union-attr]
+            reference.scheduler,
+            None,
+        )
+    again = Session(LIBRARY, store, clock=lambda: later)
+    assert again.states == reference.states
+    assert again.current == reference.current
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda replay: replay["pending"].update(rating=replay_columns._pack([5], "b")),  # wrong length, and no rating 5
+        lambda replay: replay["pending"].update(id=replay["pending"]["id"][:-1]),
+        lambda replay: replay["pending"].update(time=replay["pending"]["time"][:-4] + "!!!!"),  # not base64
+        lambda replay: replay.update(keys=[*replay["keys"][:-1], replay["keys"][0]]),  # a key twice
+        lambda replay: replay["done"].update(codes=replay_columns._pack([7], "b")),
+        lambda replay: replay.update(new_days=[replay_columns._pack([-1], "q"), replay_columns._pack([1], "q")]),
+    ],
+)
+def test_a_forged_snapshot_with_impossible_columns_falls_back_to_the_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any
+) -> None:
+    monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 0)
+    monkeypatch.setenv("QUIZ_CACHE", str(tmp_path / "cache"))
+    store = write(tmp_path / "scores", many_answers(200))
+    later = datetime(2026, 1, 1, tzinfo=UTC)
+    reference = Session(LIBRARY, store, clock=lambda: later)
+    (entry,) = (tmp_path / "cache" / "replay").glob("*.states")
+    forge(entry, lambda body: change(body["replay"]))
+    snapshot = replay_cache.load(tmp_path / "cache", store.path, "states", reference.scheduler)
+    assert snapshot is not None
+    with pytest.raises(replay_cache.CacheError):
+        replay_cache.replayer_from_json(snapshot.body["replay"], reference.scheduler, None)
     again = Session(LIBRARY, store, clock=lambda: later)
     assert again.states == reference.states
     assert again.current == reference.current

@@ -159,3 +159,80 @@ async def test_a_wrong_cached_entry_is_corrected_by_the_replay_that_follows(
         await pilot.pause()
         assert first_row(app) == REPLAYED
     assert json.loads(path.read_text(encoding="utf-8"))["rows"][0][4:7] == [1, 1, 2]
+
+
+async def test_the_first_showing_reads_the_log_once_and_every_return_again(
+    tmp_path: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first showing is a mount and a resume: the log is read for the mount only. Each
+    return to the home screen (from a session, history, help) reads it again."""
+    from quiz.tui.screens.help import HOME_KEYS, HelpScreen
+
+    banks = write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE)
+    app = make_app(banks)
+    reads: list[str | None] = []
+    real = app.states
+
+    def counting(learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]]:
+        reads.append(learner)
+        return real(learner)
+
+    monkeypatch.setattr(app, "states", counting)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert len(reads) == 1
+        assert first_row(app) == ["True or false", "3", "3", "0", "0"]
+        for returns in (2, 3):
+            await app.push_screen(HelpScreen("Keys", HOME_KEYS))
+            await pilot.pause()
+            app.pop_screen()
+            await pilot.pause()
+            assert len(reads) == returns
+
+
+async def test_a_log_as_its_replay_snapshot_left_it_is_counted_in_the_first_frame(
+    tmp_path: Path, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No cached overview (a new day, other settings), but nothing appended to the log
+    since its replay snapshot: the states come from the snapshot before the first frame,
+    with no replay after it; one more answer and the replay is back in its worker."""
+    from quiz.core import replay_cache
+
+    monkeypatch.setattr(replay_cache, "MIN_NEW_LINES", 0)  # a snapshot for this log of 1,200 answers
+    banks = write_bank(tmp_path / "tf", "tf", TRUE_OR_FALSE)
+    log = big_log(tmp_path / "scores")
+    app = make_app(banks)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert first_row(app) == REPLAYED
+    folder = overview_cache.cache_dir()
+    assert folder is not None
+    entry = overview_cache.entry_path(folder, app.store().folder)
+    entry.unlink()
+    app = make_app(banks, background=True)
+    gate = gate_replay(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert first_row(app) == REPLAYED
+        assert "Today: 1 due, 1 new (up to 20 a day), 2 learned of 3 questions in 1 decks." in screen_texts(app)
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert first_row(app) == REPLAYED
+        assert gate.replays == 0
+    assert entry.exists()  # kept after the first frame
+    entry.unlink()
+    with log.open("a", encoding="utf-8") as handle:
+        record = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+        record.update(id="one-more", key="tf/three", time=(NOW - timedelta(hours=1)).isoformat())
+        handle.write(json.dumps(record) + "\n")
+    app = make_app(banks, background=True)
+    gate = gate_replay(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert first_row(app) == ["True or false", "3", "…", "…", "…"]
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert first_row(app)[:3] == ["True or false", "3", "0"]
+        assert gate.replays == 1

@@ -26,11 +26,21 @@ from quiz.tui.screens.prompt import PromptScreen
 from quiz.tui.widgets.base import literal, safe
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+
+    from quiz.core.model import Library
     from quiz.core.overview_cache import DeckCounts
     from quiz.core.overview_cache import Entry as OverviewEntry
     from quiz.core.overview_cache import Key as OverviewKey
+    from quiz.core.scheduling import Settings
     from quiz.core.session import DeckStats
+    from quiz.core.store import QuestionState
     from quiz.tui.app import QuizApp
+
+    _Counted = tuple[list[DeckStats], Mapping[str, QuestionState], list[str], str | None, Settings, Library, datetime]
+    """What `HomeScreen._count` gives: the rows, the states, the log's skipped lines, why
+    it could not be read (or None), and the settings, library and moment counted with."""
 
 DECK_COLUMN_MARGIN = 42
 """Columns the numbers, cell padding, margins and scrollbar take beside the deck column."""
@@ -83,6 +93,8 @@ class HomeScreen(QuizScreen):
         self._reading: tuple[str, OverviewKey | None] | None = None
         """(learner, cache key) of the replay running in a worker: the first showing
         brings both a mount and a resume, and one replay is enough for both."""
+        self._counted_at_mount = False
+        self._resumed = False
         self.unsynced: int | None = None
         """Answers not yet committed to the class repository; None when the scores are not in git."""
 
@@ -98,7 +110,9 @@ class HomeScreen(QuizScreen):
 
     def on_mount(self) -> None:
         self.refresh_decks()
+        self._counted_at_mount = True
         self.query_one("#decks", DataTable).focus()
+        self.call_after_refresh(self.quiz.first_frame_drawn)
 
     def on_resize(self) -> None:
         """Give the deck column whatever width the numbers leave."""
@@ -110,7 +124,11 @@ class HomeScreen(QuizScreen):
         return max(MIN_DECK_WIDTH, self.app.size.width - DECK_COLUMN_MARGIN)
 
     def on_screen_resume(self) -> None:
-        """Back from a session or history: the numbers have changed."""
+        """Back from a session or history: the numbers have changed. (The first showing
+        brings a mount and then a resume: the mount has just counted.)"""
+        first, self._resumed = not self._resumed, True
+        if first and self._counted_at_mount:
+            return
         self.refresh_decks()
 
     def refresh_decks(self) -> None:
@@ -141,6 +159,18 @@ class HomeScreen(QuizScreen):
             self._show_stats(*self._compute(app.learner, entry, git=False))
             self.call_after_refresh(
                 self.run_worker, self._pending_in_thread, thread=True, exclusive=True, group="home-pending"
+            )
+        elif (counted := self._count_from_snapshot(app.learner)) is not None:
+            # The log as its replay snapshot left it: its states are read at once, counts
+            # in the first frame; keeping them and asking git wait for it.
+            stats, _states, warnings, error, _settings, _library, _now = counted
+            self._show_stats(app.learner, stats, warnings, self.unsynced, error)
+            self.call_after_refresh(
+                self.run_worker,
+                partial(self._keep_in_thread, entry, counted),
+                thread=True,
+                exclusive=True,
+                group="home-pending",
             )
         else:
             if not self.stats:
@@ -188,6 +218,11 @@ class HomeScreen(QuizScreen):
         except Exception:
             return None
 
+    def _keep_in_thread(self, entry: OverviewEntry | None, counted: _Counted) -> None:
+        """Keep counts shown in the first frame in the cached overview, then ask git."""
+        self._keep(entry, counted)
+        self._pending_in_thread()
+
     def _pending_in_thread(self) -> None:
         learner = self.quiz.learner
         pending = self._pending(learner)
@@ -198,6 +233,7 @@ class HomeScreen(QuizScreen):
         """Say how many answers are not yet synced (unless the learner changed meanwhile)."""
         if learner != self.quiz.learner:
             return
+        offered = self.unsynced is not None
         self.unsynced = pending
         self.query_one("#home-sync", Static).update(
             ""
@@ -206,7 +242,8 @@ class HomeScreen(QuizScreen):
             if pending == 0
             else f"{pending} answer{'s' if pending != 1 else ''} not yet synced: press S to sync."
         )
-        self.refresh_bindings()
+        if (pending is not None) != offered:
+            self.refresh_bindings()  # S appears or goes (the footer is rebuilt: only when it changes)
 
     def _compute(
         self, learner: str, entry: OverviewEntry | None, *, git: bool = True
@@ -215,7 +252,15 @@ class HomeScreen(QuizScreen):
         synced (asked of git only with `git`, else as last shown), and why the log could
         not be read at all (None when it could). Runs in a thread when the app says so.
         Counts from a clean read are kept in the cached overview `entry`."""
-        from quiz.core.session import overview
+        counted = self._count(learner)
+        self._keep(entry, counted)
+        stats, _states, warnings, error, _settings, _library, _now = counted
+        pending = self._pending(learner) if git else self.unsynced
+        return learner, stats, warnings, pending, error
+
+    def _count(self, learner: str) -> _Counted:
+        """The deck counts for `learner` now, from a replay of their logs."""
+        from quiz.core.overview_cache import overview
         from quiz.core.store import StoreError
 
         app = self.quiz
@@ -228,24 +273,50 @@ class HomeScreen(QuizScreen):
         except StoreError as problem:
             states = {}
             error = str(problem)
-        stats = overview(library, states, settings, now)
-        # Kept only from a clean read with what the entry's key describes (the settings
-        # may have been changed meanwhile; `entry` was made for `learner`).
+        return overview(library, states, settings, now), states, warnings, error, settings, library, now
+
+    def _count_from_snapshot(self, learner: str) -> _Counted | None:
+        """`_count`, when the log's replay snapshot alone gives the states; else None."""
+        from quiz.core.overview_cache import overview
+
+        app = self.quiz
+        now = app.clock()
+        settings, library = app.settings, app.library
+        try:
+            found = app.snapshot_states(learner)
+        except Exception:
+            return None  # the snapshot is only a head start: the worker replays as ever
+        if found is None:
+            return None
+        states, warnings = found
+        return overview(library, states, settings, now), states, warnings, None, settings, library, now
+
+    def _keep(self, entry: OverviewEntry | None, counted: _Counted) -> None:
+        """Keep counts in the cached overview `entry`: only from a clean read with what the
+        entry's key describes (the settings may have been changed meanwhile; `entry` was
+        made for the learner counted)."""
+        stats, states, warnings, error, settings, library, now = counted
         if (
             entry is not None
             and error is None
             and not warnings
-            and entry.settings is settings is app.settings
+            and entry.settings is settings is self.quiz.settings
             and entry.library is library
         ):
             entry.save(stats, states, now)
-        pending = self._pending(learner) if git else self.unsynced
-        return learner, stats, warnings, pending, error
 
     def _compute_in_thread(self, learner: str, entry: OverviewEntry | None) -> None:
-        result = self._compute(learner, entry)
+        """`_compute` in a worker, the counts shown as soon as they are known: keeping
+        them in the cache and asking git what is not synced come after."""
+        counted = self._count(learner)
+        stats, _states, warnings, error, _settings, _library, _now = counted
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._read, learner, entry, (learner, stats, warnings, self.unsynced, error))
+        self._keep(entry, counted)
+        pending = self._pending(learner)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._read, learner, entry, result)
+            self.app.call_from_thread(self._show_pending, learner, pending)
 
     def _read(
         self,
@@ -307,6 +378,7 @@ class HomeScreen(QuizScreen):
         """
         table = self.query_one("#decks", DataTable)
         cursor = table.cursor_row
+        had_decks = bool(self.deck_keys)
         table.clear(columns=True)
         self._table_width = self._deck_width()
         self._counted = counts
@@ -330,6 +402,8 @@ class HomeScreen(QuizScreen):
             self.deck_keys.append(deck.deck)
         if self.deck_keys:
             table.move_cursor(row=min(cursor, len(self.deck_keys) - 1))
+        if bool(self.deck_keys) != had_decks:
+            self.refresh_bindings()  # Enter, p and x need a deck
 
     @property
     def highlighted_deck(self) -> str | None:
