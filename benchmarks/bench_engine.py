@@ -34,9 +34,10 @@ from fsrs import Rating
 
 from quiz.core.model import Bank, ChoiceQuestion, Library
 from quiz.core.replay_cache import replay_log
+from quiz.core.replayer import replay
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.session import Session
-from quiz.core.store import Store, iter_records, replay
+from quiz.core.store import Store, iter_records
 
 T0 = datetime(2024, 1, 1, 8, 0, tzinfo=UTC)
 

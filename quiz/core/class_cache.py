@@ -42,8 +42,8 @@ from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, 
 from quiz.core.fsrs_kernel import MAX_US, STATES, from_us, kernel_for, to_us
 from quiz.core.paths import cache_dir
 from quiz.core.replay_cache import MAX_STABILITY, settings_key
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Scheduler
-from quiz.core.store import QuestionState
 
 __all__ = ["FORMAT", "Entry", "load_figures", "save_figures", "sources_identity"]
 

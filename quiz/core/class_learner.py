@@ -35,8 +35,8 @@ from quiz.core.flags import is_leech
 from quiz.core.fsrs_kernel import DAY_US, Kernel, kernel_for, to_us
 from quiz.core.history_columns import _Answers
 from quiz.core.model import Question
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Scheduler, Settings
-from quiz.core.store import QuestionState
 
 __all__ = [
     "FIRST_CORRECT",

@@ -16,7 +16,7 @@ Each is a record in the log, never a rewrite:
     {"v":1,"app":...,"kind":"bury","id":...,"time":...,"learner":...,"key":...,"until":...,"session":...}
 
 An `undo` whose `ref` is a suspend or bury record cancels it, as it cancels an
-answer. `Flags` is what replaying them gives; `store.Replayer` keeps one.
+answer. `Flags` is what replaying them gives; `replayer.Replayer` keeps one.
 """
 
 from __future__ import annotations

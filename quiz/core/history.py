@@ -3,7 +3,7 @@
 The class report (`quiz report`) is built in `quiz.core.class_report` from the same pass.
 
 Everything here is computed in one streaming pass over the log: each record goes
-to `quiz.core.store.Replayer` (the FSRS card states, so nothing disagrees with a
+to `quiz.core.replayer.Replayer` (the FSRS card states, so nothing disagrees with a
 session) and to a column store of the answers (plain `array`s, no object per
 record) from which the figures are drawn. The clock is always a parameter.
 `load_history` (and `quiz.core.class_report`) resume that pass from a
@@ -17,7 +17,7 @@ Definitions, so the figures can be checked by hand:
   (issue 19): the answer counts as right from then on and is remembered as an
   *override*, which the class report counts apart. An undo or rerate finds its answer
   among the latest held-back answers of the question, exactly as
-  `store.Replayer` does (`store.PENDING_PER_KEY`).
+  `replayer.Replayer` does (`replayer.PENDING_PER_KEY`).
 - Days and ISO weeks are the learner's: a day starts at `day_starts_at`
   o'clock local time (`quiz.core.days`), as the daily limits do.
 - *Predicted recall* of a question is FSRS retrievability at `now` (0 before the
@@ -48,13 +48,9 @@ from quiz.core.flags import Flags, is_leech
 from quiz.core.history_columns import AnswerEntry, _Answers
 from quiz.core.model import Library, Question
 from quiz.core.records import MAX_DEPTH
+from quiz.core.replayer import COUNT_BUCKET, QuestionState, Replayer
 from quiz.core.scheduling import Card, Scheduler, Settings, ensure_utc
-from quiz.core.store import (
-    COUNT_BUCKET,
-    QuestionState,
-    Replayer,
-    Store,
-)
+from quiz.core.store import Store
 
 __all__ = [
     "FORECAST_DAYS",

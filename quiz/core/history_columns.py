@@ -2,7 +2,7 @@
 
 `quiz.core.history` draws every figure of the history screen and `quiz history`
 from it, and `quiz.core.class_learner` a learner's class-report figures. It is the
-half of the history pass that is not FSRS (`store.Replayer` is the other half);
+half of the history pass that is not FSRS (`replayer.Replayer` is the other half);
 `_Answers.dump` and `restore` carry it to and from a `replay_cache` snapshot.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from quiz.core import replay_cache
 from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
-from quiz.core.store import COUNT_BUCKET, PENDING_PER_KEY
+from quiz.core.replayer import COUNT_BUCKET, PENDING_PER_KEY
 
 __all__ = ["AnswerEntry"]
 

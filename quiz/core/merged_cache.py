@@ -40,8 +40,8 @@ from quiz.core.replay_cache import (
     section,
     write_entry,
 )
+from quiz.core.replayer import _time_us
 from quiz.core.scheduling import Scheduler
-from quiz.core.store import _time_us
 
 __all__ = ["run_merged"]
 

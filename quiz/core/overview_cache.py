@@ -44,8 +44,8 @@ from quiz.core import atomic, paths
 
 if TYPE_CHECKING:
     from quiz.core.model import Library
+    from quiz.core.replayer import QuestionState
     from quiz.core.scheduling import Settings
-    from quiz.core.store import QuestionState
 
 FORMAT = 1
 """The entry's layout; another number is a miss."""

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from quiz.core.days import Days
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Card, Rating, Scheduler, State
-from quiz.core.store import QuestionState
 
 __all__ = ["REVIEW_ONLY_DAYS", "Plan", "PlanDay", "exam_due", "make_plan", "new_quota"]
 

@@ -1,6 +1,6 @@
 """A cold replay's bulk structures: the buffer sorted by question, memories as columns.
 
-`quiz.core.store.Replayer` feeds a million answers one record at a time; touching
+`quiz.core.replayer.Replayer` feeds a million answers one record at a time; touching
 each question's own Python objects per answer (held-back list, state, memory)
 cost more than the FSRS arithmetic, those objects being scattered in memory
 and watched by the garbage collector. So the replayer buffers records and sorts

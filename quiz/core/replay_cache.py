@@ -56,8 +56,9 @@ from quiz.core.replay_columns import (
     replayer_to_json,
     require,
 )
+from quiz.core.replayer import PENDING_PER_KEY, QuestionState, Replayer
 from quiz.core.scheduling import Scheduler, State
-from quiz.core.store import PENDING_PER_KEY, LogReader, QuestionState, Replayer
+from quiz.core.store import LogReader
 
 __all__ = [
     "CACHE_FORMAT",

@@ -1,4 +1,4 @@
-"""A replayer as JSON: what `quiz.core.replay_cache` keeps of a `store.Replayer` in a
+"""A replayer as JSON: what `quiz.core.replay_cache` keeps of a `replayer.Replayer` in a
 snapshot, and gives back, checked.
 
 Numbers go in columns, each the base64 of an array's bytes inside the JSON body (a
@@ -22,8 +22,8 @@ from typing import Any, NamedTuple
 from quiz.core.days import Days
 from quiz.core.flags import Flags
 from quiz.core.fsrs_kernel import Memory
+from quiz.core.replayer import COUNT_BUCKET, NEW, PENDING_PER_KEY, REVIEW, QuestionState, Replayer
 from quiz.core.scheduling import Scheduler, State
-from quiz.core.store import COUNT_BUCKET, NEW, PENDING_PER_KEY, REVIEW, QuestionState, Replayer
 
 __all__ = [
     "MAX_STABILITY",

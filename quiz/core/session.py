@@ -23,7 +23,7 @@ Modes:
   shuffled by the rng with `shuffle=True`). An answer to a question that is due
   (or new) is a real review, scheduled as in a drill; an answer to a question not
   yet due is *cram*: logged with `"mode": "cram"`, counted in history, but it never
-  moves the long-term schedule (replay skips it for FSRS, `store.Replayer`).
+  moves the long-term schedule (replay skips it for FSRS, `replayer.Replayer`).
   `cram=True` makes every answer cram (`quiz practice --cram`, before an exam);
   `cram=False` schedules every answer, due or not. A missed cram question comes
   back once more later in the session (`CRAM_AGAIN`), as a learning step would.
@@ -76,8 +76,9 @@ from quiz.core.overview_cache import DeckCounts as DeckStats
 from quiz.core.overview_cache import overview as overview
 from quiz.core.plan import exam_due, new_quota
 from quiz.core.replay_cache import replay_log
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Clock, Scheduler, Settings, ensure_utc, rating_for, utc_now
-from quiz.core.store import QuestionState, Store
+from quiz.core.store import Store
 
 __all__ = [
     "DEFAULT_EXAM_COUNT",

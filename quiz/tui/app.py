@@ -25,9 +25,10 @@ from textual.worker import get_current_worker
 from quiz.core.config import Options
 from quiz.core.model import Library
 from quiz.core.prefs import load_prefs, prefs_path, update_prefs
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Scheduler, Settings, utc_now
 from quiz.core.settings import settings_path
-from quiz.core.store import QuestionState, Store, StoreError
+from quiz.core.store import Store, StoreError
 from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from quiz.tui.widgets.base import safe
 

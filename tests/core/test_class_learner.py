@@ -26,8 +26,8 @@ from quiz.core.class_learner import (
 from quiz.core.flags import is_leech
 from quiz.core.history import _collect
 from quiz.core.history_columns import _Answers
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Scheduler, Settings
-from quiz.core.store import QuestionState
 from tests.core.test_history_columns import START, odd_log
 
 

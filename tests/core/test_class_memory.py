@@ -4,7 +4,7 @@ A spy wraps the history pass that `load_class` runs for each learner (the
 snapshot-backed `_collect_log`, and `_collect` for a custom record source). It
 keeps a weak reference to every learner's column store (`history._Answers`, one
 row per answer) and, just before each learner is read, counts how many earlier
-column stores, and how many card states (`store.QuestionState`), are still alive
+column stores, and how many card states (`replayer.QuestionState`), are still alive
 after a garbage collection. Holding every learner's log until the report is
 assembled, as the report once did, makes those counts grow with each learner.
 """
@@ -31,8 +31,9 @@ from quiz.core.class_logs import find_learner_logs, load_class
 from quiz.core.class_report import ReportFilter, assemble, build_class_report
 from quiz.core.history import _Answers
 from quiz.core.paths import cache_dir
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Settings
-from quiz.core.store import QuestionState, iter_records
+from quiz.core.store import iter_records
 from tests.core.test_class_report import NOW, amend, answer, small_library, write_log, write_small_class
 
 LEARNERS = 8

@@ -8,9 +8,10 @@ from pathlib import Path
 from quiz.core.days import Days
 from quiz.core.flags import flag_record
 from quiz.core.history import build_history
+from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.session import Session
-from quiz.core.store import Replayer, Store, iter_records
+from quiz.core.store import Store, iter_records
 from tests.core.test_session import Clock, log_answer, numbered
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

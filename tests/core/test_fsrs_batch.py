@@ -23,12 +23,13 @@ import numpy as np
 import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-from quiz.core import fsrs_batch, store
+from quiz.core import fsrs_batch, replayer
 from quiz.core.fsrs_batch import Outcome, run_many, run_one
 from quiz.core.fsrs_kernel import MAX_US, Kernel, Memory, to_us
 from quiz.core.replay_cache import replayer_from_json, replayer_to_json
+from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler, Settings
-from quiz.core.store import Replayer, iter_records
+from quiz.core.store import iter_records
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_engine import write_log
@@ -195,8 +196,8 @@ def _force(monkeypatch: pytest.MonkeyPatch, bulk: bool, fsrs_bulk: bool | None =
     fsrs_bulk = bulk if fsrs_bulk is None else fsrs_bulk
     monkeypatch.setattr(fsrs_batch, "IMPORT_AT", 1 if bulk else 10**12)
     monkeypatch.setattr(fsrs_batch, "MIN_LANES", 8 if fsrs_bulk else 10**12)
-    monkeypatch.setattr(store, "BUFFER_LIMIT", 700)
-    monkeypatch.setattr(store, "DEFER_LIMIT", 3000)
+    monkeypatch.setattr(replayer, "BUFFER_LIMIT", 700)
+    monkeypatch.setattr(replayer, "DEFER_LIMIT", 3000)
 
 
 def _canonical(replayer: Replayer) -> dict[str, Any]:

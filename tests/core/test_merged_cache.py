@@ -25,8 +25,8 @@ from quiz.core.history import load_history
 from quiz.core.logs import iter_learner_records
 from quiz.core.model import Bank, ChoiceQuestion, Library
 from quiz.core.replay_cache import replay_log
+from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler
-from quiz.core.store import Replayer
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 NOW = datetime(2026, 6, 1, tzinfo=UTC)

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from quiz.core import records, store
+from quiz.core import records, replayer, store
 from quiz.core.replay_cache import replayer_from_json, replayer_to_json
+from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler
-from quiz.core.store import LogReader, Replayer
+from quiz.core.store import LogReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_engine import write_log
@@ -112,5 +113,5 @@ def test_bulk_application_gives_the_states_of_one_answer_at_a_time(
     path = tmp_path / "reviews.jsonl"
     write_log(path, 6000, 50)  # 120 answers a question: most go past the held-back window
     expected = _replay(path)
-    monkeypatch.setattr(store, "DEFER_LIMIT", limit)
+    monkeypatch.setattr(replayer, "DEFER_LIMIT", limit)
     assert _replay(path) == expected

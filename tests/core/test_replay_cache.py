@@ -18,9 +18,10 @@ from quiz.core.class_report import build_class_report
 from quiz.core.history import LearnerHistory, load_history
 from quiz.core.model import Bank, ChoiceQuestion, Library
 from quiz.core.replay_cache import load, replay_log
+from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.session import Session
-from quiz.core.store import Replayer, Store, iter_records
+from quiz.core.store import Store, iter_records
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 SCHEDULER = Scheduler(Settings())

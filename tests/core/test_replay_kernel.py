@@ -15,8 +15,9 @@ import pytest
 
 from quiz.core.fsrs_kernel import Memory, card_of, from_card, from_us
 from quiz.core.replay_cache import replay_log
+from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler, Settings
-from quiz.core.store import Replayer, iter_records
+from quiz.core.store import iter_records
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_engine import write_log

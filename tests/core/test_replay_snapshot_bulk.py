@@ -13,8 +13,9 @@ import pytest
 
 from quiz.core import replay_cache
 from quiz.core.replay_cache import CacheError, replay_log, replayer_from_json, replayer_to_json
+from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler
-from quiz.core.store import Replayer, iter_records
+from quiz.core.store import iter_records
 from tests.core.test_fsrs_batch import T0, _force, _same_states, messy_records
 
 SCHEDULER = Scheduler()

@@ -21,9 +21,10 @@ from quiz.core.model import (
     OrderQuestion,
     Question,
 )
+from quiz.core.replayer import replay
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.session import Session, overview
-from quiz.core.store import Store, StoreError, iter_records, replay
+from quiz.core.store import Store, StoreError, iter_records
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PLAIN = Settings(fuzzing=False)

@@ -17,9 +17,10 @@ from quiz.core.exam import ExamSession
 from quiz.core.grading import NotAnAnswer
 from quiz.core.history import load_history
 from quiz.core.model import CardQuestion, Library, NumberQuestion, Question, ShortQuestion, TrueFalseQuestion
+from quiz.core.replayer import replay
 from quiz.core.scheduling import Settings
 from quiz.core.session import Session
-from quiz.core.store import Store, replay
+from quiz.core.store import Store
 from tests.core.test_session import PLAIN, T0, Clock, choice, library, numbered
 
 

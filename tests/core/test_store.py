@@ -13,16 +13,9 @@ from unittest import mock
 import pytest
 from fsrs import Rating, State
 
+from quiz.core.replayer import Replayer, replay
 from quiz.core.scheduling import Scheduler, Settings
-from quiz.core.store import (
-    LearnerError,
-    Replayer,
-    Store,
-    StoreError,
-    iter_records,
-    replay,
-    validate_learner,
-)
+from quiz.core.store import LearnerError, Store, StoreError, iter_records, validate_learner
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -12,7 +12,8 @@ import pytest
 from textual.widgets import DataTable
 
 from quiz.core import overview_cache
-from quiz.core.store import QuestionState, Store
+from quiz.core.replayer import QuestionState
+from quiz.core.store import Store
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.home import SYNC_LOG_BYTES
 from tests.tui.banks import NOW, TRUE_OR_FALSE, screen_texts, write_bank

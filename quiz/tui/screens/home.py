@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from quiz.core.overview_cache import DeckCounts
     from quiz.core.overview_cache import Entry as OverviewEntry
     from quiz.core.overview_cache import Key as OverviewKey
+    from quiz.core.replayer import QuestionState
     from quiz.core.scheduling import Settings
     from quiz.core.session import DeckStats
-    from quiz.core.store import QuestionState
     from quiz.tui.app import QuizApp
 
     _Counted = tuple[list[DeckStats], Mapping[str, QuestionState], list[str], str | None, Settings, Library, datetime]
