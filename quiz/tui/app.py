@@ -25,7 +25,6 @@ from textual.worker import get_current_worker
 from quiz.core.config import Options
 from quiz.core.model import Library
 from quiz.core.prefs import load_prefs, prefs_path, update_prefs
-from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Scheduler, Settings, utc_now
 from quiz.core.settings import settings_path
 from quiz.core.store import Store, StoreError
@@ -33,6 +32,7 @@ from quiz.tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from quiz.tui.widgets.base import safe
 
 if TYPE_CHECKING:
+    from quiz.core.replayer import QuestionState
     from quiz.core.session import Session
 
 Clock = Callable[[], datetime]
@@ -97,22 +97,26 @@ class QuizApp(App[int]):
 
         Thread-safe: it touches no widget, so screens may call it from a worker.
         """
+        logs = Store(self.options.scores_dir, learner or self.learner).logs()
+        if not logs:
+            return {}, []  # a new learner: nothing to replay, no engine to import
         from quiz.core.replay_cache import replayed_states
 
-        store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        states = replayed_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
+        states = replayed_states(logs, Scheduler(self.settings), on_warning=warnings.append, now=self.clock())
         return states, warnings
 
     def snapshot_states(self, learner: str | None = None) -> tuple[dict[str, QuestionState], list[str]] | None:
         """`states`, when they can be read from the log's replay snapshot alone (nothing
         appended since it: see `quiz.core.replay_cache.snapshot_states`), else None. As
         cheap as replaying a short log, so the home screen asks before its first frame."""
+        logs = Store(self.options.scores_dir, learner or self.learner).logs()
+        if not logs:
+            return {}, []  # a new learner: no log, so no question has a state
         from quiz.core.replay_cache import snapshot_states
 
-        store = Store(self.options.scores_dir, learner or self.learner)
         warnings: list[str] = []
-        states = snapshot_states(store.logs(), Scheduler(self.settings), on_warning=warnings.append)
+        states = snapshot_states(logs, Scheduler(self.settings), on_warning=warnings.append)
         return None if states is None else (states, warnings)
 
     def new_session(
