@@ -30,7 +30,6 @@ import hashlib
 import json
 import math
 import os
-import tempfile
 from array import array
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +37,7 @@ from sys import intern
 from typing import Any
 
 from quiz import __version__
+from quiz.core import atomic
 from quiz.core.class_learner import MASTERY_SPAN, LearnerFigures, ReadingBasis, ReportFilter, recalls
 from quiz.core.fsrs_kernel import MAX_US, STATES, from_us, kernel_for, to_us
 from quiz.core.paths import cache_dir
@@ -133,23 +133,7 @@ def save_figures(
     }
     with contextlib.suppress(OSError, ValueError, TypeError, OverflowError, RecursionError):
         text = json.dumps(entry, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-        _write(_entry_path(folder, path), text.encode("ascii"))
-
-
-def _write(target: Path, data: bytes) -> None:
-    """A temporary file renamed over `target`, not fsynced (as `replay_cache`'s snapshots):
-    an entry a crash left cut short or empty is not JSON, so a miss, and a report
-    of a thousand learners does not wait for a thousand disk flushes."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        atomic.write_cache(_entry_path(folder, path), [text.encode("ascii")], suffix=".json")
 
 
 def load_figures(

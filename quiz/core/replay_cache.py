@@ -37,7 +37,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
 from quiz import __version__
+from quiz.core import atomic
 from quiz.core.bank_cache import cache_dir, collection_paused
 from quiz.core.days import Days
 from quiz.core.replay_columns import (
@@ -316,18 +316,8 @@ def write_entry(
         "sections": listed,
         "digest": digest.hexdigest(),
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=f".{kind}")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n")
-            for part in parts:
-                handle.write(part)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    head = json.dumps(header, separators=(",", ":")).encode("ascii") + b"\n"
+    atomic.write_cache(target, [head, *parts], suffix=f".{kind}")
 
 
 def section(sections: Mapping[str, Column], name: str, typecode: str) -> array[Any]:
