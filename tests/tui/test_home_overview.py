@@ -24,6 +24,14 @@ REPLAYED = ["True or false", "3", "1", "1", "2"]
 """The row a replay of `big_log` gives at NOW: tf/three never answered, the others learned, one due."""
 
 
+def answer_one_more(log: Path) -> None:
+    """Append an answer to tf/three an hour ago, as another start of the app would."""
+    record = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    record.update(id="one-more", key="tf/three", time=(NOW - timedelta(hours=1)).isoformat())
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
+
+
 def big_log(scores: Path) -> Path:
     """1,200 right answers to tf/one and tf/two, six hours apart, ending a day before NOW:
     more than the screen replays before its first frame."""
@@ -120,10 +128,7 @@ async def test_a_new_answer_makes_the_first_frame_wait_for_the_replay(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert first_row(app) == REPLAYED
-    with log.open("a", encoding="utf-8") as handle:
-        record = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
-        record.update(id="one-more", key="tf/three", time=(NOW - timedelta(hours=1)).isoformat())
-        handle.write(json.dumps(record) + "\n")
+    answer_one_more(log)
     app = make_app(banks, background=True)
     gate = gate_replay(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
@@ -223,10 +228,7 @@ async def test_a_log_as_its_replay_snapshot_left_it_is_counted_in_the_first_fram
         assert gate.replays == 0
     assert entry.exists()  # kept after the first frame
     entry.unlink()
-    with log.open("a", encoding="utf-8") as handle:
-        record = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
-        record.update(id="one-more", key="tf/three", time=(NOW - timedelta(hours=1)).isoformat())
-        handle.write(json.dumps(record) + "\n")
+    answer_one_more(log)
     app = make_app(banks, background=True)
     gate = gate_replay(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
