@@ -30,6 +30,7 @@ from quiz.core.replay_cache import replayer_from_json, replayer_to_json
 from quiz.core.replayer import Replayer
 from quiz.core.scheduling import Scheduler, Settings
 from quiz.core.store import iter_records
+from tests.core.test_fsrs_kernel import SETTINGS as KERNEL_SETTINGS
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from bench_engine import write_log
@@ -64,15 +65,7 @@ def _parameters(seed: int) -> tuple[float, ...]:
 
 
 SETTINGS = [
-    Settings(),
-    Settings(fuzzing=False),
-    Settings(desired_retention=0.8, maximum_interval=30),
-    Settings(learning_steps=(), relearning_steps=()),
-    Settings(learning_steps=(timedelta(minutes=3),), relearning_steps=(timedelta(minutes=7), timedelta(hours=1))),
-    Settings(
-        desired_retention=0.97,
-        learning_steps=(timedelta(seconds=1), timedelta(seconds=2), timedelta(seconds=7), timedelta(days=1)),
-    ),
+    *KERNEL_SETTINGS,  # the scalar kernel's own test settings, and fitted parameters
     Settings(parameters=_parameters(1), desired_retention=0.85),
     Settings(parameters=_parameters(2), fuzzing=False, maximum_interval=400),
 ]
