@@ -43,6 +43,7 @@ from typing import Any, Literal, TypeAlias
 from fsrs import State
 
 from quiz.core import replay_cache
+from quiz.core.answer_runs import EVERY, AnswerRun
 from quiz.core.days import Days
 from quiz.core.flags import Flags, is_leech
 from quiz.core.history_columns import AnswerEntry, _Answers
@@ -284,17 +285,24 @@ def _collect(
 class _HistoryPass:
     """The same pass over a log file, resumable from a `replay_cache` snapshot."""
 
+    lane = EVERY
+
     def __init__(self, answers: _Answers, replayer: Replayer) -> None:
         self.answers = answers
         self.replayer = replayer
-        feed_answers = answers.feed
-        feed_replay = replayer.feed
+        feed_answers, feed_replay = answers.feed, replayer.feed
+        run_answers, run_replay = answers.feed_run, replayer.feed_run
 
         def feed(record: dict[str, Any]) -> None:
             feed_answers(record)
             feed_replay(record)
 
+        def feed_run(run: AnswerRun) -> None:
+            run_answers(run)
+            run_replay(run)
+
         self.feed = feed
+        self.feed_run = feed_run
 
     def dump(self) -> tuple[dict[str, Any], dict[str, array[Any] | bytearray]]:
         body, sections = self.answers.dump()

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from quiz.core import replay_cache
+from quiz.core.answer_runs import AnswerRun
 from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.replayer import COUNT_BUCKET, PENDING_PER_KEY
 
@@ -189,6 +190,12 @@ class _Answers:
         self.session.append(s)
         self.tm.append(tm)
         self.response.append(get("response"))
+
+    def feed_run(self, run: AnswerRun) -> None:
+        """`feed` of each record of `run` (the block lane, `quiz.core.answer_runs`)."""
+        feed = self.feed
+        for record in run.records():
+            feed(record)
 
     def _new_key(self, key: str) -> int:
         k = len(self.keys)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime, timedelta
 from json.scanner import make_scanner
 from typing import Any, NoReturn
@@ -239,13 +239,35 @@ _HEAD = (
     ("elapsed", f"(null|{_NUMBER})"),
 )
 _TAIL = (("session", _PLAIN), ("mode", _PLAIN))
-_CANONICAL = re.compile(
-    r"\{"
-    + ",".join(f'"{name}":{pattern}' for name, pattern in _HEAD)
-    + r'(,"revealed":(?:true|false))?,'  # a revealed answer's flag (`Session.reveal`)
-    + ",".join(f'"{name}":{pattern}' for name, pattern in _TAIL)
-    + r"\}[ \t\n\r]*"
-).fullmatch
+
+
+def answer_pattern(capture: Collection[str] | None = None, **fields: str) -> str:
+    """The regular expression of an answer line in the app's own form, without the trailing
+    space a line may have: one group a field, in `ANSWER_GROUPS` order, but only for the
+    fields in `capture` (default: all) and revealed. `fields` replaces the patterns of some
+    (the block lane, `quiz.core.answer_runs`, is stricter)."""
+
+    def field(name: str, pattern: str) -> str:
+        pattern = fields.get(name, pattern)
+        if capture is not None and name not in capture:
+            pattern = _FIRST_GROUP.sub("(?:", pattern, count=1)
+        return f'"{name}":{pattern}'
+
+    return (
+        r"\{"
+        + ",".join(field(name, pattern) for name, pattern in _HEAD)
+        + r'(,"revealed":(?:true|false))?,'  # a revealed answer's flag (`Session.reveal`)
+        + ",".join(field(name, pattern) for name, pattern in _TAIL)
+        + r"\}"
+    )
+
+
+ANSWER_GROUPS = (*(name for name, pattern in _HEAD if "(" in pattern), "revealed", *(name for name, _ in _TAIL))
+"""The fields `answer_pattern` captures, in order (`kind` is always "answer": no group)."""
+_FIRST_GROUP = re.compile(r"\((?!\?)")
+
+
+_CANONICAL = re.compile(answer_pattern() + r"[ \t\n\r]*").fullmatch
 
 
 _RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4}
@@ -257,8 +279,14 @@ def _canonical_answer(text: str) -> dict[str, Any] | None:
     match = _CANONICAL(text)
     if match is None:
         return None
+    return record_of(match.groups())
+
+
+def record_of(groups: Sequence[Any]) -> dict[str, Any] | None:
+    """The record of an answer line in the app's own form from its groups (`_CANONICAL`'s,
+    or `quiz.core.answer_runs`'), or None when its `elapsed` is out of range."""
     (v, app, ident, when, learner, key, kind_of, response, correct, rating, hinted, typo, elapsed, revealed,
-     session, mode) = match.groups()  # fmt: skip
+     session, mode) = groups[:16]  # fmt: skip
     value: Any = response[1:-1] if response[0] == '"' else _SCAN(response, 0)[0]
     seconds: int | float | None = None
     if elapsed != "null":
@@ -283,7 +311,7 @@ def _canonical_answer(text: str) -> dict[str, Any] | None:
         "typo_forgiven": typo == "true",
         "elapsed": seconds,
     }
-    if revealed is not None:
+    if revealed:
         record["revealed"] = revealed == ',"revealed":true'
     record["session"] = session
     record["mode"] = mode

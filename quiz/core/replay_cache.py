@@ -46,6 +46,7 @@ from typing import Any, Literal, Protocol, TypeAlias, TypeVar
 
 from quiz import __version__
 from quiz.core import atomic
+from quiz.core.answer_runs import SCHEDULE, AnswerRun, Lane
 from quiz.core.bank_cache import cache_dir, collection_paused
 from quiz.core.days import Days
 from quiz.core.replay_columns import (
@@ -351,6 +352,12 @@ class CachedPass(Protocol):
 
     def feed(self, record: dict[str, Any]) -> None: ...
 
+    lane: Lane
+    """The fields its runs need (`quiz.core.answer_runs`)."""
+
+    def feed_run(self, run: AnswerRun) -> None:
+        """`feed` of each record of `run` (the block lane, `quiz.core.answer_runs`)."""
+
     def dump(self) -> tuple[dict[str, Any], Sections]: ...
 
 
@@ -416,9 +423,12 @@ def run_pass(
                 on_warning(f"{log}: {problem}")
         reader = LogReader(log, on_warning, offset=snapshot.offset, lines=snapshot.lines, now=now)
     start = reader.lines
-    feed = work.feed
-    for record in reader:
-        feed(record)
+    feed, feed_run = work.feed, work.feed_run
+    for item in reader.items(work.lane):
+        if type(item) is dict:
+            feed(item)
+        else:
+            feed_run(item)  # type: ignore[arg-type]  # not a dict: a run
     threshold = MIN_NEW_LINES if min_new_lines is None else min_new_lines
     if where is not None and reader.lines - start >= threshold and not reader.future:
         body, sections = work.dump()
@@ -439,15 +449,20 @@ def _default_folder() -> Path | None:
 class _Fed:
     """A replayer's `feed` that notes whether it was called."""
 
-    __slots__ = ("called", "feed")
+    __slots__ = ("called", "feed", "feed_run")
 
-    def __init__(self, feed: Callable[[dict[str, Any]], None]) -> None:
+    def __init__(self, feed: Callable[[dict[str, Any]], None], feed_run: Callable[[AnswerRun], None]) -> None:
         self.feed = feed
+        self.feed_run = feed_run
         self.called = False
 
     def __call__(self, record: dict[str, Any]) -> None:
         self.called = True
         self.feed(record)
+
+    def run(self, run: AnswerRun) -> None:
+        self.called = True
+        self.feed_run(run)
 
 
 class _ReplayPass:
@@ -458,10 +473,13 @@ class _ReplayPass:
     held-back answer). No reference cycle: the pass, once dropped, frees the replayer's
     held-back answers at once rather than at the next full collection."""
 
+    lane = SCHEDULE
+
     def __init__(self, replayer: Replayer, *, restored: bool = False) -> None:
         self.replayer = replayer
-        self._fed = _Fed(replayer.feed) if restored else None
+        self._fed = _Fed(replayer.feed, replayer.feed_run) if restored else None
         self.feed = replayer.feed if self._fed is None else self._fed
+        self.feed_run = replayer.feed_run if self._fed is None else self._fed.run
 
     @property
     def fed(self) -> bool:

@@ -16,11 +16,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import compress
 from typing import Any
 
 from fsrs import State
 
 from quiz.core import fsrs_batch
+from quiz.core.answer_runs import AnswerRun
 from quiz.core.days import Days
 from quiz.core.flags import FLAG_KINDS, Flags
 from quiz.core.fsrs_batch import COUNTS_NEW, COUNTS_REVIEW, Outcome, run_many, run_one
@@ -286,6 +288,28 @@ class Replayer:
                 self._sync()
             return
         self._feed_other(record)
+
+    def feed_run(self, run: AnswerRun) -> None:
+        """`feed` each record of `run` (the block lane, `quiz.core.answer_runs`), buffered
+        from its columns: no dict per answer, the times already in microseconds."""
+        if self._done:
+            feed = self.feed
+            for record in run.records():
+                feed(record)
+            return
+        keys = run.column("key")
+        events = list(
+            zip(run.times, run.column("id"), map(_RATINGS.__getitem__, run.column("rating")),
+                map(_TRUE.__eq__, run.column("correct")), strict=True)
+        )  # fmt: skip
+        modes = run.column("mode")
+        if "cram" in modes:  # cram never moves the schedule (see `feed`)
+            keep = [mode != "cram" for mode in modes]
+            keys, events = list(compress(keys, keep)), list(compress(events, keep))
+        self._buffer_keys += keys
+        self._buffer_events += events
+        if len(self._buffer_keys) >= BUFFER_LIMIT:
+            self._sync()
 
     def _sync(self) -> None:
         """Apply the buffered answers, rerates and undos to the held-back lists (see `feed`).
@@ -643,6 +667,9 @@ class Replayer:
 
 
 _MICROSECOND = timedelta(microseconds=1)
+_RATINGS = {"1": 1, "2": 2, "3": 3, "4": 4}
+_TRUE = "true"
+
 _BUCKET_US = COUNT_BUCKET * 1_000_000
 _fromisoformat = datetime.fromisoformat
 DEFER_LIMIT = 1 << 16

@@ -25,17 +25,21 @@ import contextlib
 import errno as errno_codes
 import json
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from quiz.core.lock import DEFAULT_TIMEOUT, LockTimeout, locked, open_flags
 from quiz.core.records import BOM, MAX_LINE_BYTES, Skip, parse_line
 from quiz.core.scheduling import ensure_utc
+
+if TYPE_CHECKING:
+    from quiz.core.answer_runs import AnswerRun, Lane
 
 __all__ = [
     "LOCK_NAME",
@@ -184,6 +188,16 @@ class LogReader:
             self.on_warning(f"{self.path}: {problem}")
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._read(None)  # type: ignore[return-value]  # no runs without the lane
+
+    def items(self, lane: Lane) -> Iterator[dict[str, Any] | AnswerRun]:
+        """The same records, but runs of answer lines in the app's own form come as one
+        `quiz.core.answer_runs.AnswerRun` each, with the fields of `lane` (the block lane:
+        a big log's cold read costs far less). `offset` and `lines` are exact after each
+        item, as after each record."""
+        return self._read(lane)
+
+    def _read(self, lane: Lane | None) -> Iterator[dict[str, Any] | AnswerRun]:
         path = self.path
         handle = _open_log(path)
         if handle is None:
@@ -217,7 +231,17 @@ class LogReader:
                 if carry:
                     parts[0] = carry + parts[0]
                 carry = parts.pop()
-                for raw in parts:
+                segments = _segments(parts, latest, lane) if lane is not None else None
+                if segments is None:
+                    segments = [(at, at + 1, None) for at in range(len(parts))]
+                for start, end, run in segments:
+                    if run is not None:
+                        number += end - start
+                        offset += sum(map(len, parts[start:end])) + end - start
+                        lines = self.line = number
+                        yield run
+                        continue
+                    raw = parts[start]
                     number += 1
                     offset += len(raw) + 1
                     lines = number
@@ -255,6 +279,29 @@ class LogReader:
             if skip.reason.startswith("has a time in the future"):
                 self.future += 1
             self._warn(f"line {number} {skip.reason}; skipped", whole)
+
+
+def _segments(parts: list[bytes], now: datetime, lane: Lane) -> list[tuple[int, int, AnswerRun | None]] | None:
+    """`answer_runs.split_lines` of whole lines, None where the block lane does not apply
+    (too few lines to be worth it, or one that is not UTF-8: each line is then decoded,
+    and judged, on its own). Imported here: a short log never needs it."""
+    from quiz.core import answer_runs
+
+    if len(parts) < answer_runs.MIN_LINES:
+        return None
+    region = b"\n".join(parts)
+    try:
+        text = region.decode("utf-8")
+    except UnicodeDecodeError:
+        # The lines that are not UTF-8 go to the full path, which says so; the others need not.
+        text = region.decode("utf-8", "surrogateescape")
+        broken = {text.count("\n", 0, match.start()) for match in _ESCAPED.finditer(text)}
+        return answer_runs.split_lines(parts, text, now, lane, broken)
+    return answer_runs.split_lines(parts, text, now, lane)
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+"""What `surrogateescape` makes of a byte that is not UTF-8."""
 
 
 READ_BLOCK = 1 << 20
