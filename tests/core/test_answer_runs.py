@@ -4,6 +4,7 @@ reading it line by line gives, and a replay or history fed through it is the sam
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from quiz.core import answer_runs, store
 from quiz.core.answer_runs import EVERY, SCHEDULE, AnswerRun, Lane
 from quiz.core.replay_cache import replay_log
 from quiz.core.scheduling import Scheduler
-from quiz.core.store import LogReader
+from quiz.core.store import LogReader, StoreError
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -151,3 +152,14 @@ def test_a_replay_through_the_lane_is_the_replay_line_by_line(tmp_path: Path, mo
     line_by_line = replay_log(path, Scheduler(), day=NOW.date(), folder=None, now=NOW)
     assert through.states == line_by_line.states and len(through.states) == 13  # 12, and one with an accent
     assert through.day_counts() == line_by_line.day_counts()
+
+
+def test_the_collector_is_on_again_after_a_pass_even_one_that_fails(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    _log(path, 1)
+    assert gc.isenabled()
+    replay_log(path, Scheduler(), folder=None, now=NOW)
+    assert gc.isenabled()
+    with pytest.raises(StoreError):
+        replay_log(tmp_path, Scheduler(), folder=None, now=NOW)  # a folder, not a log
+    assert gc.isenabled()
