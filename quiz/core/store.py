@@ -30,6 +30,7 @@ import stat
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -232,9 +233,9 @@ class LogReader:
                     parts[0] = carry + parts[0]
                 carry = parts.pop()
                 segments = _segments(parts, latest, lane) if lane is not None else None
-                if segments is None:
-                    segments = [(at, at + 1, None) for at in range(len(parts))]
-                for start, end, run in segments:
+                count = len(parts)
+                # One line at a time unless the lane took the block (zip reuses its tuple).
+                for start, end, run in segments or zip(range(count), range(1, count + 1), repeat(None)):
                     if run is not None:
                         number += end - start
                         offset += sum(map(len, parts[start:end])) + end - start
@@ -283,8 +284,7 @@ class LogReader:
 
 def _segments(parts: list[bytes], now: datetime, lane: Lane) -> list[tuple[int, int, AnswerRun | None]] | None:
     """`answer_runs.split_lines` of whole lines, None where the block lane does not apply
-    (too few lines to be worth it, or one that is not UTF-8: each line is then decoded,
-    and judged, on its own). Imported here: a short log never needs it."""
+    (too few lines to be worth it). Imported here: a short log never needs it."""
     from quiz.core import answer_runs
 
     if len(parts) < answer_runs.MIN_LINES:
