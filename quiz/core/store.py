@@ -27,6 +27,7 @@ import json
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -214,6 +215,12 @@ class LogReader:
         try:
             if offset:
                 handle.seek(offset)
+            if (
+                lane is not None
+                and "numpy" not in sys.modules
+                and os.fstat(handle.fileno()).st_size - offset < LANE_BYTES
+            ):
+                lane = None  # too little to read for the lane to pay for importing numpy
             # Blocks, split into lines here: a readline call per line costs a third of a parse.
             while block := handle.read(READ_BLOCK):
                 if skipping >= 0:
@@ -304,6 +311,10 @@ _ESCAPED = re.compile("[\udc80-\udcff]")
 """What `surrogateescape` makes of a byte that is not UTF-8."""
 
 
+LANE_BYTES = 8 << 20
+"""Bytes left to read for `items` to take the block lane when numpy is not imported yet:
+its import (~0.1 s, more on a slow machine) costs less than the lane saves only on a
+read this big (about 25,000 answers). A short log, as at most starts, never imports it."""
 READ_BLOCK = 1 << 20
 """Bytes read at a time (a line may span blocks; one over `MAX_LINE_BYTES` is skipped)."""
 

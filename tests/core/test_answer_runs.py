@@ -7,6 +7,8 @@ from __future__ import annotations
 import gc
 import json
 import random
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -120,6 +122,7 @@ def test_the_lane_reads_what_reading_line_by_line_reads(
     records, warnings, offset, lines, future, tail, _ = _read(path, None)
     assert len(records) > 300 and warnings  # the log holds both kinds of lines
     monkeypatch.setattr(answer_runs, "MIN_LINES", 1)
+    monkeypatch.setattr(store, "LANE_BYTES", 0)
     for block in (1 << 20, 5000, 333):
         monkeypatch.setattr(store, "READ_BLOCK", block)
         got = _read(path, lane)
@@ -132,6 +135,7 @@ def test_a_run_gives_its_fields_and_times(tmp_path: Path, monkeypatch: pytest.Mo
     rng = random.Random(3)
     answers = [_answer(rng, n) for n in range(300)]
     path.write_bytes(b"".join(_dump(record) + b"\n" for record in answers))
+    monkeypatch.setattr(store, "LANE_BYTES", 0)
     items = list(LogReader(path, now=NOW).items(SCHEDULE))
     assert len(items) == 1 and isinstance(items[0], AnswerRun)  # a block of 300 lines: one run
     run = items[0]
@@ -147,6 +151,7 @@ def test_a_run_gives_its_fields_and_times(tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_replay_through_the_lane_is_the_replay_line_by_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "log.jsonl"
     _log(path, 7, lines=3000)
+    monkeypatch.setattr(store, "LANE_BYTES", 0)
     through = replay_log(path, Scheduler(), day=NOW.date(), folder=None, now=NOW)
     monkeypatch.setattr(answer_runs, "MIN_LINES", 10**9)
     line_by_line = replay_log(path, Scheduler(), day=NOW.date(), folder=None, now=NOW)
@@ -163,3 +168,17 @@ def test_the_collector_is_on_again_after_a_pass_even_one_that_fails(tmp_path: Pa
     with pytest.raises(StoreError):
         replay_log(tmp_path, Scheduler(), folder=None, now=NOW)  # a folder, not a log
     assert gc.isenabled()
+
+
+def test_a_short_log_is_read_without_importing_numpy(tmp_path: Path) -> None:
+    """A start on a log of a few thousand answers must not pay numpy's import (the lane
+    would; it is worth it only from `LANE_BYTES` on)."""
+    path = tmp_path / "log.jsonl"
+    _log(path, 2, lines=2000)
+    script = (
+        "import sys; from pathlib import Path; from quiz.core.replay_cache import replay_log;"
+        "from quiz.core.scheduling import Scheduler;"
+        f"replay_log(Path({str(path)!r}), Scheduler(), folder=None); print('numpy' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
