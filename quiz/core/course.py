@@ -60,6 +60,8 @@ COURSE_FILES = ("course.yaml", "course.yml")
 COURSE_FIELDS = ("order",)
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 """What YAML (PyYAML and libyaml alike) takes for the end of a line."""
+_WORD_QUESTIONS = re.compile(r"(?<![A-Za-z0-9_.-])questions(?![A-Za-z0-9_.-])")
+"""`questions` as a whole scalar could be written (see `_may_declare_questions`)."""
 
 
 @dataclass(frozen=True)
@@ -133,13 +135,18 @@ def _may_declare_questions(text: str) -> bool:
     """False when `text` cannot compose to a mapping with a `questions` key, known
     without parsing it, so that telling a course file from a bank needs no yaml.
 
-    The key's value is exactly `questions`; without a backslash (escapes) it can come
-    only from those letters written in a row, on a line that is not a comment. A line
-    whose first character after spaces and tabs is `#` is a comment in every place
-    but a block or quoted scalar, whose value would then hold the `#`."""
+    The key's value is exactly `questions`. Without a backslash (escapes) it can come
+    only from those letters written in a row, with no letter, digit, `_`, `-` or `.`
+    against them (those would belong to the same scalar: `exam-questions`), on a line
+    that is not a comment. A line whose first character after spaces and tabs is `#`
+    is a comment in every place but a block or quoted scalar, whose value would then
+    hold the `#`. Anything else, a key or not, makes a parse decide."""
     if "\\" in text:
         return True
-    return any("questions" in line and not line.lstrip(" \t").startswith("#") for line in _LINE_BREAKS.split(text))
+    return any(
+        _WORD_QUESTIONS.search(line) is not None and not line.lstrip(" \t").startswith("#")
+        for line in _LINE_BREAKS.split(text)
+    )
 
 
 def is_course_file(path: Path) -> bool:
