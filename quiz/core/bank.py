@@ -85,9 +85,7 @@ def load_file(path: Path, cache: Path | None = None, *, marks: bool = False) -> 
         line = data[: error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         return None, [Problem(file, line, column, "not UTF-8 text (is this a binary file?)")]
-    from quiz.core import bank_yaml  # yaml only for a bank the cache does not hold
-
-    bank, problems = bank_yaml.load_text(text, file, path.stem, marks=marks)
+    bank, problems = load_text(text, file, path.stem, marks=marks)  # yaml only for a bank the cache misses
     if cache is not None and bank is not None:
         bank_cache.put(cache, path, sha, bank)
     return bank, problems
