@@ -82,8 +82,9 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     return paths.cache_dir(env)
 
 
-def _entry_path(folder: Path, bank_file: Path, kind: str = "banks") -> Path:
-    name = hashlib.sha256(str(bank_file.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+def _entry_path(folder: Path, file: Path, kind: str = "banks") -> Path:
+    """Where the entry for `file` goes: `kind` is "banks" or "courses"."""
+    name = hashlib.sha256(str(file.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return folder / kind / f"{name}.json"
 
 
