@@ -37,7 +37,7 @@ TYPE_FIELDS: dict[str, tuple[str, ...]] = {
 }
 ALL_QUESTION_FIELDS = tuple(dict.fromkeys(COMMON_FIELDS + tuple(f for fs in TYPE_FIELDS.values() for f in fs)))
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-"""A deck name or question id: letters, digits, - _ . (not first)."""
+"""A deck name or question id: a letter or digit, then letters, digits, `_`, `.` or `-`."""
 
 
 def split_gaps(text: str) -> tuple[list[str | GapText], str]:

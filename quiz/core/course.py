@@ -58,7 +58,7 @@ __all__ = [
 
 COURSE_FILES = ("course.yaml", "course.yml")
 COURSE_FIELDS = ("order",)
-_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 """What YAML (PyYAML and libyaml alike) takes for the end of a line."""
 _WORD_QUESTIONS = re.compile(r"(?<![A-Za-z0-9_.-])questions(?![A-Za-z0-9_.-])")
 """`questions` as a whole scalar could be written (see `_may_declare_questions`)."""
