@@ -33,21 +33,35 @@ was before courses existed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from typing import TYPE_CHECKING
 
 from quiz.core.model import Bank, Problem
 
-__all__ = ["COURSE_FILES", "Course", "is_course_file", "load_course", "order_banks"]
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+__all__ = [
+    "COURSE_FILES",
+    "Course",
+    "CourseFile",
+    "is_course_file",
+    "load_course",
+    "order_banks",
+    "parse_course_file",
+    "unreadable",
+]
 
 COURSE_FILES = ("course.yaml", "course.yml")
 COURSE_FIELDS = ("order",)
-Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+"""What YAML (PyYAML and libyaml alike) takes for the end of a line."""
+_WORD_QUESTIONS = re.compile(r"(?<![A-Za-z0-9_.-])questions(?![A-Za-z0-9_.-])")
+"""`questions` as a whole scalar could be written (see `_may_declare_questions`)."""
 
 
 @dataclass(frozen=True)
@@ -65,16 +79,40 @@ class Course:
         return self.path.parent
 
 
-def _compose(path: Path) -> tuple[Node | None, Problem | None]:
-    file = str(path)
+@dataclass(frozen=True)
+class CourseFile:
+    """What a file named like a course file holds, from one parse: a course (None when
+    it is broken) and its problems, or a bank (`is_course` false; nothing else)."""
+
+    is_course: bool
+    course: Course | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def unreadable(path: Path, error: OSError) -> Problem:
+    """The problem of a course file that cannot be read."""
+    return Problem(str(path), 1, 1, f"cannot read the file: {error.strerror or error}")
+
+
+def _not_utf8(path: Path) -> Problem:
+    return Problem(str(path), 1, 1, "not UTF-8 text (is this a binary file?)")
+
+
+def _decode(data: bytes) -> str:
+    """The text `Path.read_text(encoding="utf-8-sig")` gives for these bytes (a byte
+    order mark dropped, every line ending made '\\n'); UnicodeDecodeError if not UTF-8."""
+    return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _compose(text: str, file: str) -> tuple[Node | None, Problem | None]:
+    """The document's node tree, or the problem that stops composing it. yaml is
+    imported here, not with the module: a warm start takes the course from the
+    bank cache and needs no yaml."""
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        return None, Problem(file, 1, 1, f"cannot read the file: {error.strerror or error}")
-    except UnicodeDecodeError:
-        return None, Problem(file, 1, 1, "not UTF-8 text (is this a binary file?)")
-    try:
-        return yaml.compose(text, Loader=Loader), None
+        return yaml.compose(text, Loader=loader), None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -84,14 +122,63 @@ def _compose(path: Path) -> tuple[Node | None, Problem | None]:
         return None, Problem(file, 1, 1, "YAML error: " + " ".join(str(error).split()))
 
 
+def _declares_questions(root: Node | None) -> bool:
+    """Whether a composed document is a mapping with a top-level `questions` key (a bank)."""
+    from yaml.nodes import MappingNode, ScalarNode
+
+    return isinstance(root, MappingNode) and any(
+        isinstance(key, ScalarNode) and key.value == "questions" for key, _ in root.value
+    )
+
+
+def _may_declare_questions(text: str) -> bool:
+    """False when `text` cannot compose to a mapping with a `questions` key, known
+    without parsing it, so that telling a course file from a bank needs no yaml.
+
+    The key's value is exactly `questions`. Without a backslash (escapes) it can come
+    only from those letters written in a row, with no letter, digit, `_`, `-` or `.`
+    against them (those would belong to the same scalar: `exam-questions`), on a line
+    that is not a comment. A line whose first character after spaces and tabs is `#`
+    is a comment in every place but a block or quoted scalar, whose value would then
+    hold the `#`. Anything else, a key or not, makes a parse decide."""
+    if "\\" in text:
+        return True
+    return any(
+        _WORD_QUESTIONS.search(line) is not None and not line.lstrip(" \t").startswith("#")
+        for line in _LINE_BREAKS.split(text)
+    )
+
+
 def is_course_file(path: Path) -> bool:
-    """Whether `path` is a course declaration rather than a bank."""
+    """Whether `path` is a course declaration rather than a bank (one with a
+    top-level `questions` key). A file that cannot be read or parsed is a course
+    file (its problems are reported as a course's)."""
     if path.name not in COURSE_FILES:
         return False
-    root, _ = _compose(path)
-    if isinstance(root, MappingNode):
-        return not any(isinstance(key, ScalarNode) and key.value == "questions" for key, _ in root.value)
-    return True
+    try:
+        text = _decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError):
+        return True
+    if not _may_declare_questions(text):
+        return True
+    root, _ = _compose(text, str(path))
+    return not _declares_questions(root)
+
+
+def parse_course_file(path: Path, data: bytes) -> CourseFile:
+    """What `data`, the bytes of the course-named file `path`, holds: one parse both
+    tells a course from a bank and reads the course."""
+    try:
+        text = _decode(data)
+    except UnicodeDecodeError:
+        return CourseFile(True, None, (_not_utf8(path),))
+    root, error = _compose(text, str(path))
+    if error is not None:
+        return CourseFile(True, None, (error,))
+    if _declares_questions(root):
+        return CourseFile(False)
+    course, problems = _build(path, root)
+    return CourseFile(True, course, tuple(problems))
 
 
 def _add(problems: list[Problem], path: Path, node: Node | None, message: str) -> None:
@@ -101,9 +188,22 @@ def _add(problems: list[Problem], path: Path, node: Node | None, message: str) -
 
 def load_course(path: Path) -> tuple[Course | None, list[Problem]]:
     """Read one course file; every mistake is a problem with its line."""
-    root, error = _compose(path)
-    if error is not None:
-        return None, [error]
+    try:
+        text = _decode(path.read_bytes())
+    except OSError as error:
+        return None, [unreadable(path, error)]
+    except UnicodeDecodeError:
+        return None, [_not_utf8(path)]
+    root, problem = _compose(text, str(path))
+    if problem is not None:
+        return None, [problem]
+    return _build(path, root)
+
+
+def _build(path: Path, root: Node | None) -> tuple[Course | None, list[Problem]]:
+    """The course a composed course file declares, and its mistakes."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
     problems: list[Problem] = []
     if not isinstance(root, MappingNode):
         _add(problems, path, root, "a course file must be a mapping with an 'order' list of deck names")

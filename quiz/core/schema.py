@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quiz.core.bank import COMMON_FIELDS, TYPE_FIELDS
+from quiz.core.bank_format import COMMON_FIELDS, TYPE_FIELDS
 from quiz.core.model import QUESTION_TYPES
 
 SCHEMA_ID = "https://quiz.invalid/schema/bank.json"

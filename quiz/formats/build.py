@@ -191,7 +191,7 @@ def build(draft: Draft, bank: ImportedBank, qid: str, fields: dict[str, Any]) ->
 def cloze_parts(text: str) -> tuple[str | Gap, ...]:
     """The `parts` of a cloze text, as the loader builds them."""
     # The loader's own linear scan: a regex here took quadratic time on '{{{{...'.
-    from quiz.core.bank import GapText, split_gaps
+    from quiz.core.bank_format import GapText, split_gaps
 
     pieces, _ = split_gaps(text)
     parts: list[str | Gap] = [

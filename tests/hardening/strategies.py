@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from quiz.core.bank import COMMON_FIELDS, TYPE_FIELDS
+from quiz.core.bank_format import COMMON_FIELDS, TYPE_FIELDS
 from quiz.core.model import QUESTION_TYPES
 
 Data = dict[str, Any]

@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.cli import main
-from quiz.core import bank as bank_module
+from quiz.core import bank_limits as bank_module
 from quiz.core.bank import MAX_NODES, find_bank_files, load_file, load_paths, load_text
 from tests.hardening.conftest import PROFILE
 
