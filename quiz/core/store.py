@@ -51,6 +51,7 @@ __all__ = [
     "LogReader",
     "Store",
     "StoreError",
+    "expect_reading",
     "iter_records",
     "validate_learner",
 ]
@@ -315,6 +316,16 @@ LANE_BYTES = 8 << 20
 """Bytes left to read for `items` to take the block lane when numpy is not imported yet:
 its import (~0.1 s, more on a slow machine) costs less than the lane saves only on a
 read this big (about 25,000 answers). A short log, as at most starts, never imports it."""
+
+
+def expect_reading(size: int) -> None:
+    """Say that `size` bytes of logs are about to be read, many small ones (a class
+    report): from `LANE_BYTES` on, numpy is imported now, once, so that each log takes
+    the block lane although none is big enough to pay for the import alone."""
+    if size >= LANE_BYTES:
+        import numpy  # noqa: F401  # imported for the lane's sake (see `LogReader._read`)
+
+
 READ_BLOCK = 1 << 20
 """Bytes read at a time (a line may span blocks; one over `MAX_LINE_BYTES` is skipped)."""
 
