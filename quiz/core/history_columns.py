@@ -62,6 +62,7 @@ _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
 _RATING_SHIFT = 4
 _RATING_MASK = 0x70
 _OVERRIDDEN = 0x80
+_ODD_PAIR = ("?", "?")
 _NONE = object()
 """Equal to nothing a record holds: no answer before."""
 
@@ -192,10 +193,11 @@ class _Answers:
         self.response.append(get("response"))
 
     def feed_run(self, run: AnswerRun) -> None:
-        """`feed` of each record of `run` (the block lane, `quiz.core.answer_runs`)."""
-        feed = self.feed
-        for record in run.records():
-            feed(record)
+        """`feed` of each record of `run` (the block lane, `quiz.core.answer_runs`), built
+        from its columns (`quiz.core.history_runs`): no dict per answer."""
+        from quiz.core.history_runs import feed_run
+
+        feed_run(self, run)
 
     def _new_key(self, key: str) -> int:
         k = len(self.keys)
@@ -206,16 +208,17 @@ class _Answers:
         return k
 
     def _new_pair(self, pair: tuple[object, object]) -> int:
-        """Intern a (question type, mode) pair; odd values become "?"."""
+        """Intern a (question type, mode) pair; odd values become "?", as do all pairs
+        past the 254th (the 255th code is kept for ("?", "?"): a byte holds a code)."""
         qtype, mode = (value if isinstance(value, str) else "?" for value in pair)
         clean_pair = (qtype, mode)
         if clean_pair in self.tm_pairs:
             index = self.tm_pairs.index(clean_pair)
-        elif len(self.tm_pairs) < 255:
+        elif len(self.tm_pairs) < 254 or (clean_pair == _ODD_PAIR and len(self.tm_pairs) < 255):
             index = len(self.tm_pairs)
             self.tm_pairs.append(clean_pair)
         else:
-            return self._new_pair(("?", "?"))
+            index = self._new_pair(_ODD_PAIR)
         with contextlib.suppress(TypeError):  # an unhashable value: looked up each time
             self.tm_index[pair] = index
         return index
