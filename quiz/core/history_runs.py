@@ -13,10 +13,11 @@ up exactly as if `feed` had taken `run.records()` one by one
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable
-from itertools import compress, groupby
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, ne
 from typing import TYPE_CHECKING, TypeVar
 
 from quiz.core.answer_runs import AnswerRun
@@ -45,11 +46,6 @@ _BITS = {
 }
 """The texts of (correct, rating, hinted, typo_forgiven) -> an answer's bits."""
 _CORRECT_OF = bytes(1 if bits & _CORRECT else 0 for bits in range(256))
-_TO_SECONDS = (1e6).__rtruediv__
-"""micros -> micros / 1e6: what `datetime.fromisoformat(time).timestamp()` gives (both are
-the correctly rounded quotient of the same whole number of microseconds)."""
-_TO_BUCKET = float(COUNT_BUCKET).__rfloordiv__
-"""ts -> ts // COUNT_BUCKET, as `feed` divides a float time by the int."""
 _FIRST = itemgetter(0)
 _INNER = itemgetter(slice(1, -1))
 """A JSON string without escapes (the lane's) -> its value: the text between its quotes."""
@@ -57,6 +53,8 @@ _INNER = itemgetter(slice(1, -1))
 
 def feed_run(answers: _Answers, run: AnswerRun) -> None:
     """`answers.feed` of every record of `run`, in order, built column by column."""
+    import numpy as np
+
     rows = run.rows
     size = len(rows)
     if not size:
@@ -71,11 +69,14 @@ def feed_run(answers: _Answers, run: AnswerRun) -> None:
     pairs: list[tuple[object, object]] = list(zip(column("type"), column("mode"), strict=True))
     tms = _codes(answers.tm_index, pairs, answers._new_pair)
 
-    times = list(map(_TO_SECONDS, run.times))
+    # Seconds as `feed` has them (micros / 1e6 is `fromisoformat(time).timestamp()`: both are
+    # the correctly rounded quotient), and their quarter hours (numpy's `//` is Python's).
+    seconds = np.array(run.times, dtype=np.int64) / 1e6
+    times: list[float] = seconds.tolist()
+    days = np.floor_divide(seconds, float(COUNT_BUCKET)).astype(np.int64)
     bits = bytes(map(_BITS.__getitem__, map(itemgetter(*map(at_field.__getitem__, _BIT_FIELDS)), rows)))
     correct = bits.translate(_CORRECT_OF)
     right = sum(correct)
-    days = list(map(int, map(_TO_BUCKET, times)))
     row0 = len(answers.bits)
 
     # Sessions: a session's answers come together, so per stretch of one session, not per answer.
@@ -83,12 +84,12 @@ def feed_run(answers: _Answers, run: AnswerRun) -> None:
     sess_start, sess_end = answers.sess_start, answers.sess_end
     sess_answers, sess_right = answers.sess_answers, answers.sess_right
     session_codes: list[int] = []
-    start = 0
-    for name, group in groupby(column("session")):
-        end = start + sum(1 for _ in group)
-        s = session_index.get(name)
+    sessions = column("session")
+    changes = list(compress(range(1, size), map(ne, sessions[1:], sessions)))
+    for start, end in zip([0, *changes], [*changes, size], strict=True):
+        s = session_index.get(sessions[start])
         if s is None:
-            s = answers._new_session(name, times[start], tm_pairs[tms[start]][1])
+            s = answers._new_session(sessions[start], times[start], tm_pairs[tms[start]][1])
         stretch = times[start:end]
         low, high = min(stretch), max(stretch)
         if low < sess_start[s]:
@@ -98,35 +99,33 @@ def feed_run(answers: _Answers, run: AnswerRun) -> None:
         sess_answers[s] += end - start
         sess_right[s] += sum(correct[start:end])
         session_codes += [s] * (end - start)
-        start = end
 
     # Each question's rows, and its latest (id, row) held back for a rerate or undo.
-    order = sorted(range(size), key=codes.__getitem__)
-    ordered_rows = list(map(row0.__add__, order))
-    ordered_ids = list(map(column("id").__getitem__, order))
+    by_key = np.argsort(np.array(codes, dtype=np.int32), kind="stable")
+    ordered_rows = by_key + row0
+    rows_of = array("i", ordered_rows.astype(np.int32).tobytes())
+    ids = column("id")
+    held = list(zip(map(ids.__getitem__, by_key.tolist()), ordered_rows.tolist(), strict=True))
+    questions, counts = np.unique(np.array(codes, dtype=np.int32), return_counts=True)
+    ends = np.cumsum(counts)
     key_rows, key_recent = answers.key_rows, answers.key_recent
-    start = 0
-    for k, same_key in groupby(map(codes.__getitem__, order)):
-        end = start + sum(1 for _ in same_key)
-        key_rows[k].extend(ordered_rows[start:end])
+    keep = PENDING_PER_KEY
+    for k, start, end in zip(questions.tolist(), (ends - counts).tolist(), ends.tolist(), strict=True):
+        key_rows[k] += rows_of[start:end]
         recent = key_recent[k]
-        first = max(start, end - PENDING_PER_KEY)
-        recent += zip(ordered_ids[first:end], ordered_rows[first:end], strict=True)
-        if len(recent) > PENDING_PER_KEY:
-            del recent[:-PENDING_PER_KEY]
-        start = end
+        recent += held[start:end]
+        if len(recent) > keep:
+            del recent[:-keep]
 
-    day_answers, day_right = answers.day_answers, answers.day_right
-    for day, count in Counter(days).items():
-        day_answers[day] = day_answers.get(day, 0) + count
+    day_list: list[int] = days.tolist()
+    _count(answers.day_answers, Counter(day_list))
     if right:
-        for day, count in Counter(compress(days, correct)).items():
-            day_right[day] = day_right.get(day, 0) + count
+        _count(answers.day_right, Counter(compress(day_list, correct)))
     answers.total += size
     answers.right += right
 
     answers.row_key.extend(codes)
-    answers.time.extend(times)
+    answers.time.frombytes(seconds.tobytes())
     answers.bits += bits
     elapsed = "\n".join(column("elapsed")).replace("null", "nan").split("\n")
     answers.elapsed.extend(map(float, elapsed))
@@ -138,6 +137,14 @@ def feed_run(answers: _Answers, run: AnswerRun) -> None:
 _BIT_FIELDS = ("correct", "rating", "hinted", "typo_forgiven")
 _NOT_STRING = re.compile('[^"]').finditer
 """Where, in the first characters of the responses, one is not a string."""
+
+
+def _count(counts: dict[int, int], more: Counter[int]) -> None:
+    """Add `more` to `counts`: the days new to it come last, in the order `more` has them
+    (the order they first appear in), as counting one answer at a time puts them."""
+    for day in more.keys() & counts.keys():
+        more[day] += counts[day]
+    counts.update(more)
 
 
 def _codes(index: dict[T, int], values: list[T], new: Callable[[T], int]) -> list[int]:
