@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from quiz.core import replay_cache
+from quiz.core import history_runs, replay_cache
 from quiz.core.answer_runs import AnswerRun
 from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.replayer import COUNT_BUCKET, PENDING_PER_KEY
@@ -110,6 +110,11 @@ class _Answers:
         self._last_tm = 0
         self._last_session: object = _NONE
         self._last_s = 0
+        # What `history_runs.feed_run` left to `history_runs.settle`: the ids of the last rows
+        # (not yet in `key_rows` and `key_recent`), and the questions whose held-back answers
+        # `history_runs.hold` brought up to date (to which row).
+        self._pending_ids: list[str] = []
+        self._held: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.bits)
@@ -126,8 +131,12 @@ class _Answers:
             if kind == "rerate" or kind == "undo":
                 k = self.key_index.get(key)
                 if k is not None:
+                    if self._pending_ids:
+                        history_runs.hold(self, k)
                     self._amend(k, record, kind == "undo")
             return  # suspend, unsuspend, bury: the replayer's flags (`quiz.core.flags`)
+        if self._pending_ids:
+            history_runs.settle(self)
         try:
             k = self.key_index[key]
         except KeyError:
@@ -194,10 +203,9 @@ class _Answers:
 
     def feed_run(self, run: AnswerRun) -> None:
         """`feed` of each record of `run` (the block lane, `quiz.core.answer_runs`), built
-        from its columns (`quiz.core.history_runs`): no dict per answer."""
-        from quiz.core.history_runs import feed_run
-
-        feed_run(self, run)
+        from its columns (`quiz.core.history_runs`): no dict per answer. `key_rows` and
+        `key_recent` may then lag behind until `settle`."""
+        history_runs.feed_run(self, run)
 
     def _new_key(self, key: str) -> int:
         k = len(self.keys)
@@ -287,6 +295,7 @@ class _Answers:
         million answers repeat a few texts, and a million decoded strings would be
         most of a restore's memory. The day counts as two columns each (days, counts),
         not JSON pairs (three years of quarter hours are 100,000 lists to decode)."""
+        history_runs.settle(self)
         table, codes = _response_table(self.response)
         body = {
             "keys": self.keys,
@@ -430,12 +439,14 @@ class _Answers:
 
     def all_rows(self, k: int) -> list[int]:
         """Every answer to the question, undone ones included, oldest first."""
+        history_runs.settle(self)
         rows = list(self.key_rows[k])
         rows.sort(key=self.time.__getitem__)
         return rows
 
     def live_rows(self, k: int) -> list[int]:
         """The question's effective answers, oldest first."""
+        history_runs.settle(self)
         bits = self.bits
         rows = [row for row in self.key_rows[k] if bits[row] & _LIVE]
         rows.sort(key=self.time.__getitem__)

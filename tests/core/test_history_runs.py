@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from quiz.core import answer_runs, store
+from quiz.core import answer_runs, history_runs, store
 from quiz.core.answer_runs import EVERY, AnswerRun
 from quiz.core.history_columns import _Answers
+from quiz.core.history_runs import PENDING_ROWS
 from quiz.core.store import LogReader
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -113,6 +114,7 @@ def _log(path: Path, seed: int, lines: int, types: int = 4) -> None:
 
 def _state(answers: _Answers) -> dict[str, Any]:
     """Everything the store holds, orders included; floats as their bytes (NaN equal)."""
+    question = answers.live_rows(len(answers.keys) - 1)  # settles the questions' rows
     body, sections = answers.dump()
     return {
         "body": body,
@@ -125,6 +127,7 @@ def _state(answers: _Answers) -> dict[str, Any]:
         "sessions": (list(answers.session_index.items()), answers.sess_start, answers.sess_end),
         "counts": (answers.sess_answers, answers.sess_right, answers.total, answers.right),
         "days": (list(answers.day_answers.items()), list(answers.day_right.items())),
+        "question": question,
     }
 
 
@@ -157,8 +160,9 @@ def test_runs_give_the_columns_of_feeding_records_one_at_a_time(
     assert want.total > 1000 and want.right < want.total and want.key_recent
     assert any(value != value for value in want.elapsed)  # a null elapsed
     monkeypatch.setattr(answer_runs, "MIN_LINES", 1)
-    for block in (1 << 20, 6000, 700):
+    for block, pending in ((1 << 20, PENDING_ROWS), (6000, PENDING_ROWS), (700, PENDING_ROWS), (6000, 40), (700, 1)):
         monkeypatch.setattr(store, "READ_BLOCK", block)
+        monkeypatch.setattr(history_runs, "PENDING_ROWS", pending)  # the grouping by question: at the end, or often
         got, runs = _through_runs(path)
         assert runs > (0 if block == 1 << 20 else 10)
         assert _state(got) == _state(want)
