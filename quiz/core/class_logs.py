@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from quiz.core.bank_cache import collection_paused
 from quiz.core.class_cache import load_figures, save_figures, sources_identity
 from quiz.core.class_learner import LearnerFigures, ReportFilter, reduce_learner
 from quiz.core.history import _collect, _collect_log
@@ -168,7 +169,8 @@ def load_class(
     filters = filters or ReportFilter()
     scheduler = Scheduler(settings)
     shared: dict[str, str] = {}  # one copy of each text response for the whole class
-    loaded = [_read_learner(name, path, scheduler, now, filters, open_records, shared) for name, path in logs]
+    with collection_paused():  # no cycles made, and what is kept would be walked again and again
+        loaded = [_read_learner(name, path, scheduler, now, filters, open_records, shared) for name, path in logs]
     loaded += [LearnerFigures(name, Path(name), error=reason) for name, reason in failed]
     return loaded
 
