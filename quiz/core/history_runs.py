@@ -36,10 +36,12 @@ from quiz.core.replayer import COUNT_BUCKET, PENDING_PER_KEY
 if TYPE_CHECKING:
     from quiz.core.history_columns import _Answers
 
-__all__ = ["PENDING_ROWS", "feed_run", "hold", "settle"]
+__all__ = ["HOLD_SCAN", "PENDING_ROWS", "feed_run", "hold", "settle"]
 
 PENDING_ROWS = 1 << 16
 """Rows whose grouping by question may wait (their ids are held meanwhile)."""
+HOLD_SCAN = 1 << 13
+"""Pending rows a rerate or undo looks through for its question's; past that, `settle`."""
 
 _LIVE, _CORRECT, _HINTED, _TYPO, _RATING_SHIFT = 1, 2, 4, 8, 4
 """As `quiz.core.history_columns` packs an answer's bits (the tests hold both to it)."""
@@ -63,6 +65,10 @@ def feed_run(answers: _Answers, run: AnswerRun) -> None:
 
     size = len(run.rows)
     if not size:
+        return
+    if not run.lane.every:  # not the history's lane: its records, one at a time
+        for record in run.records():
+            answers.feed(record)
         return
     columns = dict(zip(run.lane.names, zip(*run.rows, strict=True), strict=False))  # and a last group
 
@@ -236,6 +242,9 @@ def hold(answers: _Answers, k: int) -> None:
 
     first = len(answers.row_key) - len(ids)
     since = answers._held.get(k, first - 1) - first + 1
+    if len(ids) - since > HOLD_SCAN:  # many undos of many questions: group them all at once
+        settle(answers)
+        return
     where = np.flatnonzero(np.frombuffer(answers.row_key[first + since :], dtype=np.int32) == k) + since
     recent = answers.key_recent[k]
     recent += [(ids[at], first + at) for at in where[-PENDING_PER_KEY:].tolist()]

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from quiz.core import answer_runs, history_runs, store
-from quiz.core.answer_runs import EVERY, AnswerRun
+from quiz.core.answer_runs import EVERY, SCHEDULE, AnswerRun
 from quiz.core.history_columns import _Answers
-from quiz.core.history_runs import PENDING_ROWS
+from quiz.core.history_runs import HOLD_SCAN, PENDING_ROWS
 from quiz.core.store import LogReader
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -160,9 +160,18 @@ def test_runs_give_the_columns_of_feeding_records_one_at_a_time(
     assert want.total > 1000 and want.right < want.total and want.key_recent
     assert any(value != value for value in want.elapsed)  # a null elapsed
     monkeypatch.setattr(answer_runs, "MIN_LINES", 1)
-    for block, pending in ((1 << 20, PENDING_ROWS), (6000, PENDING_ROWS), (700, PENDING_ROWS), (6000, 40), (700, 1)):
+    for block, pending, scan in (
+        (1 << 20, PENDING_ROWS, HOLD_SCAN),
+        (6000, PENDING_ROWS, HOLD_SCAN),
+        (700, PENDING_ROWS, HOLD_SCAN),
+        (6000, 40, HOLD_SCAN),
+        (700, 1, HOLD_SCAN),
+        (700, PENDING_ROWS, 30),
+    ):
         monkeypatch.setattr(store, "READ_BLOCK", block)
-        monkeypatch.setattr(history_runs, "PENDING_ROWS", pending)  # the grouping by question: at the end, or often
+        # The grouping by question: at the end, or often, or at a rerate or undo.
+        monkeypatch.setattr(history_runs, "PENDING_ROWS", pending)
+        monkeypatch.setattr(history_runs, "HOLD_SCAN", scan)
         got, runs = _through_runs(path)
         assert runs > (0 if block == 1 << 20 else 10)
         assert _state(got) == _state(want)
@@ -200,3 +209,20 @@ def test_a_runs_times_are_those_of_the_records(tmp_path: Path) -> None:
         micros = rng.randrange(0, 7 * 10**15)
         when = (epoch + timedelta(microseconds=micros)).isoformat(timespec="microseconds")
         assert micros / 1e6 == datetime.fromisoformat(when).timestamp()
+
+
+def test_a_run_of_another_lane_gives_its_records(tmp_path: Path) -> None:
+    """Any run: the schedule's lane carries too few fields for the columns, so its records."""
+    path = tmp_path / "log.jsonl"
+    _log(path, 3, 400)
+    want = _record_at_a_time(path)
+    got = _Answers()
+    runs = 0
+    for item in LogReader(path, now=NOW).items(SCHEDULE):
+        if isinstance(item, AnswerRun):
+            runs += 1
+            got.feed_run(item)
+        else:
+            got.feed(item)
+    assert runs
+    assert _state(got) == _state(want)
