@@ -75,8 +75,9 @@ class _Answers:
     `tm[row]` indexes an interned (question type, mode) pair. Rows of a question
     are listed in `key_rows` so a question's history needs no scan; `key_recent`
     holds (id, row) of each question's latest live answers, the ones a rerate or
-    undo may refer to. `dump` and `restore` carry all of it to and from a
-    `replay_cache` snapshot.
+    undo may refer to; both lag behind the rows `feed_run` took until
+    `history_runs.settle` (as `dump` and the rows of a question do). `dump` and
+    `restore` carry all of it to and from a `replay_cache` snapshot.
     """
 
     def __init__(self) -> None:
@@ -383,7 +384,7 @@ class _Answers:
                 answers.key_recent[k].append((ident, row))
 
         pairs = body["tm_pairs"]
-        need(isinstance(pairs, list) and len(pairs) <= 255)
+        need(isinstance(pairs, list) and (len(pairs) < 255 or (len(pairs) == 255 and ["?", "?"] in pairs)))
         for pair in pairs:
             need(isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair))
             answers.tm_pairs.append((pair[0], pair[1]))
