@@ -35,19 +35,14 @@ def learner_sources(path: Path) -> tuple[Path, ...]:
     return log_files(path) if path.is_dir() else (path,)
 
 
-def _has_logs(folder: Path) -> bool:
+def _scan(folder: Path) -> tuple[bool, list[str]]:
+    """Whether a folder holds logs, and a line for each symbolic link out of it (never
+    read); one listing for both (a folder that cannot be listed has neither)."""
     try:
-        return bool(log_files(folder))
+        scan = scan_logs(folder)
     except StoreError:
-        return False
-
-
-def _refusals(folder: Path) -> list[str]:
-    """A line for each symbolic link out of a learner's folder (never read)."""
-    try:
-        return scan_logs(folder).refusals()
-    except StoreError:
-        return []
+        return False, []
+    return bool(scan.files), scan.refusals()
 
 
 def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
@@ -74,8 +69,8 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
         if not given.is_dir():
             problems.append(f"{given}: no such folder or file")
             continue
-        refused = _refusals(given)
-        if _has_logs(given):
+        has_logs, refused = _scan(given)
+        if has_logs:
             problems.extend(refused)
             entries.append((given.resolve().name or str(given), given, given.resolve(), given))
             continue
@@ -84,9 +79,10 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
         except OSError as error:
             problems.append(f"{given}: cannot be listed ({error.strerror or error})")
             continue
-        inner = [(name, child) for name, child in children if _has_logs(child)]
-        for _, child in children:
-            refused += _refusals(child)
+        scans = [_scan(child) for _, child in children]
+        inner = [(name, child) for (name, child), (has_logs, _) in zip(children, scans, strict=True) if has_logs]
+        for _, refusals in scans:
+            refused += refusals
         problems.extend(refused)
         if refused and not inner:
             continue  # the refused links are all there was: said above
