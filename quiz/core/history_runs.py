@@ -13,7 +13,8 @@ from `row_key` and the pending ids, and `settle` brings them up to date in one
 grouping of every pending row when they are read (a question's history, a
 snapshot), when an answer comes as a dict, or when `PENDING_ROWS` are pending; a
 rerate or undo brings only its own question's held-back answers up to date
-(`hold`). A class report, which reads neither, never groups at all. The store
+(`hold`, up to `HOLD_SCAN` rows). A class report that writes no snapshot reads
+neither, so never groups at all. The store
 ends up exactly as if `feed` had taken `run.records()` one by one
 (`tests/core/test_history_runs.py` compares every column on generated logs).
 """
