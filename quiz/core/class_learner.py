@@ -200,34 +200,17 @@ def recalls(kernel: Kernel, now_us: int, last_review: int | None, stability: flo
     return float((1 + kernel.factor * elapsed_days / stability) ** kernel.decay)
 
 
-def _of_states(
-    states: dict[str, QuestionState], kernel: Kernel, now: datetime, retention: float, threshold: int
-) -> tuple[tuple[str, ...], tuple[str, ...], datetime | None]:
-    """The questions mastered at `now` (module docstring of `quiz.core.class_report`), the
-    leeches and the latest answer, in one pass over the questions (`recalls` written out)."""
+def _mastered(states: dict[str, QuestionState], kernel: Kernel, now: datetime, retention: float) -> tuple[str, ...]:
+    """The questions mastered at `now` (module docstring of `quiz.core.class_report`)."""
     now_us = to_us(now)
-    factor, decay, span = kernel.factor, kernel.decay, MASTERY_SPAN
-    mastered: list[str] = []
-    leeches: list[str] = []
-    latest: datetime | None = None
-    for key, state in states.items():
-        last = state.last
-        if last is not None:
-            if latest is None or last > latest:
-                latest = last
-            first = state.first
-            if first is not None and last - first >= span:
-                memory = state.memory
-                last_review, stability = memory.last_review, memory.stability
-                if last_review is None or stability is None:
-                    recall = 0.0
-                else:
-                    recall = float((1 + factor * max(0, (now_us - last_review) // DAY_US) / stability) ** decay)
-                if recall >= retention:
-                    mastered.append(intern(key))
-        if is_leech(state.answers - state.correct, threshold):
-            leeches.append(intern(key))
-    return tuple(mastered), tuple(leeches), latest
+    return tuple(
+        intern(key)
+        for key, state in states.items()
+        if state.first is not None
+        and state.last is not None
+        and state.last - state.first >= MASTERY_SPAN
+        and recalls(kernel, now_us, state.memory.last_review, state.memory.stability) >= retention
+    )
 
 
 # Per answer bits (`quiz.core.history_columns`) -> what the report makes of them.
@@ -290,7 +273,6 @@ def reduce_learner(
         )
     retention = scheduler.settings.desired_retention
     threshold = scheduler.settings.leech_threshold
-    mastered, leeches, last = _of_states(states, kernel_for(scheduler), now, retention, threshold)
     return LearnerFigures(
         name=name,
         path=path,
@@ -303,8 +285,10 @@ def reduce_learner(
         timed=array("I", map(timed.__getitem__, answered)),
         elapsed=array("d", map(elapsed.__getitem__, timed_rows)),
         total=answers.total,
-        mastered=mastered,
-        leeches=leeches,
-        last=last,
+        mastered=_mastered(states, kernel_for(scheduler), now, retention),
+        leeches=tuple(
+            intern(key) for key, state in states.items() if is_leech(state.answers - state.correct, threshold)
+        ),
+        last=max((state.last for state in states.values() if state.last is not None), default=None),
         warnings=warnings,
     )
