@@ -27,10 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import compress
-from operator import eq
 from pathlib import Path
 from sys import intern
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from quiz.core.flags import is_leech
 from quiz.core.fsrs_kernel import DAY_US, Kernel, kernel_for, to_us
@@ -257,32 +256,27 @@ def reduce_learner(
     live_rows = list(compress(ordered, map(bits.translate(_LIVE_OF).__getitem__, ordered)))
     live = Counter(map(of_key, live_rows))
     right = Counter(map(of_key, compress(live_rows, map(bits.translate(_RIGHT_OF).__getitem__, live_rows))))
-    live_elapsed = list(map(elapsed.__getitem__, live_rows))
-    timed_rows = sorted(compress(live_rows, map(eq, live_elapsed, live_elapsed)), key=of_key)  # not NaN
+    timed_rows = sorted((row for row in live_rows if elapsed[row] == elapsed[row]), key=of_key)  # not NaN
     timed = Counter(map(of_key, timed_rows))
     response = answers.response
     keys = answers.keys
-    unanswered = () if len(answered) == len(keys) else tuple(set(range(len(keys))).difference(answered))
-    first_responses: list[Any] = list(map(response.__getitem__, firsts))
-    shared_responses: tuple[object, ...]
-    if set(map(type, first_responses)) <= {str}:
-        shared_responses = tuple(map(shared.setdefault, first_responses, first_responses))
-    else:
-        shared_responses = tuple(
-            shared.setdefault(value, value) if type(value) is str else value for value in first_responses
-        )
+    first_answered = set(answered)
     retention = scheduler.settings.desired_retention
     threshold = scheduler.settings.leech_threshold
     return LearnerFigures(
         name=name,
         path=path,
         basis=ReadingBasis(now, filters.since, filters.until, filters.modes, scheduler.settings),
-        keys=tuple(map(intern, map(keys.__getitem__, [*answered, *sorted(unanswered)]))),
+        keys=tuple(intern(keys[k]) for k in answered)
+        + tuple(intern(key) for k, key in enumerate(keys) if k not in first_answered),
         first=bytes(map(bits.translate(_FIRST_OF).__getitem__, firsts)),
-        responses=shared_responses,
-        live=array("I", map(live.__getitem__, answered)),
-        right=array("I", map(right.__getitem__, answered)),
-        timed=array("I", map(timed.__getitem__, answered)),
+        responses=tuple(
+            shared.setdefault(value, value) if type(value) is str else value
+            for value in map(response.__getitem__, firsts)
+        ),
+        live=array("I", [live[k] for k in answered]),
+        right=array("I", [right[k] for k in answered]),
+        timed=array("I", [timed[k] for k in answered]),
         elapsed=array("d", map(elapsed.__getitem__, timed_rows)),
         total=answers.total,
         mastered=_mastered(states, kernel_for(scheduler), now, retention),
