@@ -60,8 +60,6 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import compress, repeat
-from operator import attrgetter, lt, mul, sub, truediv
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
@@ -249,21 +247,14 @@ class _Tally:
         self.elapsed: array[float] = array("d")
 
 
-_LEARNER, _CORRECT = attrgetter("learner"), attrgetter("correct")
-
-
 def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Pearson's r, None when either side does not vary. The sums over a class's learners
-    by C-level maps, each term and the order of the sums as `sum((x - mx) ** 2 ...)`."""
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
-    dxs = list(map(mx.__rsub__, xs))  # x - mx
-    dys = list(map(my.__rsub__, ys))
-    sxx: float = sum(map(pow, dxs, repeat(2)))
-    syy: float = sum(map(pow, dys, repeat(2)))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
     if sxx == 0 or syy == 0:
         return None
-    sxy: float = sum(map(mul, dxs, dys))
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     return sxy / math.sqrt(sxx * syy)
 
 
@@ -271,16 +262,15 @@ def _discrimination(
     firsts: Sequence[FirstAttempt], seen: Sequence[int], right: Sequence[int]
 ) -> tuple[Discrimination | None, str]:
     """Point-biserial r against the rest score, with Fisher's interval (module docstring)."""
-    learners = list(map(_LEARNER, firsts))
-    counted = list(map(seen.__getitem__, learners))
-    kept = list(map(lt, repeat(1), counted))  # saw another question
-    correct = list(compress(map(_CORRECT, firsts), kept))
-    # (right[learner] - correct) / (seen[learner] - 1): the learner's rest score
-    rest = map(sub, compress(map(right.__getitem__, learners), kept), correct)
-    xs = list(map(float, correct))
-    ys = list(map(truediv, rest, map((1).__rsub__, compress(counted, kept))))
-    if len(xs) < MIN_LEARNERS_FOR_DISCRIMINATION:
+    pairs = [
+        (1.0 if first.correct else 0.0, (right[first.learner] - first.correct) / (seen[first.learner] - 1))
+        for first in firsts
+        if seen[first.learner] > 1
+    ]
+    if len(pairs) < MIN_LEARNERS_FOR_DISCRIMINATION:
         return None, f"fewer than {MIN_LEARNERS_FOR_DISCRIMINATION} learners"
+    xs = [x for x, _ in pairs]
+    ys = [y for _, y in pairs]
     if len(set(xs)) == 1:
         return None, "everyone right" if xs[0] else "everyone wrong"
     r = _pearson(xs, ys)
@@ -288,10 +278,10 @@ def _discrimination(
         return None, "every rest score is equal"
     r = max(-1.0, min(1.0, r))
     if abs(r) == 1.0:
-        return Discrimination(r, r, r, len(xs)), ""
+        return Discrimination(r, r, r, len(pairs)), ""
     z = math.atanh(r)
-    half = Z_95 / math.sqrt(len(xs) - 3)
-    return Discrimination(r, math.tanh(z - half), math.tanh(z + half), len(xs)), ""
+    half = Z_95 / math.sqrt(len(pairs) - 3)
+    return Discrimination(r, math.tanh(z - half), math.tanh(z + half), len(pairs)), ""
 
 
 def assemble(
