@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from quiz.core.bank_cache import collection_paused
 from quiz.core.class_cache import load_figures, save_figures, sources_identity
 from quiz.core.class_learner import LearnerFigures, ReportFilter, reduce_learner
 from quiz.core.history import _collect, _collect_log
@@ -34,19 +35,14 @@ def learner_sources(path: Path) -> tuple[Path, ...]:
     return log_files(path) if path.is_dir() else (path,)
 
 
-def _has_logs(folder: Path) -> bool:
+def _scan(folder: Path) -> tuple[bool, list[str]]:
+    """Whether a folder holds logs, and a line for each symbolic link out of it (never
+    read); one listing for both (a folder that cannot be listed has neither)."""
     try:
-        return bool(log_files(folder))
+        scan = scan_logs(folder)
     except StoreError:
-        return False
-
-
-def _refusals(folder: Path) -> list[str]:
-    """A line for each symbolic link out of a learner's folder (never read)."""
-    try:
-        return scan_logs(folder).refusals()
-    except StoreError:
-        return []
+        return False, []
+    return bool(scan.files), scan.refusals()
 
 
 def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], list[str]]:
@@ -73,8 +69,8 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
         if not given.is_dir():
             problems.append(f"{given}: no such folder or file")
             continue
-        refused = _refusals(given)
-        if _has_logs(given):
+        has_logs, refused = _scan(given)
+        if has_logs:
             problems.extend(refused)
             entries.append((given.resolve().name or str(given), given, given.resolve(), given))
             continue
@@ -83,9 +79,10 @@ def find_learner_logs(paths: Sequence[Path]) -> tuple[list[tuple[str, Path]], li
         except OSError as error:
             problems.append(f"{given}: cannot be listed ({error.strerror or error})")
             continue
-        inner = [(name, child) for name, child in children if _has_logs(child)]
-        for _, child in children:
-            refused += _refusals(child)
+        scans = [_scan(child) for _, child in children]
+        inner = [(name, child) for (name, child), (has_logs, _) in zip(children, scans, strict=True) if has_logs]
+        for _, refusals in scans:
+            refused += refusals
         problems.extend(refused)
         if refused and not inner:
             continue  # the refused links are all there was: said above
@@ -168,7 +165,8 @@ def load_class(
     filters = filters or ReportFilter()
     scheduler = Scheduler(settings)
     shared: dict[str, str] = {}  # one copy of each text response for the whole class
-    loaded = [_read_learner(name, path, scheduler, now, filters, open_records, shared) for name, path in logs]
+    with collection_paused():  # no cycles made, and what is kept would be walked again and again
+        loaded = [_read_learner(name, path, scheduler, now, filters, open_records, shared) for name, path in logs]
     loaded += [LearnerFigures(name, Path(name), error=reason) for name, reason in failed]
     return loaded
 

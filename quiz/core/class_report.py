@@ -63,6 +63,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
+from quiz.core.bank_cache import collection_paused
 from quiz.core.class_choices import MIN_LEARNERS_FOR_STRONG_WEAK, ChoiceCount, FirstAttempt, choice_counts
 from quiz.core.class_learner import FIRST_CORRECT, FIRST_OVERRIDDEN, LearnerFigures, ReadingBasis, ReportFilter
 from quiz.core.class_logs import load_class
@@ -292,7 +293,22 @@ def assemble(
     filters: ReportFilter | None = None,
 ) -> ClassReport:
     """The figures of the module docstring from what `load_class` kept of each learner
-    (read with the same `now`, `settings` and filters: `ValueError` otherwise)."""
+    (read with the same `now`, `settings` and filters: `ValueError` otherwise).
+
+    Without the cyclic garbage collector: a first attempt per learner and question is
+    an object, all kept, and the collector walked them again and again."""
+    with collection_paused():
+        return _assemble(loaded, library, now=now, settings=settings, filters=filters)
+
+
+def _assemble(
+    loaded: Sequence[LearnerFigures],
+    library: Library,
+    *,
+    now: datetime,
+    settings: Settings | None,
+    filters: ReportFilter | None,
+) -> ClassReport:
     now = ensure_utc(now)
     filters = filters or ReportFilter()
     scheduler = Scheduler(settings)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from quiz.core import replay_cache
+from quiz.core import history_runs, replay_cache
 from quiz.core.answer_runs import AnswerRun
 from quiz.core.records import MAX_DEPTH, MAX_ELAPSED, nesting_depth
 from quiz.core.replayer import COUNT_BUCKET, PENDING_PER_KEY
@@ -62,6 +62,7 @@ _LIVE, _CORRECT, _HINTED, _TYPO = 1, 2, 4, 8
 _RATING_SHIFT = 4
 _RATING_MASK = 0x70
 _OVERRIDDEN = 0x80
+_ODD_PAIR = ("?", "?")
 _NONE = object()
 """Equal to nothing a record holds: no answer before."""
 
@@ -74,8 +75,9 @@ class _Answers:
     `tm[row]` indexes an interned (question type, mode) pair. Rows of a question
     are listed in `key_rows` so a question's history needs no scan; `key_recent`
     holds (id, row) of each question's latest live answers, the ones a rerate or
-    undo may refer to. `dump` and `restore` carry all of it to and from a
-    `replay_cache` snapshot.
+    undo may refer to; both lag behind the rows `feed_run` took until
+    `history_runs.settle` (as `dump` and the rows of a question do). `dump` and
+    `restore` carry all of it to and from a `replay_cache` snapshot.
     """
 
     def __init__(self) -> None:
@@ -109,6 +111,11 @@ class _Answers:
         self._last_tm = 0
         self._last_session: object = _NONE
         self._last_s = 0
+        # What `history_runs.feed_run` left to `history_runs.settle`: the ids of the last rows
+        # (not yet in `key_rows` and `key_recent`), and the questions whose held-back answers
+        # `history_runs.hold` brought up to date (to which row).
+        self._pending_ids: list[str] = []
+        self._held: dict[int, int] = {}
 
     def __len__(self) -> int:
         return len(self.bits)
@@ -125,8 +132,12 @@ class _Answers:
             if kind == "rerate" or kind == "undo":
                 k = self.key_index.get(key)
                 if k is not None:
+                    if self._pending_ids:
+                        history_runs.hold(self, k)
                     self._amend(k, record, kind == "undo")
             return  # suspend, unsuspend, bury: the replayer's flags (`quiz.core.flags`)
+        if self._pending_ids:
+            history_runs.settle(self)
         try:
             k = self.key_index[key]
         except KeyError:
@@ -192,10 +203,10 @@ class _Answers:
         self.response.append(get("response"))
 
     def feed_run(self, run: AnswerRun) -> None:
-        """`feed` of each record of `run` (the block lane, `quiz.core.answer_runs`)."""
-        feed = self.feed
-        for record in run.records():
-            feed(record)
+        """`feed` of each record of `run` (the block lane, `quiz.core.answer_runs`), built
+        from its columns (`quiz.core.history_runs`): no dict per answer. `key_rows` and
+        `key_recent` may then lag behind until `settle`."""
+        history_runs.feed_run(self, run)
 
     def _new_key(self, key: str) -> int:
         k = len(self.keys)
@@ -206,16 +217,17 @@ class _Answers:
         return k
 
     def _new_pair(self, pair: tuple[object, object]) -> int:
-        """Intern a (question type, mode) pair; odd values become "?"."""
+        """Intern a (question type, mode) pair; odd values become "?", as do all pairs
+        past the 254th (the 255th code is kept for ("?", "?"): a byte holds a code)."""
         qtype, mode = (value if isinstance(value, str) else "?" for value in pair)
         clean_pair = (qtype, mode)
         if clean_pair in self.tm_pairs:
             index = self.tm_pairs.index(clean_pair)
-        elif len(self.tm_pairs) < 255:
+        elif len(self.tm_pairs) < 254 or (clean_pair == _ODD_PAIR and len(self.tm_pairs) < 255):
             index = len(self.tm_pairs)
             self.tm_pairs.append(clean_pair)
         else:
-            return self._new_pair(("?", "?"))
+            index = self._new_pair(_ODD_PAIR)
         with contextlib.suppress(TypeError):  # an unhashable value: looked up each time
             self.tm_index[pair] = index
         return index
@@ -284,6 +296,7 @@ class _Answers:
         million answers repeat a few texts, and a million decoded strings would be
         most of a restore's memory. The day counts as two columns each (days, counts),
         not JSON pairs (three years of quarter hours are 100,000 lists to decode)."""
+        history_runs.settle(self)
         table, codes = _response_table(self.response)
         body = {
             "keys": self.keys,
@@ -371,7 +384,7 @@ class _Answers:
                 answers.key_recent[k].append((ident, row))
 
         pairs = body["tm_pairs"]
-        need(isinstance(pairs, list) and len(pairs) <= 255)
+        need(isinstance(pairs, list) and (len(pairs) < 255 or (len(pairs) == 255 and ["?", "?"] in pairs)))
         for pair in pairs:
             need(isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair))
             answers.tm_pairs.append((pair[0], pair[1]))
@@ -427,12 +440,14 @@ class _Answers:
 
     def all_rows(self, k: int) -> list[int]:
         """Every answer to the question, undone ones included, oldest first."""
+        history_runs.settle(self)
         rows = list(self.key_rows[k])
         rows.sort(key=self.time.__getitem__)
         return rows
 
     def live_rows(self, k: int) -> list[int]:
         """The question's effective answers, oldest first."""
+        history_runs.settle(self)
         bits = self.bits
         rows = [row for row in self.key_rows[k] if bits[row] & _LIVE]
         rows.sort(key=self.time.__getitem__)
