@@ -12,6 +12,7 @@ those figures to infer the banks before the report is assembled.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
@@ -24,7 +25,7 @@ from quiz.core.class_learner import LearnerFigures, ReportFilter, reduce_learner
 from quiz.core.history import _collect, _collect_log
 from quiz.core.logs import LOG_SUFFIX, log_files, scan_logs
 from quiz.core.scheduling import Scheduler, Settings, ensure_utc
-from quiz.core.store import StoreError, iter_records
+from quiz.core.store import LANE_BYTES, StoreError, expect_reading, iter_records
 
 __all__ = ["find_learner_logs", "learner_sources", "load_class", "log_keys"]
 
@@ -121,6 +122,7 @@ def _read_learner(
     filters: ReportFilter,
     open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]],
     shared: dict[str, str],
+    reading: _Reading,
 ) -> LearnerFigures:
     """One learner's log through the pass, reduced to its figures. The column store and
     the card states are this function's locals only: they are gone when it returns."""
@@ -133,6 +135,7 @@ def _read_learner(
             cached = load_figures(name, path, identity, scheduler, filters, now, shared)
             if cached is not None:
                 return cached
+            reading.add(sources)
             answers, states, _flags = _collect_log(
                 sources, scheduler, warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
             )
@@ -146,6 +149,23 @@ def _read_learner(
     if open_records is iter_records:
         save_figures(path, identity, scheduler, filters, figures, states, now)
     return figures
+
+
+class _Reading:
+    """The bytes of logs a report has read so far (its cached learners are not read): from
+    `store.LANE_BYTES` on, `store.expect_reading` lets the next logs take the block lane,
+    though each is small; a report of a few learners, or a warm one, never imports numpy."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def add(self, sources: Sequence[Path]) -> None:
+        if self.size >= LANE_BYTES:
+            return
+        for source in sources:
+            with contextlib.suppress(OSError):  # reading it says what is wrong
+                self.size += source.stat().st_size
+        expect_reading(self.size)
 
 
 def load_class(
@@ -165,8 +185,11 @@ def load_class(
     filters = filters or ReportFilter()
     scheduler = Scheduler(settings)
     shared: dict[str, str] = {}  # one copy of each text response for the whole class
+    reading = _Reading()
     with collection_paused():  # no cycles made, and what is kept would be walked again and again
-        loaded = [_read_learner(name, path, scheduler, now, filters, open_records, shared) for name, path in logs]
+        loaded = [
+            _read_learner(name, path, scheduler, now, filters, open_records, shared, reading) for name, path in logs
+        ]
     loaded += [LearnerFigures(name, Path(name), error=reason) for name, reason in failed]
     return loaded
 

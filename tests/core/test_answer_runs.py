@@ -182,3 +182,28 @@ def test_a_short_log_is_read_without_importing_numpy(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_a_class_report_through_the_lane_is_the_report_line_by_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_history import NOW as REPORT_NOW
+    from bench_history import write_log
+
+    from quiz.core.bank import bundled_questions_dir, load_paths
+    from quiz.core.class_logs import find_learner_logs
+    from quiz.core.class_report import build_class_report
+
+    library, _ = load_paths([bundled_questions_dir()])
+    keys = [question.key for question in library.questions][:40]
+    for index in range(3):
+        write_log(tmp_path / "room" / f"l{index}" / "reviews.jsonl", f"l{index}", 700, keys, seed=index)
+    monkeypatch.setenv("QUIZ_CACHE", "off")
+    logs, _ = find_learner_logs([tmp_path / "room"])
+    monkeypatch.setattr(store, "LANE_BYTES", 1)  # the report imports numpy at its first log
+    through = build_class_report(logs, library, now=REPORT_NOW)
+    assert "numpy" in sys.modules
+    monkeypatch.setattr(answer_runs, "MIN_LINES", 10**9)
+    line_by_line = build_class_report(logs, library, now=REPORT_NOW)
+    assert through == line_by_line and through.learners
