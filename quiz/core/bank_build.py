@@ -280,12 +280,16 @@ class Builder(NodeReader):
             return None
         if len(choices) < 2:
             self.ctx.add(choices_node, f"'choices' needs at least 2 options, has {len(choices)}")
-        seen: set[str] = set()
-        for value, item in choices:
-            if value in seen:
-                self.ctx.add(item, f"choice '{value}' is given twice")
-            seen.add(value)
+        self._once_each(choices, "choice")
         return [value for value, _ in choices]
+
+    def _once_each(self, values: list[tuple[str, Node]], what: str) -> None:
+        """A problem at each text given a second time (choices, order items)."""
+        seen: set[str] = set()
+        for value, item in values:
+            if value in seen:
+                self.ctx.add(item, f"{what} '{value}' is given twice")
+            seen.add(value)
 
     def _shuffle(self, fields: dict[str, Node]) -> bool:
         if "shuffle" not in fields:
@@ -436,11 +440,7 @@ class Builder(NodeReader):
             return None
         if len(items) < 3:
             self.ctx.add(items_node, f"'order' needs at least 3 items, has {len(items)}")
-        seen: set[str] = set()
-        for value, item in items:
-            if value in seen:
-                self.ctx.add(item, f"item '{value}' is given twice")
-            seen.add(value)
+        self._once_each(items, "item")
         return OrderQuestion(**common, items=tuple(value for value, _ in items))
 
     def _q_match(self, node: Node, fields: dict[str, Node], common: dict[str, Any]) -> MatchQuestion | None:
