@@ -13,10 +13,18 @@ from typing import Any
 import pytest
 
 from quiz.core import answer_runs, history_runs, store
-from quiz.core.answer_runs import EVERY, SCHEDULE, AnswerRun
+from quiz.core.answer_runs import EVERY, SCHEDULE, AnswerRun, Lane
 from quiz.core.history_columns import _Answers
 from quiz.core.history_runs import HOLD_SCAN, PENDING_ROWS
 from quiz.core.store import LogReader
+
+
+@pytest.fixture(autouse=True)
+def _lane_for_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block lane whatever the log's size, numpy imported or not (see `store.LANE_BYTES`),
+    so these tests do not depend on which test ran before."""
+    monkeypatch.setattr(store, "LANE_BYTES", 0)
+
 
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
 START = datetime(2024, 2, 28, 23, 50, tzinfo=UTC)
@@ -138,10 +146,10 @@ def _record_at_a_time(path: Path) -> _Answers:
     return answers
 
 
-def _through_runs(path: Path) -> tuple[_Answers, int]:
+def _through_runs(path: Path, lane: Lane = EVERY) -> tuple[_Answers, int]:
     answers = _Answers()
     runs = 0
-    for item in LogReader(path, now=NOW).items(EVERY):
+    for item in LogReader(path, now=NOW).items(lane):
         if isinstance(item, AnswerRun):
             runs += 1
             answers.feed_run(item)
@@ -216,14 +224,7 @@ def test_a_run_of_another_lane_gives_its_records(tmp_path: Path) -> None:
     path = tmp_path / "log.jsonl"
     _log(path, 3, 400)
     want = _record_at_a_time(path)
-    got = _Answers()
-    runs = 0
-    for item in LogReader(path, now=NOW).items(SCHEDULE):
-        if isinstance(item, AnswerRun):
-            runs += 1
-            got.feed_run(item)
-        else:
-            got.feed(item)
+    got, runs = _through_runs(path, SCHEDULE)
     assert runs
     assert _state(got) == _state(want)
 
