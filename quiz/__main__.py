@@ -2,4 +2,5 @@
 
 from quiz.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # a worker process started with "spawn" imports this module too
+    raise SystemExit(main())

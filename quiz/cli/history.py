@@ -45,6 +45,18 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date like 2026-03-01") from None
 
 
+def _jobs(value: str) -> int:
+    from quiz.core.class_pool import MAX_WORKERS
+
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_WORKERS}, got {value!r}")
+    return jobs
+
+
 def register(add: AddCommand) -> None:
     """Add `history` and `report` to the command line."""
     history = add("history", "your score history on the command line")
@@ -88,6 +100,12 @@ def register(add: AddCommand) -> None:
     report.add_argument("--until", metavar="DATE", type=_date, help="only answers up to this UTC day (included)")
     report.add_argument(
         "--mode", action="append", default=[], choices=MODES, help="only answers given in this mode (repeatable)"
+    )
+    report.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        help="processes reading the logs not in the cache (default: one per core for a big class, else 1)",
     )
     add_filters(report)
     for action in report._actions:
@@ -181,6 +199,7 @@ def run_report(args: argparse.Namespace, ctx: Context) -> int:
         filters=filters,
         roster=roster,
         gradebook=args.gradebook,
+        jobs=args.jobs,
     )
 
 

@@ -91,6 +91,7 @@ def report_command(
     gradebook: Path | None = None,
     now: datetime | None = None,
     settings: Settings | None = None,
+    jobs: int | None = None,
 ) -> int:
     """`quiz report PATH...`: each PATH is a learner's folder, a folder of them, or a
     log file (`*.jsonl`). Prints the table (or JSON) unless only files were asked for;
@@ -118,7 +119,7 @@ def report_command(
     now = now or utc_now()
     # One learner's records at a time, reduced to figures; a roster's learner whose
     # repository could not be fetched stays in the report, with the reason.
-    loaded = load_class(logs, now=now, settings=settings, filters=filters, failed=failed)
+    loaded = load_class(logs, now=now, settings=settings, filters=filters, failed=failed, jobs=jobs)
     library = load_library(question_paths, err)
     if infer_banks:
         keys = log_keys(loaded)

@@ -12,18 +12,20 @@ those figures to infer the banks before the report is assembled.
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from quiz.core import class_pool
 from quiz.core.bank_cache import collection_paused
 from quiz.core.class_cache import load_figures, save_figures, sources_identity
 from quiz.core.class_learner import LearnerFigures, ReportFilter, reduce_learner
 from quiz.core.history import _collect, _collect_log
+from quiz.core.history_columns import _Answers
 from quiz.core.logs import LOG_SUFFIX, log_files, scan_logs
+from quiz.core.replayer import QuestionState
 from quiz.core.scheduling import Scheduler, Settings, ensure_utc
 from quiz.core.store import LANE_BYTES, StoreError, expect_reading, iter_records
 
@@ -114,58 +116,87 @@ REPORT_SNAPSHOT_LINES = 1
 small logs read again every week, and the next report then reads only what is new."""
 
 
-def _read_learner(
-    name: str,
-    path: Path,
-    scheduler: Scheduler,
-    now: datetime,
-    filters: ReportFilter,
-    open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]],
-    shared: dict[str, str],
-    reading: _Reading,
-) -> LearnerFigures:
-    """One learner's log through the pass, reduced to its figures. The column store and
-    the card states are this function's locals only: they are gone when it returns."""
-    warnings: list[str] = []
-    identity = None
+class _Context(NamedTuple):
+    """What reading any learner of one report needs besides the learner: the same for the
+    whole class, and what a worker process is started with (`quiz.core.class_pool`)."""
+
+    scheduler: Scheduler
+    now: datetime
+    filters: ReportFilter
+    shared: dict[str, str]
+    """One copy of each text response for the whole class."""
+
+
+class _Pending(NamedTuple):
+    """A learner whose figures are not in the cache: their log is still to be read."""
+
+    name: str
+    path: Path
+    sources: tuple[Path, ...]
+    identity: list[list[Any]] | None
+    """The files' identity, taken before reading: an answer written meanwhile makes the entry stale."""
+
+    def size(self) -> int:
+        """The bytes to read (0 for a file that could not be stat'ed: reading says why)."""
+        return sum(item[1] for item in self.identity) if self.identity else 0
+
+
+def _cached(name: str, path: Path, context: _Context) -> LearnerFigures | _Pending:
+    """The learner's figures from the cache (or their error), else what reading them needs."""
     try:
-        if open_records is iter_records:
-            sources = learner_sources(path)
-            identity = sources_identity(sources)  # before reading: a later answer makes it stale
-            cached = load_figures(name, path, identity, scheduler, filters, now, shared)
-            if cached is not None:
-                return cached
-            reading.add(sources)
-            answers, states, _flags = _collect_log(
-                sources, scheduler, warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
-            )
-        else:
-            answers, states, _flags = _collect(open_records(path, warnings.append), scheduler)
+        sources = learner_sources(path)
     except StoreError as error:
         return LearnerFigures(name, path, error=str(error))
-    figures = reduce_learner(
-        name, path, answers, states, tuple(warnings), now=now, scheduler=scheduler, filters=filters, shared=shared
-    )
-    if open_records is iter_records:
-        save_figures(path, identity, scheduler, filters, figures, states, now)
+    identity = sources_identity(sources)
+    cached = load_figures(name, path, identity, context.scheduler, context.filters, context.now, context.shared)
+    return _Pending(name, path, sources, identity) if cached is None else cached
+
+
+def read_pending(pending: _Pending, context: _Context) -> LearnerFigures:
+    """One learner's log through the pass, reduced to its figures and kept in the cache.
+    The column store and the card states are this function's locals only: they are gone
+    when it returns."""
+    warnings: list[str] = []
+    try:
+        answers, states, _flags = _collect_log(
+            pending.sources, context.scheduler, warnings.append, min_new_lines=REPORT_SNAPSHOT_LINES
+        )
+    except StoreError as error:
+        return LearnerFigures(pending.name, pending.path, error=str(error))
+    figures = _reduce(pending.name, pending.path, answers, states, warnings, context)
+    save_figures(pending.path, pending.identity, context.scheduler, context.filters, figures, states, context.now)
     return figures
 
 
-class _Reading:
-    """The bytes of logs a report has read so far (its cached learners are not read): from
-    `store.LANE_BYTES` on, `store.expect_reading` lets the next logs take the block lane,
-    though each is small; a report of a few learners, or a warm one, never imports numpy."""
+def _reduce(
+    name: str, path: Path, answers: _Answers, states: dict[str, QuestionState], warnings: list[str], context: _Context
+) -> LearnerFigures:
+    return reduce_learner(
+        name,
+        path,
+        answers,
+        states,
+        tuple(warnings),
+        now=context.now,
+        scheduler=context.scheduler,
+        filters=context.filters,
+        shared=context.shared,
+    )
 
-    def __init__(self) -> None:
-        self.size = 0
 
-    def add(self, sources: Sequence[Path]) -> None:
-        if self.size >= LANE_BYTES:
-            return
-        for source in sources:
-            with contextlib.suppress(OSError):  # reading it says what is wrong
-                self.size += source.stat().st_size
-        expect_reading(self.size)
+def _read_records(
+    name: str,
+    path: Path,
+    open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]],
+    context: _Context,
+) -> LearnerFigures:
+    """A learner whose records come from `open_records` (no cache, no snapshot)."""
+    warnings: list[str] = []
+    try:
+        answers, states, _flags = _collect(open_records(path, warnings.append), context.scheduler)
+    except StoreError as error:
+        return LearnerFigures(name, path, error=str(error))
+    return _reduce(name, path, answers, states, warnings, context)
 
 
 def load_class(
@@ -176,22 +207,48 @@ def load_class(
     filters: ReportFilter | None = None,
     failed: Sequence[tuple[str, str]] = (),
     open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]] = iter_records,
+    jobs: int | None = None,
 ) -> list[LearnerFigures]:
     """Every learner's figures, one log read at a time (`quiz.core.class_learner`); a log
     that cannot be read is kept with its `error` (the report goes on with the others), as
     is each of `failed` (name, reason): a roster's learner whose repository could not be
-    fetched."""
-    now = ensure_utc(now)
-    filters = filters or ReportFilter()
-    scheduler = Scheduler(settings)
-    shared: dict[str, str] = {}  # one copy of each text response for the whole class
-    reading = _Reading()
+    fetched.
+
+    The figures in the cache are taken first; the logs left to read are read in worker
+    processes when they are many megabytes (`quiz.core.class_pool`; `jobs`: how many,
+    None to decide from their size and the cores, 1 for this process only). The figures
+    are the same either way."""
+    context = _Context(Scheduler(settings), ensure_utc(now), filters or ReportFilter(), {})
     with collection_paused():  # no cycles made, and what is kept would be walked again and again
-        loaded = [
-            _read_learner(name, path, scheduler, now, filters, open_records, shared, reading) for name, path in logs
-        ]
+        if open_records is not iter_records:
+            loaded = [_read_records(name, path, open_records, context) for name, path in logs]
+        else:
+            found = [_cached(name, path, context) for name, path in logs]
+            pending = [item for item in found if isinstance(item, _Pending)]
+            read = iter(read_all(pending, context, jobs))
+            loaded = [next(read) if isinstance(item, _Pending) else item for item in found]
     loaded += [LearnerFigures(name, Path(name), error=reason) for name, reason in failed]
     return loaded
+
+
+def read_all(pending: Sequence[_Pending], context: _Context, jobs: int | None) -> Iterable[LearnerFigures]:
+    """The figures of each pending learner, in order: in worker processes when
+    `class_pool.workers` says they pay, else here, the numpy lane taken once the bytes
+    read reach `store.LANE_BYTES` (a small class, or a warm report, never imports it)."""
+    sizes = [item.size() for item in pending]
+    workers = class_pool.workers(sum(sizes), len(pending), jobs)
+    if workers > 1:
+        return class_pool.read_in_workers(pending, context, workers, sum(sizes))
+    return _read_here(pending, sizes, context)
+
+
+def _read_here(pending: Sequence[_Pending], sizes: Sequence[int], context: _Context) -> Iterator[LearnerFigures]:
+    done = 0
+    for item, size in zip(pending, sizes, strict=True):
+        if done < LANE_BYTES:
+            done += size
+            expect_reading(done)
+        yield read_pending(item, context)
 
 
 def log_keys(loaded: Iterable[LearnerFigures]) -> set[str]:

@@ -477,7 +477,8 @@ def build_class_report(
     settings: Settings | None = None,
     filters: ReportFilter | None = None,
     open_records: Callable[[Path, Callable[[str], None]], Iterable[dict[str, Any]]] = iter_records,
+    jobs: int | None = None,
 ) -> ClassReport:
     """`load_class` then `assemble`: the class report over the learners' logs."""
-    loaded = load_class(logs, now=now, settings=settings, filters=filters, open_records=open_records)
+    loaded = load_class(logs, now=now, settings=settings, filters=filters, open_records=open_records, jobs=jobs)
     return assemble(loaded, library, now=now, settings=settings, filters=filters)
