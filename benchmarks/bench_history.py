@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import statistics
@@ -38,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from quiz.core import class_pool
 from quiz.core.bank import bundled_questions_dir, load_paths
 from quiz.core.class_logs import find_learner_logs
 from quiz.core.class_report import build_class_report
@@ -249,13 +251,46 @@ def case_library() -> float:
     return time.perf_counter() - start
 
 
-def case_report(room: str) -> float:
-    """A child's case: seconds of the class report over every learner of `room`."""
+def case_report(room: str, jobs: int | None = None) -> dict[str, float]:
+    """A child's case: the class report over every learner of `room` (`jobs` as `quiz report
+    --jobs`; None: as the app decides). Its wall seconds, the CPU seconds of this process and of
+    its workers, and the peak memory of the biggest worker."""
     library = _library()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _cpu_seconds()
     logs, _ = find_learner_logs([Path(room)])
-    build_class_report(logs, library, now=NOW)
-    return time.perf_counter() - start
+    build_class_report(logs, library, now=NOW, jobs=jobs)
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu": _cpu_seconds() - cpu,
+        "worker_peak_mb": _children_peak_mb(),
+        "workers": class_pool.workers(
+            sum(path.stat().st_size for path in Path(room).glob("*/*.jsonl")), len(logs), jobs
+        ),
+    }
+
+
+def _size(room: str) -> int:
+    return sum(path.stat().st_size for path in Path(room).glob("*/*.jsonl"))
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its children that have ended (the report's workers)."""
+    try:
+        import resource
+    except ImportError:  # Windows: this process only
+        return time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _children_peak_mb() -> float:
+    """The peak resident memory of the biggest child that has ended (0 where unknown)."""
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return peak / 1e6 if sys.platform == "darwin" else peak / 1e3
 
 
 def _appended(log: Path, appended: int) -> bytes:
@@ -266,6 +301,20 @@ def _appended(log: Path, appended: int) -> bytes:
         cut = data.rindex(b"\n", 0, cut - 1) + 1 if cut > 1 else 0
     log.write_bytes(data[:cut])
     return data[cut:]
+
+
+def _ratio(name: str, limit: float, seconds: float, base: float, child: dict[str, Any]) -> Any:
+    """A row: `seconds` of a case against the bare parse's `base` seconds."""
+    from common import Figure
+
+    return Figure(
+        f"{name} / bare json.loads",
+        f"<= {limit:g}x" if limit < math.inf else "(shown, no goal)",
+        limit,
+        seconds / base,
+        "x",
+        f"{seconds:.2f} s vs {base:.2f} s; peak {child['peak_mb']:.0f} MB",
+    )
 
 
 def figures(quick: bool) -> list[Any]:
@@ -289,29 +338,42 @@ def figures(quick: bool) -> list[Any]:
             write_log(room / name / "reviews.jsonl", name, per, keys, seed=100 + index)
         room_files = "\n".join(str(path) for path in sorted(room.glob("*/reviews.jsonl")))
 
-        for label, what, base_arg, size in (
-            ("quiz history", ("case_history", str(scores), "bench"), str(log), f"{answers:,} answers"),
-            ("class report", ("case_report", str(room)), room_files, f"{learners:,} learners x {per:,} answers"),
-        ):
-            base = in_child("common", "bare_json", base_arg, env=off)
-            cold = in_child("bench_history", *what, env=off)
-            rest = b"" if label == "class report" else _appended(log, 1_000)
-            in_child("bench_history", *what, env=on)  # writes the snapshots
-            if rest:
-                with log.open("ab") as handle:
-                    handle.write(rest)
-            warm = in_child("bench_history", *what, env=on)
-            limits = (3.0, 0.5) if label == "quiz history" else (3.0, 1.0)
-            for state, measured, limit in (("cold", cold, limits[0]), ("warm", warm, limits[1])):
-                rows.append(
-                    Figure(
-                        f"{label}, {size}, {state} / bare json.loads",
-                        f"<= {limit:g}x",
-                        limit,
-                        measured["result"] / base["seconds"],
-                        "x",
-                        f"{measured['result']:.2f} s vs {base['seconds']:.2f} s; peak {measured['peak_mb']:.0f} MB",
-                    )
-                )
-            rows.append(Figure(f"{label}, {size}, cold: peak memory", "< 500 MB", 500, cold["peak_mb"], "MB"))
+        base = in_child("common", "bare_json", str(log), env=off)
+        cold = in_child("bench_history", "case_history", str(scores), "bench", env=off)
+        rest = _appended(log, 1_000)
+        in_child("bench_history", "case_history", str(scores), "bench", env=on)  # writes the snapshot
+        with log.open("ab") as handle:
+            handle.write(rest)
+        warm = in_child("bench_history", "case_history", str(scores), "bench", env=on)
+        size = f"{answers:,} answers"
+        for state, measured, limit in (("cold", cold, 3.0), ("warm", warm, 0.5)):
+            rows.append(_ratio(f"quiz history, {size}, {state}", limit, measured["result"], base["seconds"], measured))
+        rows.append(Figure(f"quiz history, {size}, cold: peak memory", "< 500 MB", 500, cold["peak_mb"], "MB"))
+
+        size = f"{learners:,} learners x {per:,} answers"
+        base = in_child("common", "bare_json", room_files, env=off)
+        cold = in_child("bench_history", "case_report", str(room), env=off)
+        alone = in_child("bench_history", "case_report", str(room), 1, env=off)
+        in_child("bench_history", "case_report", str(room), env=on)  # writes each learner's entry
+        warm = in_child("bench_history", "case_report", str(room), env=on)
+        bare = base["seconds"]
+        for state, measured, limit in (("cold", cold, 3.0), ("warm", warm, 1.0)):
+            rows.append(_ratio(f"class report, {size}, {state}", limit, measured["result"]["seconds"], bare, measured))
+        result = cold["result"]
+        processes = f"{result['workers']} processes, CPU of all {result['cpu']:.2f} s ({result['cpu'] / bare:.2f}x)"
+        rows[-2].detail += f"; {processes}"
+        name = f"class report, {size}, cold, one process (--jobs 1)"
+        rows.append(_ratio(name, math.inf, alone["result"]["seconds"], bare, alone))
+        workers = result["workers"] if result["workers"] > 1 else 0
+        worker_mb = result["worker_peak_mb"]
+        rows.append(
+            Figure(
+                f"class report, {size}, cold: peak memory",
+                "< 500 MB",
+                500,
+                cold["peak_mb"] + workers * worker_mb,
+                "MB",
+                f"this process {cold['peak_mb']:.0f} MB + {workers} workers of at most {worker_mb:.0f} MB each",
+            )
+        )
     return rows

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import math
 import os
 import platform
 import sys
@@ -34,7 +35,8 @@ def table(rows: list[Figure]) -> str:
     lines = ["| figure | goal | measured | pass | detail |", "|---|---|---|---|---|"]
     for row in rows:
         shown = f"{row.measured:.2f}x" if row.unit == "x" else f"{row.measured:.1f} {row.unit}"
-        lines.append(f"| {row.name} | {row.goal} | {shown} | {'pass' if row.passed else 'MISS'} | {row.detail} |")
+        verdict = "info" if row.limit == math.inf else "pass" if row.passed else "MISS"
+        lines.append(f"| {row.name} | {row.goal} | {shown} | {verdict} | {row.detail} |")
     return "\n".join(lines)
 
 
