@@ -386,7 +386,9 @@ def _ordering(element: Element, draft: Draft) -> dict[str, object]:
 
 
 # Moodle's embedded answers: {1:SHORTANSWER:=Paris~%50%Lyon#feedback}
-_EMBEDDED = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
+_EMBEDDED_START = re.compile(r"\{\d*:([A-Z_]+):")
+_EMBEDDED_BODY = re.compile(r"(?:\\.|[^\\}])*")
+"""An embedded answer: `{N:KIND:body}`, the body running to the first `}` not escaped by a backslash."""
 _SHORT_KINDS = {"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"}
 _NUMERICAL_KINDS = {"NUMERICAL", "NM"}
 _CHOICE_KINDS = {
@@ -425,13 +427,33 @@ def _embedded_answers(body: str) -> list[Answer]:
     return out
 
 
+def _replace_embedded(raw: str, replace: Callable[[str, str], str]) -> str:
+    """`raw` with each embedded answer replaced by `replace(kind, body)`, left to right.
+
+    In linear time, unlike one regular expression over the whole answer (which, from
+    each of many `{1:SA:` left open, would scan to the end of the text again): a body
+    that ends anywhere but at a `}` ends there for every later start too (the headers
+    hold no backslash, so the escapes pair up the same), and the search goes on past it."""
+    parts: list[str] = []
+    done = search = 0
+    while (start := _EMBEDDED_START.search(raw, search)) is not None:
+        body = _EMBEDDED_BODY.match(raw, start.end())
+        end = body.end() if body is not None else start.end()  # it always matches, if only ""
+        if end < len(raw) and raw[end] == "}":
+            parts += (raw[done : start.start()], replace(start.group(1), raw[start.end() : end]))
+            done = search = end + 1
+        else:
+            search = end + 1
+    parts.append(raw[done:])
+    return "".join(parts)
+
+
 def _cloze(element: Element, draft: Draft) -> dict[str, object]:
     raw = _text(element.find("questiontext"))
     gaps: list[str] = []
 
-    def replace(match: re.Match[str]) -> str:
-        kind = match.group(2)
-        answers = _embedded_answers(match.group(3))
+    def replace(kind: str, body: str) -> str:
+        answers = _embedded_answers(body)
         if kind in _NUMERICAL_KINDS:
             for a in answers:
                 parts = a.text.split(":")
@@ -446,7 +468,7 @@ def _cloze(element: Element, draft: Draft) -> dict[str, object]:
         gaps.append(gap(right))
         return f"\ue010{len(gaps) - 1}\ue011"
 
-    replaced = _EMBEDDED.sub(replace, raw)
+    replaced = _replace_embedded(raw, replace)
     if not gaps:
         raise Skip("a cloze question without any embedded answer", "no right answer")
     fmt = element.find("questiontext")

@@ -191,3 +191,37 @@ def test_file_over_the_limit_is_refused_unread(tmp_path: Path, monkeypatch: pyte
     source.write_text("<quiz>" + " " * 4096 + "</quiz>", encoding="utf-8")
     code, _, err = run("import", str(source), "-o", str(tmp_path / "out"))
     assert code == 2 and "MB import limit; split it" in err
+
+
+def _cloze_file(text: str) -> str:
+    return (
+        '<?xml version="1.0"?>\n<quiz><question type="cloze"><name><text>Open gaps</text></name>'
+        f'<questiontext format="moodle_auto_format"><text><![CDATA[{text}]]></text></questiontext>'
+        "</question></quiz>\n"
+    )
+
+
+def test_a_cloze_with_many_gaps_left_open_imports_its_closed_ones() -> None:
+    """Tens of thousands of `{1:SHORTANSWER:` never closed after a real gap (one regular
+    expression over the text took minutes: from each, it scanned to the end again)."""
+    text = "The river is {1:SHORTANSWER:=Seine}. Open: " + "{1:SHORTANSWER:" * 20_000
+    result = moodle_xml.parse(_cloze_file(text), "open.xml")
+    assert not result.fatal
+    (question,) = [q for bank in result.banks for q in bank.questions]
+    assert isinstance(question, ClozeQuestion)
+    assert question.text.startswith("The river is {{Seine}}. Open: {1:SHORTANSWER:{1:SHORTANSWER:")
+
+
+def test_embedded_answers_are_found_as_by_moodles_own_pattern() -> None:
+    """`{N:KIND:body}` with the body running to the first `}` no backslash escapes,
+    leftmost first: the linear scan agrees with that regular expression on random text."""
+    import random
+    import re
+
+    reference = re.compile(r"\{(\d*):([A-Z_]+):((?:\\.|[^\\}])*)\}")
+    pieces = ["{", "}", "\\", "\n", ":", "1", "SA", "MC", "a", "~", "#", "=", "{1:SA:", "{:MC:", "\\}", "{2:NM:"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        raw = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        expected = reference.sub(lambda m: f"<{m.group(2)}|{m.group(3)}>", raw)
+        assert moodle_xml._replace_embedded(raw, lambda kind, body: f"<{kind}|{body}>") == expected, raw
