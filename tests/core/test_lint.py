@@ -342,6 +342,29 @@ def test_a_negative_true_false_statement(tmp_path: Path) -> None:
     assert "L108" not in codes(lint_text(tmp_path, good))
 
 
+def test_a_stem_of_many_unclosed_brackets_is_checked(tmp_path: Path) -> None:
+    """Forty thousand "(" never closed, then a negative (one regular expression took
+    seconds per stem: from each "(", it scanned to the end again)."""
+    prompt = "(" * 40_000 + " Which did Putin not say?"
+    bank = "questions:\n  - {id: t, type: truefalse, prompt: '" + prompt + "', answer: false}\n"
+    assert "L108" in codes(lint_text(tmp_path, bank))
+
+
+def test_quotations_are_dropped_as_by_one_pattern() -> None:
+    """Each quotation or bracket from its opening mark to the first closing one, leftmost
+    first: the linear scan agrees with that regular expression on random text."""
+    import random
+
+    from quiz.core.lint.items import _unquoted
+
+    reference = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|\([^)]*\)|\[[^\]]*\]")
+    pieces = ['"', "“", "”", "«", "»", "„", "(", ")", "[", "]", "a", " not ", "\n"]
+    rng = random.Random(11)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert _unquoted(text) == reference.sub(" ", text), text
+
+
 # --- L109 near-duplicate ----------------------------------------------------------------
 
 

@@ -23,7 +23,9 @@ _ABOVE = re.compile(
     r"^(?:(?:all|none|any|both|neither) (?:of )?(?:the )?(?:above|these|those|options|answers|choices)"
     r"|(?:all|none) above|both [a-d1-4] and [a-d1-4]|[a-d1-4] and [a-d1-4])\b"
 )
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|«[^»]*»|„[^“”]*[“”]|\([^)]*\)|\[[^\]]*\]")
+_OPENERS = re.compile(r"[\"“«„(\[]")
+_CLOSERS = {'"': '"', "“": "”", "«": "»", "„": "“”", "(": ")", "[": "]"}
+"""What closes each quotation mark or bracket (German „ closes with “ or ”)."""
 _NEGATION = re.compile(r"(?<![\w'’])(\w+n['’]t|not|except|never|cannot|least)(?![\w'’])", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
 _NOT_A_NEGATION = re.compile(r"\b(?:not only|not just|whether or not|at least|not least)\b", re.IGNORECASE)
@@ -158,8 +160,27 @@ def _distractor_in_key(bank: Bank, question: ChoiceQuestion | MultiQuestion, sin
 
 
 def _unquoted(text: str) -> str:
-    """`text` without quotations and parentheses (a quoted "not" is not the stem's)."""
-    return _QUOTED.sub(" ", text)
+    """`text` without quotations and parentheses (a quoted "not" is not the stem's), each
+    from its opening mark to the first closing one, leftmost first.
+
+    In linear time, unlike one regular expression (from each of many unclosed "(" it
+    scanned to the end again): a mark that finds no closing one now finds none later."""
+    parts: list[str] = []
+    done = 0
+    unclosed: set[str] = set()
+    for opening in _OPENERS.finditer(text):
+        start = opening.start()
+        mark = opening.group()
+        if start < done or mark in unclosed:
+            continue
+        ends = [end for closer in _CLOSERS[mark] if (end := text.find(closer, start + 1)) >= 0]
+        if not ends:
+            unclosed.add(mark)
+            continue
+        parts += (text[done:start], " ")
+        done = min(ends) + 1
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def _negative_stem(bank: Bank, question: Question, sink: Sink) -> None:
