@@ -115,6 +115,7 @@ def read_in_workers(pending: Sequence[_Pending], context: _Context, count: int, 
     settings = context.scheduler.settings
     basis = ReadingBasis(context.now, filters.since, filters.until, filters.modes, settings)
     done = 0
+    rest: Sequence[_Pending] = ()
     executor = ProcessPoolExecutor(
         count,
         mp_context=get_context("spawn"),
@@ -127,8 +128,8 @@ def read_in_workers(pending: Sequence[_Pending], context: _Context, count: int, 
             yield _shared(figures, context, basis)
             done += 1
     except (BrokenProcessPool, OSError):
-        pass  # no worker could start, or one died: the rest is read here
+        rest = pending[done:]  # no worker could start, or one died: read here
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-    for item in pending[done:]:
+    for item in rest:
         yield read_pending(item, context)
